@@ -1,0 +1,238 @@
+//! One board's live state, without any I/O: the document, the presence states, and who
+//! is connected. The room ([`crate::rooms`]) feeds it messages and does the storing and
+//! sending; keeping this part transport-free lets the fuzzer drive it directly.
+
+use std::collections::{HashMap, HashSet};
+
+use leerkring_shared::ids::Role;
+use leerkring_shared::protocol::{awareness_frame, sync_step1_frame, sync_step2_frame};
+use yrs::sync::{Awareness, AwarenessUpdate};
+use yrs::updates::decoder::Decode;
+use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+
+use crate::storage::StoredHistory;
+
+/// Identifies one WebSocket connection for as long as the process runs.
+pub type ConnectionId = u64;
+
+/// What the board remembers about a connection.
+#[derive(Debug)]
+pub struct Member {
+    pub role: Role,
+    /// Presence client ids this connection has announced, removed for all when it leaves.
+    presence_ids: HashSet<ClientID>,
+}
+
+/// A board's document and presence.
+pub struct Board {
+    awareness: Awareness,
+    members: HashMap<ConnectionId, Member>,
+}
+
+/// Why an update could not be applied.
+#[derive(Debug, thiserror::Error)]
+#[error("update could not be applied: {0}")]
+pub struct RejectedUpdate(String);
+
+impl Board {
+    /// Rebuilds a board from its stored history. A stored update that no longer decodes
+    /// or applies is skipped with a warning rather than making the whole board unloadable.
+    pub fn from_history(history: StoredHistory) -> Self {
+        let board = Self {
+            awareness: Awareness::new(Doc::new()),
+            members: HashMap::new(),
+        };
+        let stored = history.snapshot.iter().chain(history.updates.iter());
+        for (position, bytes) in stored.enumerate() {
+            let applied = Update::decode_v1(bytes)
+                .map_err(|error| RejectedUpdate(error.to_string()))
+                .and_then(|update| board.apply_update(update));
+            if let Err(error) = applied {
+                tracing::warn!(position, %error, "skipped a stored update");
+            }
+        }
+        board
+    }
+
+    fn doc(&self) -> &Doc {
+        self.awareness.doc()
+    }
+
+    /// Integrates a document update.
+    pub fn apply_update(&self, update: Update) -> Result<(), RejectedUpdate> {
+        self.doc()
+            .transact_mut()
+            .apply_update(update)
+            .map_err(|error| RejectedUpdate(error.to_string()))
+    }
+
+    /// The document's full state, for a snapshot.
+    pub fn encode_state(&self) -> Vec<u8> {
+        self.doc()
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
+    }
+
+    /// Adds a connection; returns the frames that start its sync: the server's sync
+    /// step 1 and, if anyone is present, their presence states.
+    pub fn join(&mut self, connection: ConnectionId, role: Role) -> Vec<Vec<u8>> {
+        self.members.insert(
+            connection,
+            Member {
+                role,
+                presence_ids: HashSet::new(),
+            },
+        );
+        let state_vector = self.doc().transact().state_vector();
+        let mut frames = vec![sync_step1_frame(&state_vector)];
+        frames.extend(self.presence_frame());
+        frames
+    }
+
+    /// Removes a connection; returns the frame that clears its presence for everyone else.
+    pub fn leave(&mut self, connection: ConnectionId) -> Option<Vec<u8>> {
+        let member = self.members.remove(&connection)?;
+        if member.presence_ids.is_empty() {
+            return None;
+        }
+        for &client in &member.presence_ids {
+            self.awareness.remove_state(client);
+        }
+        let removal = self
+            .awareness
+            .update_with_clients(member.presence_ids.iter().copied())
+            .ok()?;
+        Some(awareness_frame(&removal))
+    }
+
+    pub fn is_member(&self, connection: ConnectionId) -> bool {
+        self.members.contains_key(&connection)
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = (ConnectionId, &Member)> {
+        self.members.iter().map(|(&id, member)| (id, member))
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Answers a sync step 1: the part of the document the peer lacks.
+    pub fn sync_reply(&self, peer_state: &StateVector) -> Vec<u8> {
+        let diff = self.doc().transact().encode_diff_v1(peer_state);
+        sync_step2_frame(&diff)
+    }
+
+    /// Applies a presence change from `connection`; returns the frame to pass on.
+    pub fn apply_presence(
+        &mut self,
+        connection: ConnectionId,
+        update: AwarenessUpdate,
+    ) -> Result<Vec<u8>, RejectedUpdate> {
+        let frame = awareness_frame(&update);
+        let announced: Vec<ClientID> = update.clients.keys().copied().collect();
+        self.awareness
+            .apply_update(update)
+            .map_err(|error| RejectedUpdate(error.to_string()))?;
+        if let Some(member) = self.members.get_mut(&connection) {
+            member.presence_ids.extend(announced);
+        }
+        Ok(frame)
+    }
+
+    /// Every known presence state, or `None` if nobody is present.
+    pub fn presence_frame(&self) -> Option<Vec<u8>> {
+        let states = self.awareness.update().ok()?;
+        (!states.clients.is_empty()).then(|| awareness_frame(&states))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leerkring_shared::protocol::{decode_frame, ClientMessage};
+    use yrs::{GetString, Text};
+
+    fn typed(text: &str) -> Vec<u8> {
+        let doc = Doc::new();
+        let field = doc.get_or_insert_text("cel");
+        let mut txn = doc.transact_mut();
+        field.insert(&mut txn, 0, text);
+        txn.encode_update_v1()
+    }
+
+    fn read_text(board: &Board) -> String {
+        let field = board.doc().get_or_insert_text("cel");
+        let txn = board.doc().transact();
+        field.get_string(&txn)
+    }
+
+    #[test]
+    fn rebuilds_from_snapshot_and_updates_skipping_junk() {
+        let history = StoredHistory {
+            snapshot: Some(typed("Geduld")),
+            updates: vec![b"junk".to_vec(), typed("Moed")],
+        };
+        let board = Board::from_history(history);
+        let text = read_text(&board);
+        assert!(text.contains("Geduld") && text.contains("Moed"), "{text}");
+    }
+
+    #[test]
+    fn a_new_member_is_asked_for_its_state_and_told_who_is_here() {
+        let mut board = Board::from_history(StoredHistory::default());
+        let frames = board.join(1, Role::Facilitator);
+        assert_eq!(frames.len(), 1, "nobody present yet");
+        assert!(matches!(
+            decode_frame(&frames[0]).expect("valid")[0],
+            ClientMessage::SyncStep1(_)
+        ));
+
+        let mut presence = Awareness::new(Doc::new());
+        presence.set_local_state_raw(r#"{"name":"Anna"}"#);
+        board
+            .apply_presence(1, presence.update().expect("update"))
+            .expect("applies");
+        let frames = board.join(2, Role::Participant);
+        assert_eq!(frames.len(), 2);
+        assert!(matches!(
+            decode_frame(&frames[1]).expect("valid")[0],
+            ClientMessage::Awareness(_)
+        ));
+    }
+
+    #[test]
+    fn leaving_clears_the_members_presence() {
+        let mut board = Board::from_history(StoredHistory::default());
+        board.join(1, Role::Participant);
+        let mut presence = Awareness::new(Doc::new());
+        presence.set_local_state_raw(r#"{"name":"Bram"}"#);
+        let client = presence.client_id();
+        board
+            .apply_presence(1, presence.update().expect("update"))
+            .expect("applies");
+        let removal = board.leave(1).expect("a removal frame");
+        let ClientMessage::Awareness(update) = decode_frame(&removal).expect("valid").remove(0)
+        else {
+            panic!("expected awareness");
+        };
+        assert_eq!(update.clients[&client].json.as_ref(), "null");
+        assert!(board.presence_frame().is_none());
+        assert!(board.leave(1).is_none(), "second leave is a no-op");
+    }
+
+    #[test]
+    fn sync_reply_carries_what_the_peer_lacks() {
+        let board = Board::from_history(StoredHistory {
+            snapshot: None,
+            updates: vec![typed("Respect")],
+        });
+        let reply = board.sync_reply(&StateVector::default());
+        let ClientMessage::Update(update) = decode_frame(&reply).expect("valid").remove(0) else {
+            panic!("expected step 2");
+        };
+        let fresh = Board::from_history(StoredHistory::default());
+        fresh.apply_update(update.update).expect("applies");
+        assert_eq!(read_text(&fresh), "Respect");
+    }
+}

@@ -1,0 +1,40 @@
+//! Relaying accepted updates between server nodes, behind the [`Broadcast`] trait.
+//!
+//! Within one node a room fans updates out to its own connections. When several nodes
+//! serve the same board, each room also publishes what it stored and applies what the
+//! other nodes stored; the Redis Streams implementation does that (docs/ARCHITECTURE.md).
+//! A single node has no one to relay to: [`SingleNode`].
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use leerkring_shared::ids::BoardId;
+use tokio::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+#[error("broadcast unavailable: {0}")]
+pub struct BroadcastError(pub String);
+
+/// Carries stored updates between the nodes serving a board.
+#[async_trait]
+pub trait Broadcast: Send + Sync + 'static {
+    /// Tells the other nodes about updates this node has durably stored.
+    async fn publish(&self, board: &BoardId, updates: &[Bytes]) -> Result<(), BroadcastError>;
+    /// Updates that other nodes stored for `board`, delivered while the receiver lives.
+    /// A closed receiver means no other node will ever send any.
+    async fn subscribe(&self, board: &BoardId) -> Result<mpsc::Receiver<Bytes>, BroadcastError>;
+}
+
+/// The embedded default: this node is the only one.
+pub struct SingleNode;
+
+#[async_trait]
+impl Broadcast for SingleNode {
+    async fn publish(&self, _board: &BoardId, _updates: &[Bytes]) -> Result<(), BroadcastError> {
+        Ok(())
+    }
+
+    async fn subscribe(&self, _board: &BoardId) -> Result<mpsc::Receiver<Bytes>, BroadcastError> {
+        let (_no_other_nodes, receiver) = mpsc::channel(1);
+        Ok(receiver)
+    }
+}

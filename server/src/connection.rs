@@ -1,0 +1,140 @@
+//! One WebSocket connection: reads frames, enforces the per-connection limits, decodes
+//! y-websocket messages and hands them to the board's room; writes what the room sends.
+//!
+//! Every way a connection can misbehave ends the same way: a close frame with a code and
+//! a readable reason, for this connection only.
+
+use std::time::Instant;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use leerkring_shared::ids::{BoardId, Role};
+use leerkring_shared::protocol::decode_frame;
+use tokio::sync::mpsc;
+
+use crate::config::Limits;
+use crate::limits::{RateLimiter, PING_EVERY, SILENCE_LIMIT};
+use crate::rooms::{close_code, Outgoing, Rooms};
+
+/// Frames that may wait for a slow connection before it is dropped.
+const OUTBOX_CAPACITY: usize = 1024;
+
+type CloseReason = (u16, String);
+
+/// Serves one upgraded WebSocket until either side ends it.
+pub async fn serve(
+    mut socket: WebSocket,
+    rooms: Rooms,
+    board: BoardId,
+    role: Role,
+    limits: Limits,
+) {
+    let connection = rooms.connection_id();
+    let (outbox, mut outgoing) = mpsc::channel(OUTBOX_CAPACITY);
+    let membership = match rooms.join(&board, connection, role, outbox).await {
+        Ok(membership) => membership,
+        Err(refused) => {
+            let (code, reason) = refused.close_frame();
+            close(&mut socket, (code, reason.to_owned())).await;
+            return;
+        }
+    };
+    tracing::debug!(board = %board, connection, ?role, "connected");
+
+    let mut rate = RateLimiter::new(limits.messages_per_second, limits.message_burst);
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+
+    let ending: Option<CloseReason> = loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(incoming) = incoming else { break None };
+                last_heard = Instant::now();
+                let message = match incoming {
+                    Ok(message) => message,
+                    Err(error) => break Some(read_error(&error, limits.max_frame_bytes)),
+                };
+                if !rate.allow() {
+                    break Some((close_code::POLICY_VIOLATION, "too many messages; slow down".into()));
+                }
+                match message {
+                    Message::Binary(frame) => match decode_frame(&frame) {
+                        Ok(messages) => {
+                            if membership.send(messages).await.is_err() {
+                                break Some((close_code::GOING_AWAY, "board closed".into()));
+                            }
+                        }
+                        Err(error) => break Some((close_code::PROTOCOL_ERROR, truncate(format!("malformed message: {error}")))),
+                    },
+                    Message::Text(_) => break Some((close_code::UNSUPPORTED_DATA, "text frames are not supported; send binary y-websocket messages".into())),
+                    Message::Ping(_) | Message::Pong(_) => {}
+                    Message::Close(_) => break None,
+                }
+            }
+            sent = outgoing.recv() => match sent {
+                Some(Outgoing::Frame(frame)) => {
+                    if socket.send(Message::Binary(frame)).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Outgoing::Close(code, reason)) => break Some((code, reason.into())),
+                None => break Some((close_code::TRY_AGAIN_LATER, "connection fell behind; reconnect to catch up".into())),
+            },
+            _ = ping.tick() => {
+                if last_heard.elapsed() > SILENCE_LIMIT {
+                    break Some((close_code::GOING_AWAY, "no response".into()));
+                }
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break None;
+                }
+            }
+        }
+    };
+    drop(membership);
+    match ending {
+        Some(reason) => {
+            tracing::info!(board = %board, connection, code = reason.0, reason = %reason.1, "closing connection");
+            close(&mut socket, reason).await;
+        }
+        None => tracing::debug!(board = %board, connection, "disconnected"),
+    }
+}
+
+fn read_error(error: &axum::Error, max_frame_bytes: usize) -> CloseReason {
+    let text = error.to_string();
+    if text.contains("Space limit exceeded")
+        || text.contains("too long")
+        || text.contains("too big")
+    {
+        (
+            close_code::MESSAGE_TOO_BIG,
+            format!("message larger than {max_frame_bytes} bytes"),
+        )
+    } else {
+        (
+            close_code::PROTOCOL_ERROR,
+            truncate(format!("unreadable frame: {text}")),
+        )
+    }
+}
+
+/// Close reasons must fit in a control frame (123 bytes).
+fn truncate(mut reason: String) -> String {
+    const MAX: usize = 120;
+    if reason.len() > MAX {
+        let mut end = MAX;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    reason
+}
+
+async fn close(socket: &mut WebSocket, (code, reason): CloseReason) {
+    let frame = CloseFrame {
+        code,
+        reason: truncate(reason).into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}

@@ -1,0 +1,161 @@
+//! The HTTP surface: creating boards, the health check and the WebSocket upgrade.
+//! Every refusal is a JSON `{"error": "..."}` with a fitting status (docs/PROTOCOL.md).
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::{Path, Query, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use leerkring_shared::api::{ApiError, BoardCreated, CreateBoard};
+use leerkring_shared::ids::{is_token_shaped, BoardId, BOARD_ID_BYTES, TOKEN_BYTES};
+use rand::RngCore;
+use serde::Deserialize;
+
+use crate::config::Limits;
+use crate::rooms::Rooms;
+use crate::storage::{BoardMeta, Store, StoreError};
+
+/// Largest JSON body the API reads.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub rooms: Rooms,
+    pub limits: Limits,
+    pub public_url: Option<String>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/boards", post(create_board))
+        .route("/ws/{board_id}", get(open_socket))
+        .route("/healthz", get(health))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .with_state(state)
+}
+
+/// A refused request.
+pub struct Refusal(StatusCode, String);
+
+impl Refusal {
+    fn new(status: StatusCode, error: impl Into<String>) -> Self {
+        Self(status, error.into())
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, Json(ApiError { error: self.1 })).into_response()
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "storage error while serving a request");
+        Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage is unavailable; try again shortly",
+        )
+    }
+}
+
+fn random_id(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buffer);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer)
+}
+
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| {
+            host.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn create_board(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<CreateBoard>, JsonRejection>,
+) -> Result<(StatusCode, Json<BoardCreated>), Refusal> {
+    let Json(request) =
+        body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
+    let title = request
+        .clean_title()
+        .map_err(|reason| Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, reason))?;
+    let meta = BoardMeta {
+        id: BoardId::parse(&random_id(BOARD_ID_BYTES))
+            .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
+        title,
+        created_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+        facilitator_token: random_id(TOKEN_BYTES),
+        participant_token: random_id(TOKEN_BYTES),
+    };
+    state.store.create_board(&meta).await?;
+    tracing::info!(board = %meta.id, "board created");
+    let base = base_url(&state, &headers);
+    let link = |token: &str| format!("{base}/b/{}#token={token}", meta.id);
+    let created = BoardCreated {
+        facilitator_url: link(&meta.facilitator_token),
+        join_url: link(&meta.participant_token),
+        board_id: meta.id,
+        facilitator_token: meta.facilitator_token,
+        participant_token: meta.participant_token,
+    };
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn open_socket(
+    State(state): State<AppState>,
+    Path(board_id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, Refusal> {
+    let unknown = || Refusal::new(StatusCode::NOT_FOUND, "no such board");
+    let board = BoardId::parse(&board_id).map_err(|_| unknown())?;
+    let meta = state.store.board_meta(&board).await?.ok_or_else(unknown)?;
+    let role = query
+        .token
+        .as_deref()
+        .filter(|token| is_token_shaped(token))
+        .and_then(|token| meta.role_of(token))
+        .ok_or_else(|| Refusal::new(StatusCode::UNAUTHORIZED, "missing or wrong token"))?;
+    let upgrade =
+        upgrade.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
+    let max = state.limits.max_frame_bytes;
+    let limits = state.limits.clone();
+    let rooms = state.rooms.clone();
+    Ok(upgrade
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| crate::connection::serve(socket, rooms, board, role, limits)))
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}

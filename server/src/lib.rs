@@ -1,0 +1,63 @@
+//! Leerkring's server: serves boards over HTTP and WebSocket and stores them durably.
+//!
+//! - [`config`]: flags and limits.
+//! - [`http`]: routes (board creation, health, the WebSocket upgrade).
+//! - [`connection`]: one WebSocket connection and its limits.
+//! - [`rooms`]: boards in memory, one task each; the group commit.
+//! - [`board`]: a board's document and presence, without I/O.
+//! - [`storage`]: the [`storage::Store`] trait and the embedded file store.
+//! - [`broadcast`]: relaying updates between server nodes.
+
+pub mod board;
+pub mod broadcast;
+pub mod config;
+pub mod connection;
+pub mod http;
+pub mod limits;
+pub mod rooms;
+pub mod storage;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::http::Request;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::broadcast::SingleNode;
+use crate::config::Config;
+use crate::http::AppState;
+use crate::rooms::Rooms;
+use crate::storage::embedded::FileStore;
+
+/// Serves on `listener` until `shutdown` completes, then closes every connection and
+/// flushes every board before returning.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = Arc::new(FileStore::open(&config.data_dir)?);
+    let rooms = Rooms::new(store.clone(), Arc::new(SingleNode), config.rooms.clone());
+    let state = AppState {
+        store,
+        rooms: rooms.clone(),
+        limits: config.limits.clone(),
+        public_url: config.public_url.clone(),
+    };
+    // Spans name the path only: the query string can hold a token and must not be logged.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    });
+    let app = http::router(state).layer(trace);
+    let rooms_for_shutdown = rooms.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing connections and flushing boards");
+            rooms_for_shutdown.shutdown().await;
+        })
+        .await?;
+    rooms.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,653 @@
+//! Rooms: the boards that are in memory, one task per board.
+//!
+//! A room owns its board's [`Board`] state and its open [`BoardLog`], and handles every
+//! message for that board in order. Messages that arrive together are handled as a
+//! batch: their updates are stored in one group commit, and only once that has returned
+//! are they applied and sent on, so nothing is broadcast that could still be lost.
+//!
+//! A room is started by the first connection to its board and stops a grace period after
+//! the last one leaves, compacting its log on the way out.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use bytes::Bytes;
+use leerkring_shared::ids::{BoardId, Role};
+use leerkring_shared::protocol::{update_frame, ClientMessage, DocUpdate};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use yrs::updates::decoder::Decode;
+use yrs::Update;
+
+use crate::board::{Board, ConnectionId};
+use crate::broadcast::Broadcast;
+use crate::config::RoomSettings;
+use crate::storage::{BoardLog, Store};
+
+/// How many requests a room takes from its inbox in one batch.
+const BATCH_LIMIT: usize = 256;
+/// Requests that may wait in a room's inbox before connections have to wait.
+const INBOX_CAPACITY: usize = 4096;
+
+/// Something a room sends to one connection.
+#[derive(Debug)]
+pub enum Outgoing {
+    Frame(Bytes),
+    /// Close the connection with this WebSocket close code and reason.
+    Close(u16, &'static str),
+}
+
+/// WebSocket close codes used by the server (RFC 6455 §7.4.1).
+pub mod close_code {
+    pub const GOING_AWAY: u16 = 1001;
+    pub const PROTOCOL_ERROR: u16 = 1002;
+    pub const UNSUPPORTED_DATA: u16 = 1003;
+    pub const POLICY_VIOLATION: u16 = 1008;
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
+    pub const INTERNAL_ERROR: u16 = 1011;
+    pub const TRY_AGAIN_LATER: u16 = 1013;
+}
+
+/// Why a connection could not join a room.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum JoinError {
+    #[error("board is full")]
+    Full,
+    #[error("board could not be loaded")]
+    Unavailable,
+    #[error("server is shutting down")]
+    ShuttingDown,
+}
+
+impl JoinError {
+    pub fn close_frame(&self) -> (u16, &'static str) {
+        match self {
+            JoinError::Full => (close_code::TRY_AGAIN_LATER, "board is full"),
+            JoinError::Unavailable => (close_code::INTERNAL_ERROR, "board could not be loaded"),
+            JoinError::ShuttingDown => (close_code::GOING_AWAY, "server is restarting"),
+        }
+    }
+}
+
+enum Request {
+    Join {
+        connection: ConnectionId,
+        role: Role,
+        outbox: mpsc::Sender<Outgoing>,
+        reply: oneshot::Sender<Result<(), JoinError>>,
+    },
+    Messages {
+        connection: ConnectionId,
+        messages: Vec<ClientMessage>,
+    },
+    Leave {
+        connection: ConnectionId,
+    },
+    Shutdown,
+}
+
+/// A connection's membership of a room. Dropping it leaves the room.
+pub struct Membership {
+    connection: ConnectionId,
+    inbox: mpsc::Sender<Request>,
+}
+
+impl Membership {
+    /// Hands decoded messages to the room; an error means the room has stopped.
+    pub async fn send(&self, messages: Vec<ClientMessage>) -> Result<(), RoomStopped> {
+        self.inbox
+            .send(Request::Messages {
+                connection: self.connection,
+                messages,
+            })
+            .await
+            .map_err(|_| RoomStopped)
+    }
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        let inbox = self.inbox.clone();
+        let connection = self.connection;
+        // Queued behind this connection's last messages, so they are handled first.
+        tokio::spawn(async move {
+            let _ = inbox.send(Request::Leave { connection }).await;
+        });
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the room has stopped")]
+pub struct RoomStopped;
+
+struct OpenRoom {
+    generation: u64,
+    inbox: mpsc::Sender<Request>,
+    task: JoinHandle<()>,
+}
+
+struct Registry {
+    open: HashMap<BoardId, OpenRoom>,
+    shutting_down: bool,
+}
+
+struct Shared {
+    store: Arc<dyn Store>,
+    broadcast: Arc<dyn Broadcast>,
+    settings: RoomSettings,
+    registry: Mutex<Registry>,
+    next_id: AtomicU64,
+}
+
+impl Shared {
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        // Every critical section leaves the map consistent, so a poisoned lock is usable.
+        self.registry.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn fresh_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// The boards in memory on this node.
+#[derive(Clone)]
+pub struct Rooms {
+    shared: Arc<Shared>,
+}
+
+impl Rooms {
+    pub fn new(
+        store: Arc<dyn Store>,
+        broadcast: Arc<dyn Broadcast>,
+        settings: RoomSettings,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                store,
+                broadcast,
+                settings,
+                registry: Mutex::new(Registry {
+                    open: HashMap::new(),
+                    shutting_down: false,
+                }),
+                next_id: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// A fresh id for a new connection.
+    pub fn connection_id(&self) -> ConnectionId {
+        self.shared.fresh_id()
+    }
+
+    /// Joins `connection` to the room of `board` (starting the room if needed). The room
+    /// sends the connection's first frames to `outbox` before this returns.
+    pub async fn join(
+        &self,
+        board: &BoardId,
+        connection: ConnectionId,
+        role: Role,
+        outbox: mpsc::Sender<Outgoing>,
+    ) -> Result<Membership, JoinError> {
+        // A room that is unloading at this very moment drops our request; the next
+        // attempt starts a fresh room. Two retries are plenty: a new room cannot
+        // unload before it has served us.
+        for _ in 0..3 {
+            let inbox = self.inbox_for(board)?;
+            let (reply, answer) = oneshot::channel();
+            let request = Request::Join {
+                connection,
+                role,
+                outbox: outbox.clone(),
+                reply,
+            };
+            if inbox.send(request).await.is_err() {
+                continue;
+            }
+            match answer.await {
+                Ok(Ok(())) => return Ok(Membership { connection, inbox }),
+                Ok(Err(refused)) => return Err(refused),
+                Err(_) => continue,
+            }
+        }
+        Err(JoinError::Unavailable)
+    }
+
+    fn inbox_for(&self, board: &BoardId) -> Result<mpsc::Sender<Request>, JoinError> {
+        let mut registry = self.shared.registry();
+        if registry.shutting_down {
+            return Err(JoinError::ShuttingDown);
+        }
+        if let Some(room) = registry.open.get(board) {
+            if !room.task.is_finished() {
+                return Ok(room.inbox.clone());
+            }
+        }
+        let (inbox, requests) = mpsc::channel(INBOX_CAPACITY);
+        let generation = self.shared.fresh_id();
+        let task = tokio::spawn(run_room(
+            Arc::clone(&self.shared),
+            board.clone(),
+            generation,
+            requests,
+        ));
+        registry.open.insert(
+            board.clone(),
+            OpenRoom {
+                generation,
+                inbox: inbox.clone(),
+                task,
+            },
+        );
+        Ok(inbox)
+    }
+
+    /// Number of boards in memory.
+    pub fn open_count(&self) -> usize {
+        self.shared.registry().open.len()
+    }
+
+    /// Closes every connection (code 1001), compacts every board and stops all rooms.
+    pub async fn shutdown(&self) {
+        let rooms: Vec<OpenRoom> = {
+            let mut registry = self.shared.registry();
+            registry.shutting_down = true;
+            registry.open.drain().map(|(_, room)| room).collect()
+        };
+        for room in &rooms {
+            let _ = room.inbox.send(Request::Shutdown).await;
+        }
+        for room in rooms {
+            let _ = room.task.await;
+        }
+    }
+}
+
+/// Removes the room from the registry if nothing is waiting for it. Holding the registry
+/// lock while checking the inbox means no new request can be routed to it meanwhile.
+fn unregister_if_idle(
+    shared: &Shared,
+    board: &BoardId,
+    generation: u64,
+    requests: &mpsc::Receiver<Request>,
+) -> bool {
+    let mut registry = shared.registry();
+    if !requests.is_empty() {
+        return false;
+    }
+    if registry
+        .open
+        .get(board)
+        .is_some_and(|room| room.generation == generation)
+    {
+        registry.open.remove(board);
+    }
+    true
+}
+
+async fn run_room(
+    shared: Arc<Shared>,
+    board_id: BoardId,
+    generation: u64,
+    mut requests: mpsc::Receiver<Request>,
+) {
+    let opened = shared.store.open(&board_id).await;
+    let (history, log) = match opened {
+        Ok(opened) => opened,
+        Err(error) => {
+            tracing::error!(board = %board_id, %error, "could not load board");
+            refuse_waiting_joins(&shared, &board_id, generation, &mut requests);
+            return;
+        }
+    };
+    let remote = match shared.broadcast.subscribe(&board_id).await {
+        Ok(remote) => Some(remote),
+        Err(error) => {
+            tracing::warn!(board = %board_id, %error, "not receiving other nodes' updates");
+            None
+        }
+    };
+    let mut room = Room {
+        id: board_id,
+        board: Board::from_history(history),
+        log,
+        outboxes: HashMap::new(),
+        shared: Arc::clone(&shared),
+    };
+    tracing::debug!(board = %room.id, "room opened");
+    room.serve(generation, requests, remote).await;
+    room.finish().await;
+}
+
+fn refuse_waiting_joins(
+    shared: &Shared,
+    board: &BoardId,
+    generation: u64,
+    requests: &mut mpsc::Receiver<Request>,
+) {
+    {
+        let mut registry = shared.registry();
+        if registry
+            .open
+            .get(board)
+            .is_some_and(|room| room.generation == generation)
+        {
+            registry.open.remove(board);
+        }
+    }
+    requests.close();
+    while let Ok(request) = requests.try_recv() {
+        if let Request::Join { reply, .. } = request {
+            let _ = reply.send(Err(JoinError::Unavailable));
+        }
+    }
+}
+
+struct Room {
+    id: BoardId,
+    board: Board,
+    log: Box<dyn BoardLog>,
+    outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>>,
+    shared: Arc<Shared>,
+}
+
+impl Room {
+    async fn serve(
+        &mut self,
+        generation: u64,
+        mut requests: mpsc::Receiver<Request>,
+        mut remote: Option<mpsc::Receiver<Bytes>>,
+    ) {
+        let grace = self.shared.settings.unload_after();
+        let mut batch = Vec::with_capacity(BATCH_LIMIT);
+        let mut idle_since: Option<Instant> = None;
+        loop {
+            let unload_at = idle_since.map(|since| since + grace);
+            tokio::select! {
+                received = requests.recv_many(&mut batch, BATCH_LIMIT) => {
+                    if received == 0 {
+                        return;
+                    }
+                    if self.handle_batch(&mut batch).await.is_break() {
+                        return;
+                    }
+                }
+                update = next_remote(&mut remote) => match update {
+                    Some(bytes) => self.apply_remote(bytes),
+                    None => remote = None,
+                },
+                () = sleep_until(unload_at), if unload_at.is_some() => {
+                    if unregister_if_idle(&self.shared, &self.id, generation, &requests) {
+                        return;
+                    }
+                }
+            }
+            idle_since = match (self.board.member_count(), idle_since) {
+                (0, None) => Some(Instant::now()),
+                (0, since) => since,
+                _ => None,
+            };
+        }
+    }
+
+    async fn handle_batch(&mut self, batch: &mut Vec<Request>) -> std::ops::ControlFlow<()> {
+        let mut updates: Vec<(ConnectionId, DocUpdate)> = Vec::new();
+        let mut others: Vec<Request> = Vec::new();
+        for request in batch.drain(..) {
+            match request {
+                Request::Messages {
+                    connection,
+                    messages,
+                } if self.board.is_member(connection) => {
+                    let mut rest = Vec::new();
+                    for message in messages {
+                        match message {
+                            ClientMessage::Update(update) => updates.push((connection, update)),
+                            other => rest.push(other),
+                        }
+                    }
+                    if !rest.is_empty() {
+                        others.push(Request::Messages {
+                            connection,
+                            messages: rest,
+                        });
+                    }
+                }
+                // Messages from a connection the room has already closed are dropped.
+                Request::Messages { .. } => {}
+                other => others.push(other),
+            }
+        }
+        if !updates.is_empty() {
+            self.store_and_apply(updates).await;
+        }
+        for request in others {
+            match request {
+                Request::Join {
+                    connection,
+                    role,
+                    outbox,
+                    reply,
+                } => self.join(connection, role, outbox, reply),
+                Request::Messages {
+                    connection,
+                    messages,
+                } => {
+                    for message in messages {
+                        self.handle_message(connection, message).await;
+                    }
+                }
+                Request::Leave { connection } => self.remove(connection),
+                Request::Shutdown => {
+                    for outbox in self.outboxes.values() {
+                        let _ = outbox.try_send(Outgoing::Close(
+                            close_code::GOING_AWAY,
+                            "server is restarting",
+                        ));
+                    }
+                    return std::ops::ControlFlow::Break(());
+                }
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    /// Stores updates (one group commit), then applies them and passes them on.
+    async fn store_and_apply(&mut self, updates: Vec<(ConnectionId, DocUpdate)>) {
+        let stored: Vec<Bytes> = updates
+            .iter()
+            .map(|(_, update)| Bytes::copy_from_slice(&update.bytes))
+            .collect();
+        if let Err(error) = self.log.append(&stored).await {
+            tracing::error!(board = %self.id, %error, updates = stored.len(), "could not store updates; refusing them");
+            for (connection, _) in &updates {
+                // The client keeps the edit and sends it again when it reconnects.
+                self.close(
+                    *connection,
+                    close_code::INTERNAL_ERROR,
+                    "could not store your change; it is kept on your device",
+                );
+            }
+            return;
+        }
+        for ((connection, update), bytes) in updates.into_iter().zip(&stored) {
+            match self.board.apply_update(update.update) {
+                Ok(()) => {
+                    let frame = Bytes::from(update_frame(bytes));
+                    self.send_to_all_but(Some(connection), &frame);
+                }
+                Err(error) => {
+                    tracing::warn!(board = %self.id, %error, "refused an update");
+                    self.close(
+                        connection,
+                        close_code::PROTOCOL_ERROR,
+                        "update could not be applied",
+                    );
+                }
+            }
+        }
+        if let Err(error) = self.shared.broadcast.publish(&self.id, &stored).await {
+            tracing::warn!(board = %self.id, %error, "could not relay updates to other nodes");
+        }
+        self.compact_if_due().await;
+    }
+
+    fn apply_remote(&mut self, bytes: Bytes) {
+        let applied = Update::decode_v1(&bytes)
+            .map_err(|error| error.to_string())
+            .and_then(|update| {
+                self.board
+                    .apply_update(update)
+                    .map_err(|error| error.to_string())
+            });
+        match applied {
+            Ok(()) => self.send_to_all_but(None, &Bytes::from(update_frame(&bytes))),
+            Err(error) => {
+                tracing::warn!(board = %self.id, %error, "refused an update from another node")
+            }
+        }
+    }
+
+    fn join(
+        &mut self,
+        connection: ConnectionId,
+        role: Role,
+        outbox: mpsc::Sender<Outgoing>,
+        reply: oneshot::Sender<Result<(), JoinError>>,
+    ) {
+        if self.board.member_count() >= self.shared.settings.max_connections_per_board {
+            let _ = reply.send(Err(JoinError::Full));
+            return;
+        }
+        for frame in self.board.join(connection, role) {
+            let _ = outbox.try_send(Outgoing::Frame(Bytes::from(frame)));
+        }
+        self.outboxes.insert(connection, outbox);
+        if reply.send(Ok(())).is_err() {
+            // The connection gave up while waiting; its membership was never handed out.
+            self.remove(connection);
+        }
+    }
+
+    async fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
+        match message {
+            ClientMessage::SyncStep1(peer_state) => {
+                let reply = Bytes::from(self.board.sync_reply(&peer_state));
+                self.send_to(connection, reply);
+            }
+            ClientMessage::Awareness(update) => match self.board.apply_presence(connection, update)
+            {
+                Ok(frame) => self.send_to_all_but(Some(connection), &Bytes::from(frame)),
+                Err(error) => {
+                    tracing::debug!(board = %self.id, %error, "refused a presence update");
+                    self.close(
+                        connection,
+                        close_code::PROTOCOL_ERROR,
+                        "presence update could not be applied",
+                    );
+                }
+            },
+            ClientMessage::QueryAwareness => {
+                if let Some(frame) = self.board.presence_frame() {
+                    self.send_to(connection, Bytes::from(frame));
+                }
+            }
+            // Updates are normally split off for the batch's group commit.
+            ClientMessage::Update(update) => self.store_and_apply(vec![(connection, update)]).await,
+        }
+    }
+
+    fn send_to(&mut self, connection: ConnectionId, frame: Bytes) {
+        let Some(outbox) = self.outboxes.get(&connection) else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(Outgoing::Frame(frame)) {
+            self.drop_lagging(vec![connection]);
+        }
+    }
+
+    /// Sends one frame to every member but `except`. The frame's bytes are shared, not
+    /// copied, between the members.
+    fn send_to_all_but(&mut self, except: Option<ConnectionId>, frame: &Bytes) {
+        let mut lagging = Vec::new();
+        for (&connection, outbox) in &self.outboxes {
+            if Some(connection) == except {
+                continue;
+            }
+            if let Err(mpsc::error::TrySendError::Full(_)) =
+                outbox.try_send(Outgoing::Frame(frame.clone()))
+            {
+                lagging.push(connection);
+            }
+        }
+        self.drop_lagging(lagging);
+    }
+
+    /// A member whose outbox is full is dropped rather than slowing everyone down: its
+    /// connection notices the closed outbox, closes, and the client resyncs on reconnect.
+    fn drop_lagging(&mut self, lagging: Vec<ConnectionId>) {
+        for connection in lagging {
+            tracing::info!(board = %self.id, connection, "dropping a connection that fell behind");
+            self.outboxes.remove(&connection);
+            self.remove(connection);
+        }
+    }
+
+    fn close(&mut self, connection: ConnectionId, code: u16, reason: &'static str) {
+        if let Some(outbox) = self.outboxes.remove(&connection) {
+            let _ = outbox.try_send(Outgoing::Close(code, reason));
+        }
+        self.remove(connection);
+    }
+
+    fn remove(&mut self, connection: ConnectionId) {
+        self.outboxes.remove(&connection);
+        if let Some(removal) = self.board.leave(connection) {
+            self.send_to_all_but(None, &Bytes::from(removal));
+        }
+    }
+
+    async fn compact_if_due(&mut self) {
+        let backlog = self.log.backlog();
+        let settings = &self.shared.settings;
+        if backlog.updates >= settings.compact_after_updates
+            || backlog.bytes >= settings.compact_after_bytes
+        {
+            self.compact().await;
+        }
+    }
+
+    async fn compact(&mut self) {
+        let backlog = self.log.backlog();
+        match self.log.compact(self.board.encode_state()).await {
+            Ok(()) => tracing::debug!(board = %self.id, updates = backlog.updates, "compacted"),
+            // Not fatal: the log still holds every update.
+            Err(error) => tracing::warn!(board = %self.id, %error, "compaction failed"),
+        }
+    }
+
+    /// Called once the room has stopped taking requests.
+    async fn finish(&mut self) {
+        if self.log.backlog().updates > 0 {
+            self.compact().await;
+        }
+        tracing::debug!(board = %self.id, "room closed");
+    }
+}
+
+async fn next_remote(remote: &mut Option<mpsc::Receiver<Bytes>>) -> Option<Bytes> {
+    match remote {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,335 @@
+//! The embedded store: every board is a folder of plain files under the data dir.
+//!
+//! ```text
+//! <data dir>/boards/<board id>/meta.json     title and tokens, written once
+//!                             /snapshot.bin  the compacted document (one record)
+//!                             /updates.log   updates since the snapshot (records)
+//! ```
+//!
+//! Appends are fsynced before [`BoardLog::append`] returns; a room batches the updates
+//! that arrive together into one append (group commit). Compaction writes the new
+//! snapshot beside the old one, fsyncs, renames it into place and only then empties the
+//! log, so a crash at any point leaves a loadable board (replaying updates the snapshot
+//! already holds is harmless: CRDT updates are idempotent).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use leerkring_shared::ids::BoardId;
+
+use super::record_log::{read_records, write_records};
+use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
+
+const META_FILE: &str = "meta.json";
+const SNAPSHOT_FILE: &str = "snapshot.bin";
+const LOG_FILE: &str = "updates.log";
+
+/// Boards stored as files under one data dir.
+pub struct FileStore {
+    boards_dir: PathBuf,
+}
+
+impl FileStore {
+    /// Opens (creating if needed) the store under `data_dir`.
+    pub fn open(data_dir: &Path) -> io::Result<Self> {
+        let boards_dir = data_dir.join("boards");
+        fs::create_dir_all(&boards_dir)?;
+        Ok(Self { boards_dir })
+    }
+
+    fn board_dir(&self, id: &BoardId) -> PathBuf {
+        // `BoardId` only admits URL-safe base64, so this cannot leave `boards_dir`.
+        self.boards_dir.join(id.as_str())
+    }
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|join_error| StoreError::Io(io::Error::other(join_error)))?
+}
+
+fn private_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Replaces `path` with `contents` so that a reader (or a crash) sees either the old
+/// file or the new one, never a mix.
+fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let temporary = path.with_extension("tmp");
+    let mut file = private_file_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&temporary)?;
+    file.write_all(contents)?;
+    file.sync_all()?;
+    fs::rename(&temporary, path)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn read_snapshot(dir: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    let mut file = match File::open(dir.join(SNAPSHOT_FILE)) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
+    let mut read = read_records(&mut file)?;
+    match (
+        read.records.pop(),
+        read.records.is_empty(),
+        read.damaged_bytes,
+    ) {
+        (Some(snapshot), true, 0) => Ok(Some(snapshot)),
+        _ => Err(StoreError::Corrupt(format!(
+            "{} does not hold exactly one intact record",
+            dir.join(SNAPSHOT_FILE).display()
+        ))),
+    }
+}
+
+#[async_trait]
+impl Store for FileStore {
+    async fn create_board(&self, meta: &BoardMeta) -> Result<(), StoreError> {
+        let dir = self.board_dir(&meta.id);
+        let boards_dir = self.boards_dir.clone();
+        let json = serde_json::to_vec_pretty(meta)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        blocking(move || {
+            fs::create_dir(&dir).map_err(|error| match error.kind() {
+                io::ErrorKind::AlreadyExists => StoreError::AlreadyExists,
+                _ => StoreError::Io(error),
+            })?;
+            write_atomically(&dir.join(META_FILE), &json)?;
+            sync_dir(&boards_dir)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError> {
+        let path = self.board_dir(id).join(META_FILE);
+        blocking(move || match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|error| StoreError::Corrupt(format!("{}: {error}", path.display()))),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error.into()),
+        })
+        .await
+    }
+
+    async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError> {
+        let dir = self.board_dir(id);
+        let board = id.clone();
+        blocking(move || {
+            if !dir.join(META_FILE).exists() {
+                return Err(StoreError::NotFound);
+            }
+            let snapshot = read_snapshot(&dir)?;
+            let mut file = private_file_options()
+                .read(true)
+                .append(true)
+                .create(true)
+                .open(dir.join(LOG_FILE))?;
+            let read = read_records(&mut file)?;
+            if read.damaged_bytes > 0 {
+                tracing::warn!(
+                    board = %board,
+                    intact_updates = read.records.len(),
+                    intact_bytes = read.intact_bytes,
+                    damaged_bytes = read.damaged_bytes,
+                    "update log ended in a torn or corrupt record; recovered the intact prefix"
+                );
+                file.set_len(read.intact_bytes)?;
+                file.sync_all()?;
+            }
+            let backlog = Backlog {
+                updates: read.records.len() as u64,
+                bytes: read.intact_bytes,
+            };
+            let log = FileLog {
+                dir,
+                file: Arc::new(Mutex::new(file)),
+                backlog,
+            };
+            let history = StoredHistory {
+                snapshot,
+                updates: read.records,
+            };
+            Ok((history, Box::new(log) as Box<dyn BoardLog>))
+        })
+        .await
+    }
+}
+
+/// An open `updates.log`.
+struct FileLog {
+    dir: PathBuf,
+    /// Shared with the blocking thread doing the write; only one write runs at a time
+    /// because the room awaits each one.
+    file: Arc<Mutex<File>>,
+    backlog: Backlog,
+}
+
+fn lock(file: &Mutex<File>) -> std::sync::MutexGuard<'_, File> {
+    // A poisoned lock only means an earlier write panicked; the file handle is still usable
+    // and the next write's fsync tells the truth about durability.
+    file.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[async_trait]
+impl BoardLog for FileLog {
+    async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError> {
+        let file = Arc::clone(&self.file);
+        let owned: Vec<Bytes> = updates.to_vec();
+        let appended_bytes: u64 = owned.iter().map(|u| u.len() as u64 + 8).sum();
+        blocking(move || {
+            let mut file = lock(&file);
+            let length_before = file.metadata()?.len();
+            let written = write_records(&mut *file, owned.iter().map(|u| u.as_ref()))
+                .and_then(|()| file.sync_data());
+            if let Err(error) = written {
+                // Leave no partial group behind: a later append must not follow garbage.
+                // If even this fails, the next load still recovers the intact prefix.
+                let _ = file.set_len(length_before);
+                return Err(error.into());
+            }
+            Ok(())
+        })
+        .await?;
+        self.backlog.updates += updates.len() as u64;
+        self.backlog.bytes += appended_bytes;
+        Ok(())
+    }
+
+    async fn compact(&mut self, snapshot: Vec<u8>) -> Result<(), StoreError> {
+        let file = Arc::clone(&self.file);
+        let path = self.dir.join(SNAPSHOT_FILE);
+        blocking(move || {
+            let mut record = Vec::with_capacity(snapshot.len() + 8);
+            write_records(&mut record, [snapshot.as_slice()])?;
+            write_atomically(&path, &record)?;
+            let file = lock(&file);
+            file.set_len(0)?;
+            file.sync_all()?;
+            Ok(())
+        })
+        .await?;
+        self.backlog = Backlog::default();
+        Ok(())
+    }
+
+    fn backlog(&self) -> Backlog {
+        self.backlog
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: &str) -> BoardMeta {
+        BoardMeta {
+            id: BoardId::parse(id).expect("valid id"),
+            title: "Leerkring".into(),
+            created_at: 0,
+            facilitator_token: "f".repeat(43),
+            participant_token: "p".repeat(43),
+        }
+    }
+
+    #[tokio::test]
+    async fn appends_survive_reopening_and_compaction_replaces_them() {
+        let dir = tempfile_dir();
+        let store = FileStore::open(dir.path()).expect("open store");
+        let board = meta("AAAAAAAAAAAAAAAAAAAAAA");
+        store.create_board(&board).await.expect("create");
+        assert!(matches!(
+            store.create_board(&board).await,
+            Err(StoreError::AlreadyExists)
+        ));
+
+        let (history, mut log) = store.open(&board.id).await.expect("open");
+        assert!(history.snapshot.is_none() && history.updates.is_empty());
+        log.append(&[Bytes::from_static(b"u1"), Bytes::from_static(b"u2")])
+            .await
+            .expect("append");
+        assert_eq!(log.backlog().updates, 2);
+        drop(log);
+
+        let (history, mut log) = store.open(&board.id).await.expect("reopen");
+        assert_eq!(history.updates, vec![b"u1".to_vec(), b"u2".to_vec()]);
+        log.compact(b"state".to_vec()).await.expect("compact");
+        assert_eq!(log.backlog(), Backlog::default());
+        log.append(&[Bytes::from_static(b"u3")])
+            .await
+            .expect("append after compaction");
+        drop(log);
+
+        let (history, _log) = store.open(&board.id).await.expect("reopen");
+        assert_eq!(history.snapshot.as_deref(), Some(&b"state"[..]));
+        assert_eq!(history.updates, vec![b"u3".to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn unknown_boards_have_no_meta_and_cannot_be_opened() {
+        let dir = tempfile_dir();
+        let store = FileStore::open(dir.path()).expect("open store");
+        let id = BoardId::parse("BBBBBBBBBBBBBBBBBBBBBB").expect("valid id");
+        assert!(store.board_meta(&id).await.expect("lookup").is_none());
+        assert!(matches!(store.open(&id).await, Err(StoreError::NotFound)));
+    }
+
+    #[tokio::test]
+    async fn a_torn_log_is_cut_back_to_its_intact_prefix() {
+        let dir = tempfile_dir();
+        let store = FileStore::open(dir.path()).expect("open store");
+        let board = meta("CCCCCCCCCCCCCCCCCCCCCC");
+        store.create_board(&board).await.expect("create");
+        let (_, mut log) = store.open(&board.id).await.expect("open");
+        log.append(&[Bytes::from_static(b"heel")])
+            .await
+            .expect("append");
+        drop(log);
+        let log_path = dir
+            .path()
+            .join("boards")
+            .join(board.id.as_str())
+            .join(LOG_FILE);
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(&log_path)
+            .expect("log file");
+        file.write_all(&[9, 0, 0, 0, 1, 2, 3]).expect("tear");
+        drop(file);
+
+        let (history, mut log) = store.open(&board.id).await.expect("recovering open");
+        assert_eq!(history.updates, vec![b"heel".to_vec()]);
+        log.append(&[Bytes::from_static(b"daarna")])
+            .await
+            .expect("append after recovery");
+        drop(log);
+        let (history, _) = store.open(&board.id).await.expect("reopen");
+        assert_eq!(history.updates, vec![b"heel".to_vec(), b"daarna".to_vec()]);
+    }
+
+    fn tempfile_dir() -> tempfile::TempDir {
+        tempfile::tempdir().expect("temp dir")
+    }
+}

@@ -1,0 +1,97 @@
+//! Durable storage of boards, behind the [`Store`] and [`BoardLog`] traits.
+//!
+//! A board is stored as its metadata (title, tokens) plus a document history: a snapshot
+//! and a log of the updates applied since. The one rule every implementation keeps:
+//! when [`BoardLog::append`] returns `Ok`, the updates survive a crash. The room only
+//! broadcasts an update after that, so nothing a client has seen can be lost.
+//!
+//! [`embedded`] keeps it all in files under the data dir (the default). A Redis Streams
+//! implementation for several server nodes is the second implementation of these traits
+//! (docs/ARCHITECTURE.md).
+
+pub mod embedded;
+mod record_log;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use leerkring_shared::ids::{BoardId, Role};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What is known about a board apart from its document.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BoardMeta {
+    pub id: BoardId,
+    pub title: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    pub facilitator_token: String,
+    pub participant_token: String,
+}
+
+impl BoardMeta {
+    /// The role `token` grants on this board, if any. Compares digests so the time taken
+    /// does not reveal how much of a token was right.
+    pub fn role_of(&self, token: &str) -> Option<Role> {
+        let digest = |text: &str| Sha256::digest(text.as_bytes());
+        let given = digest(token);
+        if given == digest(&self.facilitator_token) {
+            Some(Role::Facilitator)
+        } else if given == digest(&self.participant_token) {
+            Some(Role::Participant)
+        } else {
+            None
+        }
+    }
+}
+
+/// A board's document history as loaded from storage.
+#[derive(Debug, Default)]
+pub struct StoredHistory {
+    /// The compacted state, if the board was ever compacted.
+    pub snapshot: Option<Vec<u8>>,
+    /// Updates stored since the snapshot, oldest first.
+    pub updates: Vec<Vec<u8>>,
+}
+
+/// How much history has piled up since the last compaction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub updates: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("board already exists")]
+    AlreadyExists,
+    #[error("board not found")]
+    NotFound,
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("storage I/O failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Where boards live.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new board's metadata durably.
+    async fn create_board(&self, meta: &BoardMeta) -> Result<(), StoreError>;
+    /// The board's metadata, or `None` if there is no such board.
+    async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError>;
+    /// Opens a board's history for the one room that serves it, recovering from a
+    /// torn final write if there is one.
+    async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError>;
+}
+
+/// One board's history, held open by its room.
+#[async_trait]
+pub trait BoardLog: Send {
+    /// Stores `updates` durably, in order, as one group commit.
+    async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError>;
+    /// Replaces the whole history by `snapshot` (the document's full state).
+    async fn compact(&mut self, snapshot: Vec<u8>) -> Result<(), StoreError>;
+    /// History stored since the last compaction.
+    fn backlog(&self) -> Backlog;
+}

@@ -1,0 +1,69 @@
+//! JSON bodies of the HTTP API (see docs/PROTOCOL.md).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::BoardId;
+
+/// Longest board title accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// `POST /api/boards` request body.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateBoard {
+    pub title: String,
+}
+
+impl CreateBoard {
+    /// The title with surrounding white space removed, if it is acceptable.
+    pub fn clean_title(&self) -> Result<String, &'static str> {
+        let title = self.title.trim();
+        if title.is_empty() {
+            Err("title must not be empty")
+        } else if title.chars().count() > MAX_TITLE_CHARS {
+            Err("title must be at most 200 characters")
+        } else if title.chars().any(char::is_control) {
+            Err("title must not contain control characters")
+        } else {
+            Ok(title.to_owned())
+        }
+    }
+}
+
+/// `POST /api/boards` response body (`201 Created`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BoardCreated {
+    pub board_id: BoardId,
+    pub facilitator_token: String,
+    pub participant_token: String,
+    /// Link for the facilitator; the token travels in the fragment, which browsers never send.
+    pub facilitator_url: String,
+    /// Link for participants; the token travels in the fragment.
+    pub join_url: String,
+}
+
+/// Body of every refused HTTP request.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn title(text: &str) -> Result<String, &'static str> {
+        CreateBoard { title: text.into() }.clean_title()
+    }
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(
+            title("  Leerkring wijkteam Noord "),
+            Ok("Leerkring wijkteam Noord".into())
+        );
+        assert!(title("   ").is_err());
+        assert!(title(&"é".repeat(MAX_TITLE_CHARS)).is_ok());
+        assert!(title(&"é".repeat(MAX_TITLE_CHARS + 1)).is_err());
+        assert!(title("a\u{0}b").is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! Leerkring's transport-free core, shared by the server and the browser client.
+//!
+//! - [`ids`]: board ids and access tokens, and how they are checked.
+//! - [`protocol`]: the y-websocket wire protocol (decoding client frames, encoding replies).
+//! - [`api`]: the JSON bodies of the HTTP API.
+
+pub mod api;
+pub mod ids;
+pub mod protocol;

@@ -1,0 +1,232 @@
+//! The y-websocket wire protocol, as spoken between Leerkring's server and any Yjs client.
+//!
+//! A WebSocket binary frame holds one or more messages. Each message starts with a
+//! var-uint tag: `0` sync (then `0` step 1, `1` step 2 or `2` update), `1` awareness,
+//! `3` query-awareness. This module turns client frames into [`ClientMessage`]s, checking
+//! every payload fully so that nothing malformed gets past the connection, and builds the
+//! frames the server sends. It does no I/O.
+
+use yrs::encoding::read::{Cursor, Read};
+use yrs::encoding::write::Write;
+use yrs::sync::AwarenessUpdate;
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{StateVector, Update};
+
+const MSG_SYNC: u8 = 0;
+const MSG_AWARENESS: u8 = 1;
+const MSG_AUTH: u8 = 2;
+const MSG_QUERY_AWARENESS: u8 = 3;
+
+const SYNC_STEP_1: u8 = 0;
+const SYNC_STEP_2: u8 = 1;
+const SYNC_UPDATE: u8 = 2;
+
+/// One message from a client, decoded and checked.
+#[derive(Debug)]
+pub enum ClientMessage {
+    /// "Here is my state vector; send me what I lack."
+    SyncStep1(StateVector),
+    /// A document update (sync step 2 or an incremental update; both mean the same here).
+    Update(DocUpdate),
+    /// A change of presence states (cursor, name, colour, ...).
+    Awareness(AwarenessUpdate),
+    /// "Send me every presence state you know."
+    QueryAwareness,
+}
+
+/// A document update as it arrived (the bytes to store and forward) and decoded.
+#[derive(Debug)]
+pub struct DocUpdate {
+    pub bytes: Vec<u8>,
+    pub update: Update,
+}
+
+/// Why a frame was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProtocolError {
+    #[error("empty frame")]
+    Empty,
+    #[error("malformed {part}: {detail}")]
+    Malformed { part: &'static str, detail: String },
+    #[error("unsupported message type {0}")]
+    Unsupported(u64),
+}
+
+fn malformed(part: &'static str) -> impl FnOnce(yrs::encoding::read::Error) -> ProtocolError {
+    move |error| ProtocolError::Malformed {
+        part,
+        detail: error.to_string(),
+    }
+}
+
+/// Decodes every message in one binary frame. The frame is refused whole if any part
+/// of it is malformed, so a connection never acts on half a frame.
+pub fn decode_frame(frame: &[u8]) -> Result<Vec<ClientMessage>, ProtocolError> {
+    if frame.is_empty() {
+        return Err(ProtocolError::Empty);
+    }
+    let mut cursor = Cursor::new(frame);
+    let mut messages = Vec::new();
+    while cursor.has_content() {
+        messages.push(decode_message(&mut cursor)?);
+    }
+    Ok(messages)
+}
+
+fn decode_message(cursor: &mut Cursor<'_>) -> Result<ClientMessage, ProtocolError> {
+    let tag: u64 = cursor.read_var().map_err(malformed("message type"))?;
+    match tag {
+        t if t == u64::from(MSG_SYNC) => decode_sync(cursor),
+        t if t == u64::from(MSG_AWARENESS) => {
+            let payload = cursor.read_buf().map_err(malformed("awareness message"))?;
+            let update =
+                AwarenessUpdate::decode_v1(payload).map_err(malformed("awareness update"))?;
+            Ok(ClientMessage::Awareness(update))
+        }
+        t if t == u64::from(MSG_QUERY_AWARENESS) => Ok(ClientMessage::QueryAwareness),
+        // Auth messages flow from server to client only; tokens travel in the URL.
+        other => Err(ProtocolError::Unsupported(other)),
+    }
+}
+
+fn decode_sync(cursor: &mut Cursor<'_>) -> Result<ClientMessage, ProtocolError> {
+    let step: u64 = cursor.read_var().map_err(malformed("sync message"))?;
+    let payload = cursor.read_buf().map_err(malformed("sync message"))?;
+    match step {
+        s if s == u64::from(SYNC_STEP_1) => {
+            let sv = StateVector::decode_v1(payload).map_err(malformed("state vector"))?;
+            Ok(ClientMessage::SyncStep1(sv))
+        }
+        s if s == u64::from(SYNC_STEP_2) || s == u64::from(SYNC_UPDATE) => {
+            let update = Update::decode_v1(payload).map_err(malformed("document update"))?;
+            Ok(ClientMessage::Update(DocUpdate {
+                bytes: payload.to_vec(),
+                update,
+            }))
+        }
+        other => Err(ProtocolError::Malformed {
+            part: "sync message",
+            detail: format!("unknown sync step {other}"),
+        }),
+    }
+}
+
+fn sync_frame(step: u8, payload: &[u8]) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(payload.len() + 8);
+    frame.write_var(MSG_SYNC);
+    frame.write_var(step);
+    frame.write_buf(payload);
+    frame
+}
+
+/// Frame asking the peer for what it has that `sv` lacks.
+pub fn sync_step1_frame(sv: &StateVector) -> Vec<u8> {
+    sync_frame(SYNC_STEP_1, &sv.encode_v1())
+}
+
+/// Frame answering a sync step 1 with the missing part of the document.
+pub fn sync_step2_frame(update: &[u8]) -> Vec<u8> {
+    sync_frame(SYNC_STEP_2, update)
+}
+
+/// Frame carrying one document update to peers.
+pub fn update_frame(update: &[u8]) -> Vec<u8> {
+    sync_frame(SYNC_UPDATE, update)
+}
+
+/// Frame carrying presence states to peers.
+pub fn awareness_frame(update: &AwarenessUpdate) -> Vec<u8> {
+    let payload = update.encode_v1();
+    let mut frame = Vec::with_capacity(payload.len() + 8);
+    frame.write_var(MSG_AWARENESS);
+    frame.write_buf(&payload);
+    frame
+}
+
+/// Frame asking peers for their presence states.
+pub fn query_awareness_frame() -> Vec<u8> {
+    vec![MSG_QUERY_AWARENESS]
+}
+
+/// The auth message tag, exposed so tests can check that clients may not send it.
+pub const AUTH_MESSAGE_TAG: u8 = MSG_AUTH;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{Doc, GetString, ReadTxn, Text, Transact};
+
+    fn some_update() -> Vec<u8> {
+        let doc = Doc::new();
+        let text = doc.get_or_insert_text("t");
+        let mut txn = doc.transact_mut();
+        text.insert(&mut txn, 0, "Betrokkenheid");
+        txn.encode_update_v1()
+    }
+
+    #[test]
+    fn round_trips_every_client_message_kind() {
+        let update = some_update();
+        let mut frame = sync_step1_frame(&StateVector::default());
+        frame.extend(update_frame(&update));
+        frame.extend(sync_step2_frame(&update));
+        frame.extend(query_awareness_frame());
+        let messages = decode_frame(&frame).expect("valid frame");
+        assert_eq!(messages.len(), 4);
+        assert!(matches!(messages[0], ClientMessage::SyncStep1(_)));
+        match &messages[1] {
+            ClientMessage::Update(u) => assert_eq!(u.bytes, update),
+            other => panic!("expected update, got {other:?}"),
+        }
+        assert!(matches!(messages[2], ClientMessage::Update(_)));
+        assert!(matches!(messages[3], ClientMessage::QueryAwareness));
+    }
+
+    #[test]
+    fn decoded_update_applies_to_a_doc() {
+        let messages = decode_frame(&update_frame(&some_update())).expect("valid frame");
+        let ClientMessage::Update(update) = messages.into_iter().next().expect("one message")
+        else {
+            panic!("expected update");
+        };
+        let doc = Doc::new();
+        let text = doc.get_or_insert_text("t");
+        doc.transact_mut()
+            .apply_update(update.update)
+            .expect("applies");
+        assert_eq!(text.get_string(&doc.transact()), "Betrokkenheid");
+        assert!(doc.transact().state_vector().len() == 1);
+    }
+
+    #[test]
+    fn refuses_truncated_and_garbage_frames() {
+        let frame = update_frame(&some_update());
+        assert!(decode_frame(&frame[..frame.len() - 1]).is_err());
+        assert_eq!(decode_frame(&[]).err(), Some(ProtocolError::Empty));
+        assert!(decode_frame(&[0, 9, 0]).is_err(), "unknown sync step");
+        assert!(
+            decode_frame(&[0, 2, 3, 1, 2, 3]).is_err(),
+            "update body is junk"
+        );
+        assert_eq!(
+            decode_frame(&[AUTH_MESSAGE_TAG, 0]).err(),
+            Some(ProtocolError::Unsupported(2))
+        );
+        assert_eq!(
+            decode_frame(&[42]).err(),
+            Some(ProtocolError::Unsupported(42))
+        );
+        assert!(
+            decode_frame(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_bad_message_after_good_ones_refuses_the_whole_frame() {
+        let mut frame = query_awareness_frame();
+        frame.push(77);
+        assert!(decode_frame(&frame).is_err());
+    }
+}
