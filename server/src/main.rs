@@ -1,5 +1,7 @@
 //! `leerkring-server`: parses flags, sets up logging and serves until Ctrl-C or SIGTERM.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use leerkring_server::config::Config;
 use tracing_subscriber::EnvFilter;
@@ -7,6 +9,8 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     tracing_subscriber::fmt()
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
