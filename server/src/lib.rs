@@ -22,7 +22,8 @@ use std::sync::Arc;
 
 use axum::http::Request;
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::broadcast::SingleNode;
 use crate::config::Config;
@@ -46,9 +47,11 @@ pub async fn serve(
         public_url: config.public_url.clone(),
     };
     // Spans name the path only: the query string can hold a token and must not be logged.
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
     let app = http::router(state).layer(trace);
     let rooms_for_shutdown = rooms.clone();
     axum::serve(listener, app)

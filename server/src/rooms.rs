@@ -405,6 +405,8 @@ impl Room {
                     let mut rest = Vec::new();
                     for message in messages {
                         match message {
+                            // Sync replies from a client with nothing new are empty: nothing to store.
+                            ClientMessage::Update(update) if update.update.is_empty() => {}
                             ClientMessage::Update(update) => updates.push((connection, update)),
                             other => rest.push(other),
                         }

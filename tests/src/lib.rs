@@ -22,11 +22,17 @@ use yrs::encoding::read::Cursor;
 use yrs::sync::{Message as YMessage, MessageReader, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::Encode;
-use yrs::{Array, ArrayRef, Doc, GetString, ReadTxn, Text, TextRef, Transact, TransactionMut, Update, UpdateEvent};
+use yrs::{
+    Array, ArrayRef, Doc, GetString, ReadTxn, Text, TextRef, Transact, TransactionMut, Update,
+    UpdateEvent,
+};
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// Builds `leerkring-server` once per test binary and returns its path.
@@ -35,7 +41,14 @@ pub fn server_binary() -> &'static Path {
     BINARY.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "leerkring-server", "--bin", "leerkring-server"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "leerkring-server",
+                "--bin",
+                "leerkring-server",
+            ])
             .current_dir(workspace_root())
             .status()
             .expect("run cargo build");
@@ -74,7 +87,11 @@ impl ServerProcess {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if line.contains("Leerkring is listening") {
-                    if let Some(addr) = line.split("addr=").nth(1).and_then(|rest| rest.split_whitespace().next()) {
+                    if let Some(addr) = line
+                        .split("addr=")
+                        .nth(1)
+                        .and_then(|rest| rest.split_whitespace().next())
+                    {
                         let _ = addr_tx.send(addr.to_owned());
                     }
                 }
@@ -83,7 +100,12 @@ impl ServerProcess {
         });
         let addr = addr_rx
             .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|_| panic!("server did not start; log: {:?}", log.lock().map(|l| l.clone())));
+            .unwrap_or_else(|_| {
+                panic!(
+                    "server did not start; log: {:?}",
+                    log.lock().map(|l| l.clone())
+                )
+            });
         Self {
             child,
             addr,
@@ -169,6 +191,16 @@ pub struct YClient {
     outgoing: mpsc::UnboundedSender<Message>,
     closed: Arc<Mutex<Option<Closed>>>,
     synced: Arc<Mutex<bool>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for YClient {
+    /// Dropping a client drops its socket, as closing a browser tab would.
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
 }
 
 impl YClient {
@@ -179,37 +211,44 @@ impl YClient {
 
     /// Connects with an existing document (e.g. one that kept offline edits).
     pub async fn connect_with(url: &str, doc: Doc) -> Self {
-        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("WebSocket connects");
+        let (socket, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("WebSocket connects");
         let (mut sink, mut stream) = socket.split();
         let (outgoing, mut queue) = mpsc::unbounded_channel::<Message>();
         let closed = Arc::new(Mutex::new(None));
         let synced = Arc::new(Mutex::new(false));
-        tokio::spawn(async move {
+        let writer = tokio::spawn(async move {
             while let Some(message) = queue.recv().await {
                 if sink.send(message).await.is_err() {
                     break;
                 }
             }
         });
-        let client = Self {
+        let mut client = Self {
             doc: doc.clone(),
             outgoing: outgoing.clone(),
             closed: Arc::clone(&closed),
             synced: Arc::clone(&synced),
+            tasks: vec![writer],
         };
         // Send our state vector, as y-websocket does on connect.
         let sv = doc.transact().state_vector();
         client.send_message(YMessage::Sync(SyncMessage::SyncStep1(sv)));
         // Push local edits to the server as they happen.
         let push = outgoing.clone();
-        doc.observe_update_v1("push-to-server", move |txn: &TransactionMut, event: &UpdateEvent| {
+        doc.observe_update_v1(
+            "push-to-server",
+            move |txn: &TransactionMut, event: &UpdateEvent| {
                 if txn.origin().is_none() {
-                    let frame = YMessage::Sync(SyncMessage::Update(event.update.clone())).encode_v1();
+                    let frame =
+                        YMessage::Sync(SyncMessage::Update(event.update.clone())).encode_v1();
                     let _ = push.send(Message::Binary(frame.into()));
                 }
-            })
-            .expect("observe updates");
-        tokio::spawn(async move {
+            },
+        )
+        .expect("observe updates");
+        let reader = tokio::spawn(async move {
             while let Some(Ok(message)) = stream.next().await {
                 match message {
                     Message::Binary(frame) => handle_server_frame(&doc, &frame, &outgoing, &synced),
@@ -234,13 +273,19 @@ impl YClient {
                 reason: "stream ended".into(),
             });
         });
+        client.tasks.push(reader);
         let flag = Arc::clone(&client.synced);
-        eventually("initial sync", Duration::from_secs(10), || *flag.lock().expect("lock")).await;
+        eventually("initial sync", Duration::from_secs(10), || {
+            *flag.lock().expect("lock")
+        })
+        .await;
         client
     }
 
     fn send_message(&self, message: YMessage) {
-        let _ = self.outgoing.send(Message::Binary(message.encode_v1().into()));
+        let _ = self
+            .outgoing
+            .send(Message::Binary(message.encode_v1().into()));
     }
 
     /// Sends raw bytes as one binary frame.
@@ -280,7 +325,10 @@ impl YClient {
     pub fn read_items(&self, name: &str) -> Vec<String> {
         let array = self.items(name);
         let txn = self.doc.transact();
-        array.iter(&txn).map(|value| value.to_string(&txn)).collect()
+        array
+            .iter(&txn)
+            .map(|value| value.to_string(&txn))
+            .collect()
     }
 
     /// How the server closed this connection, if it has.
@@ -291,7 +339,12 @@ impl YClient {
     /// Waits for the server to close this connection.
     pub async fn wait_closed(&self) -> Closed {
         let closed = Arc::clone(&self.closed);
-        eventually("server closes the connection", Duration::from_secs(10), || closed.lock().expect("lock").is_some()).await;
+        eventually(
+            "server closes the connection",
+            Duration::from_secs(10),
+            || closed.lock().expect("lock").is_some(),
+        )
+        .await;
         self.closed().expect("closed")
     }
 }
@@ -299,7 +352,12 @@ impl YClient {
 /// Origin tag for changes that came from the server, so they are not echoed back.
 const FROM_SERVER: &str = "server";
 
-fn handle_server_frame(doc: &Doc, frame: &[u8], outgoing: &mpsc::UnboundedSender<Message>, synced: &Mutex<bool>) {
+fn handle_server_frame(
+    doc: &Doc,
+    frame: &[u8],
+    outgoing: &mpsc::UnboundedSender<Message>,
+    synced: &Mutex<bool>,
+) {
     let mut decoder = DecoderV1::new(Cursor::new(frame));
     for message in MessageReader::new(&mut decoder) {
         let Ok(message) = message else { return };
@@ -331,12 +389,46 @@ pub struct RawSocket(Socket);
 
 impl RawSocket {
     pub async fn connect(url: &str) -> Self {
-        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("WebSocket connects");
+        let (socket, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("WebSocket connects");
         Self(socket)
     }
 
     pub async fn send(&mut self, message: Message) {
         let _ = self.0.send(message).await;
+    }
+
+    /// Reads frames until a presence (awareness) message satisfies `found`, with each
+    /// state as `(client id, JSON)`; false if the connection ends first.
+    pub async fn read_presence_until(
+        &mut self,
+        mut found: impl FnMut(&[(u64, String)]) -> bool,
+    ) -> bool {
+        let read = async {
+            while let Some(Ok(message)) = self.0.next().await {
+                let Message::Binary(frame) = message else {
+                    continue;
+                };
+                let mut decoder = DecoderV1::new(Cursor::new(&frame));
+                for message in MessageReader::new(&mut decoder).flatten() {
+                    if let YMessage::Awareness(update) = message {
+                        let states: Vec<(u64, String)> = update
+                            .clients
+                            .iter()
+                            .map(|(id, entry)| (id.get(), entry.json.to_string()))
+                            .collect();
+                        if found(&states) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            false
+        };
+        tokio::time::timeout(Duration::from_secs(10), read)
+            .await
+            .unwrap_or(false)
     }
 
     /// Reads until the server's close frame (or the end of the stream).
@@ -365,7 +457,9 @@ impl RawSocket {
                 reason: "stream ended without a close frame".into(),
             }
         };
-        tokio::time::timeout(Duration::from_secs(10), read).await.expect("server closes within 10 s")
+        tokio::time::timeout(Duration::from_secs(10), read)
+            .await
+            .expect("server closes within 10 s")
     }
 }
 
@@ -377,4 +471,3 @@ pub async fn handshake_status(url: &str) -> u16 {
         Err(other) => panic!("handshake failed without an HTTP answer: {other}"),
     }
 }
-

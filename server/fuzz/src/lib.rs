@@ -1,0 +1,329 @@
+//! The harness behind the `client_frames` fuzz target, kept in a library so that the
+//! seed generator (`examples/make_seeds.rs`) and the replay test (`tests/replay.rs`,
+//! which runs on stable without a fuzzer) use exactly the same input format and the
+//! same driving code as the fuzzer.
+//!
+//! # Input format
+//!
+//! The input is a sequence of chunks. Each chunk starts with a selector byte `s`:
+//!
+//! - `s < 0xF0`: a binary WebSocket frame from connection slot `s % 3`, followed by its
+//!   length as a little-endian `u16` and that many bytes (cut short at the end of the
+//!   input).
+//! - `s >= 0xF0`: a control event, `(s - 0xF0) % 4`:
+//!   `0` slot `s % 3` disconnects (and later reconnects under a fresh id),
+//!   `1` slot `s % 3` reconnects now (if disconnected),
+//!   `2` the room unloads (every member leaves, the log is compacted into a snapshot)
+//!   and is loaded again from the store,
+//!   `3` the process restarts without compacting (the board is rebuilt from the
+//!   snapshot and the log, as after a crash).
+//!
+//! # What is driven
+//!
+//! One shared [`Board`], exactly as `server/src/rooms.rs` and `connection.rs` drive it:
+//! every frame goes through [`decode_frame`]; a malformed frame closes its connection;
+//! a decoded frame's updates are split off, appended to the (simulated) log and then
+//! applied in order (an update that fails to apply closes its connection), after which
+//! the frame's other messages are handled in order (sync step 1 -> `sync_reply`,
+//! awareness -> `apply_presence`, query-awareness -> `presence_frame`). A slot that
+//! sends while disconnected first reconnects under a fresh connection id, as a client
+//! would. Compaction happens at the server's default thresholds and on unload.
+//!
+//! # Properties checked
+//!
+//! - Nothing panics and nothing hangs (the fuzzer's timeout catches the latter).
+//! - Every frame the server would send decodes again with [`decode_frame`].
+//! - The state round-trips: whenever the board is rebuilt from the store (unload,
+//!   restart, and once more at the end from `encode_state`), its state vector equals
+//!   the one before, and the snapshot `encode_state` produced decodes and applies.
+
+use leerkring_server::board::{Board, ConnectionId};
+use leerkring_server::storage::StoredHistory;
+use leerkring_shared::ids::Role;
+use leerkring_shared::protocol::{decode_frame, update_frame, ClientMessage, DocUpdate};
+use yrs::updates::decoder::Decode;
+use yrs::{StateVector, Update};
+
+/// Connection slots, i.e. clients that may be connected at the same time.
+pub const SLOTS: usize = 3;
+/// Selector bytes from here up are control events.
+pub const CONTROL: u8 = 0xF0;
+/// The server's default `--compact-after-updates`.
+const COMPACT_AFTER_UPDATES: usize = 1000;
+/// The server's default `--compact-after-bytes`.
+const COMPACT_AFTER_BYTES: usize = 4 * 1024 * 1024;
+
+/// A control event (see the module docs).
+#[derive(Clone, Copy, Debug)]
+pub enum Control {
+    Disconnect = 0,
+    Reconnect = 1,
+    Unload = 2,
+    Restart = 3,
+}
+
+/// Encodes one frame chunk from `slot`.
+pub fn frame_chunk(slot: u8, frame: &[u8]) -> Vec<u8> {
+    assert!(usize::from(slot) < SLOTS);
+    let len = u16::try_from(frame.len()).expect("frame fits a u16 length");
+    let mut chunk = vec![slot];
+    chunk.extend_from_slice(&len.to_le_bytes());
+    chunk.extend_from_slice(frame);
+    chunk
+}
+
+/// Encodes one control chunk.
+pub fn control_chunk(slot: u8, control: Control) -> Vec<u8> {
+    assert!(usize::from(slot) < SLOTS);
+    // CONTROL + control + 4k has (s - CONTROL) % 4 == control; pick k so s % 3 == slot.
+    (0..4u8)
+        .map(|k| CONTROL + control as u8 + 4 * k)
+        .find(|s| s % 3 == slot)
+        .map(|s| vec![s])
+        .expect("one of four consecutive candidates hits every residue mod 3")
+}
+
+/// The store as the room sees it: a snapshot plus the updates appended since.
+#[derive(Default)]
+struct Log {
+    snapshot: Option<Vec<u8>>,
+    updates: Vec<Vec<u8>>,
+    bytes: usize,
+}
+
+impl Log {
+    fn history(&self) -> StoredHistory {
+        StoredHistory {
+            snapshot: self.snapshot.clone(),
+            updates: self.updates.clone(),
+        }
+    }
+
+    fn compact(&mut self, state: Vec<u8>) {
+        self.snapshot = Some(state);
+        self.updates.clear();
+        self.bytes = 0;
+    }
+}
+
+struct Harness {
+    board: Board,
+    log: Log,
+    /// The connection id each slot has, or `None` while it is disconnected.
+    slots: [Option<ConnectionId>; SLOTS],
+    next_id: ConnectionId,
+}
+
+/// Checks that a frame the server would send is one a client can read.
+fn check_outgoing(frame: &[u8]) {
+    if let Err(error) = decode_frame(frame) {
+        panic!("server built a frame it cannot decode itself: {error}; frame {frame:02x?}");
+    }
+}
+
+/// The board's state vector, read the way a client learns it: from the sync step 1
+/// the server sends on join. Joins and leaves a throwaway connection id.
+fn state_vector(board: &mut Board) -> StateVector {
+    const PROBE: ConnectionId = ConnectionId::MAX;
+    let frames = board.join(PROBE, Role::Participant);
+    board.leave(PROBE);
+    match decode_frame(&frames[0]).map(|mut messages| messages.remove(0)) {
+        Ok(ClientMessage::SyncStep1(sv)) => sv,
+        other => panic!("join did not start with sync step 1: {other:?}"),
+    }
+}
+
+impl Harness {
+    fn new() -> Self {
+        let mut harness = Self {
+            board: Board::from_history(StoredHistory::default()),
+            log: Log::default(),
+            slots: [None; SLOTS],
+            next_id: 1,
+        };
+        for slot in 0..SLOTS {
+            harness.connect(slot);
+        }
+        harness
+    }
+
+    fn connect(&mut self, slot: usize) -> ConnectionId {
+        if let Some(id) = self.slots[slot] {
+            return id;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        let role = if slot == 0 {
+            Role::Facilitator
+        } else {
+            Role::Participant
+        };
+        for frame in self.board.join(id, role) {
+            check_outgoing(&frame);
+        }
+        self.slots[slot] = Some(id);
+        id
+    }
+
+    /// `Room::close` / `Room::remove`: the board forgets the connection.
+    fn close(&mut self, connection: ConnectionId) {
+        if let Some(slot) = self.slots.iter_mut().find(|s| **s == Some(connection)) {
+            *slot = None;
+        }
+        if let Some(removal) = self.board.leave(connection) {
+            check_outgoing(&removal);
+        }
+    }
+
+    /// Rebuilds the board from the store and checks nothing was lost.
+    fn reload(&mut self) {
+        let before = state_vector(&mut self.board);
+        self.board = Board::from_history(self.log.history());
+        let after = state_vector(&mut self.board);
+        assert_eq!(before, after, "state vector changed when reloading from the store");
+    }
+
+    fn control(&mut self, slot: usize, control: u8) {
+        match control % 4 {
+            0 => {
+                if let Some(id) = self.slots[slot] {
+                    self.close(id);
+                }
+            }
+            1 => {
+                self.connect(slot);
+            }
+            2 => {
+                // The room unloads once everyone has left, compacting on the way out
+                // (`Room::finish`), and the next connection loads it again.
+                for slot in 0..SLOTS {
+                    if let Some(id) = self.slots[slot] {
+                        self.close(id);
+                    }
+                }
+                if !self.log.updates.is_empty() {
+                    self.log.compact(self.board.encode_state());
+                }
+                self.reload();
+            }
+            _ => {
+                // A crash: connections are gone, the log is replayed as it is.
+                self.slots = [None; SLOTS];
+                self.reload();
+            }
+        }
+    }
+
+    /// One binary frame from `slot`, as `connection::serve` and `Room` handle it.
+    fn frame(&mut self, slot: usize, frame: &[u8]) {
+        let connection = self.connect(slot);
+        let messages = match decode_frame(frame) {
+            Ok(messages) => messages,
+            // `connection::serve` closes the connection with a protocol error.
+            Err(_) => return self.close(connection),
+        };
+        // `Room::handle_batch`: updates are split off for the group commit...
+        let mut updates: Vec<DocUpdate> = Vec::new();
+        let mut rest = Vec::new();
+        for message in messages {
+            match message {
+                ClientMessage::Update(update) => updates.push(update),
+                other => rest.push(other),
+            }
+        }
+        if !updates.is_empty() {
+            self.store_and_apply(connection, updates);
+        }
+        // ...and the rest is handled in order afterwards (even if the connection was
+        // closed meanwhile, as in `Room::handle_batch`).
+        for message in rest {
+            self.handle_message(connection, message);
+        }
+    }
+
+    /// `Room::store_and_apply`, with a log that always accepts.
+    fn store_and_apply(&mut self, connection: ConnectionId, updates: Vec<DocUpdate>) {
+        for update in &updates {
+            self.log.bytes += update.bytes.len();
+            self.log.updates.push(update.bytes.clone());
+        }
+        for update in updates {
+            match self.board.apply_update(update.update) {
+                Ok(()) => check_outgoing(&update_frame(&update.bytes)),
+                Err(_) => self.close(connection),
+            }
+        }
+        // `Room::compact_if_due`.
+        if self.log.updates.len() >= COMPACT_AFTER_UPDATES || self.log.bytes >= COMPACT_AFTER_BYTES
+        {
+            self.log.compact(self.board.encode_state());
+        }
+    }
+
+    /// `Room::handle_message` for everything but updates.
+    fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
+        match message {
+            ClientMessage::SyncStep1(peer_state) => {
+                check_outgoing(&self.board.sync_reply(&peer_state));
+            }
+            ClientMessage::Awareness(update) => {
+                match self.board.apply_presence(connection, update) {
+                    Ok(frame) => check_outgoing(&frame),
+                    Err(_) => self.close(connection),
+                }
+            }
+            ClientMessage::QueryAwareness => {
+                if let Some(frame) = self.board.presence_frame() {
+                    check_outgoing(&frame);
+                }
+            }
+            ClientMessage::Update(update) => self.store_and_apply(connection, vec![update]),
+        }
+    }
+
+    /// The end of the run: the compacted state must load into an equal board.
+    fn finish(mut self) {
+        let state = self.board.encode_state();
+        let snapshot = match Update::decode_v1(&state) {
+            Ok(update) => update,
+            Err(error) => panic!("encode_state produced a snapshot that does not decode: {error}"),
+        };
+        let fresh = Board::from_history(StoredHistory::default());
+        if let Err(error) = fresh.apply_update(snapshot) {
+            panic!("encode_state produced a snapshot that does not apply: {error}");
+        }
+        let before = state_vector(&mut self.board);
+        let mut reloaded = Board::from_history(StoredHistory {
+            snapshot: Some(state),
+            updates: Vec::new(),
+        });
+        let after = state_vector(&mut reloaded);
+        assert_eq!(before, after, "state vector changed across encode_state/from_history");
+    }
+}
+
+/// Runs one fuzz input.
+pub fn run(data: &[u8]) {
+    let mut harness = Harness::new();
+    let mut rest = data;
+    while let Some((&selector, tail)) = rest.split_first() {
+        rest = tail;
+        let slot = usize::from(selector) % SLOTS;
+        if selector >= CONTROL {
+            harness.control(slot, selector - CONTROL);
+            continue;
+        }
+        // A length cut off by the end of the input means "the rest is the frame".
+        let len = match rest {
+            [lo, hi, tail @ ..] => {
+                rest = tail;
+                usize::from(u16::from_le_bytes([*lo, *hi]))
+            }
+            _ => rest.len(),
+        };
+        let (frame, tail) = rest.split_at(len.min(rest.len()));
+        rest = tail;
+        harness.frame(slot, frame);
+    }
+    harness.finish();
+}
