@@ -205,6 +205,27 @@ async fn board_creation_answers_ids_tokens_and_links_and_refuses_bad_titles() {
         .contains("title must not be empty"));
     assert_eq!(post("{not json").await.expect("answer").status(), 400);
     assert_eq!(post(r#"{"name":"x"}"#).await.expect("answer").status(), 422);
+    let huge = format!(r#"{{"title":"{}"}}"#, "x".repeat(100_000));
+    let too_big = client
+        .post(server.http_url("/api/boards"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(too_big.status(), 413);
+    assert!(too_big
+        .text()
+        .await
+        .expect("body")
+        .starts_with(r#"{"error":"#));
+    let not_json = client
+        .post(server.http_url("/api/boards"))
+        .body(r#"{"title":"x"}"#)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(not_json.status(), 415);
     let health = client
         .get(server.http_url("/healthz"))
         .send()
