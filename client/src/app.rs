@@ -1,0 +1,66 @@
+//! The application frame: language, header, and which screen the address asks for.
+
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::i18n::{use_language, Lang, Language};
+use crate::screens::board::BoardPage;
+use crate::screens::start::StartPage;
+
+const LANGUAGE_KEY: &str = "leerkring.lang";
+
+/// The screens, by address.
+enum Route {
+    /// `/`: start a meeting.
+    Start,
+    /// `/b/{board_id}`: a board (join first if needed).
+    Board(String),
+}
+
+impl Route {
+    fn from_path(path: &str) -> Self {
+        match path.strip_prefix("/b/") {
+            Some(board) if !board.is_empty() => {
+                Route::Board(board.trim_end_matches('/').to_owned())
+            }
+            _ => Route::Start,
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let initial = browser::load(LANGUAGE_KEY)
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or(Lang::Nl);
+    let lang = RwSignal::new(initial);
+    provide_context(Language(lang));
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        browser::set_document_language(code);
+        browser::save(LANGUAGE_KEY, code);
+    });
+    let language = use_language();
+
+    let screen = match Route::from_path(&browser::path()) {
+        Route::Start => view! { <StartPage/> }.into_any(),
+        Route::Board(board) => view! { <BoardPage board=board/> }.into_any(),
+    };
+    view! {
+        <a class="skip-link" href="#main">{move || language.texts().skip_to_content}</a>
+        <header class="app-header">
+            <a class="brand" href="/">{move || language.texts().app_name}</a>
+            <span class="tagline">{move || language.texts().tagline}</span>
+            <button
+                type="button"
+                class="language-switch"
+                lang=move || lang.get().other().code()
+                on:click=move |_| lang.update(|l| *l = l.other())
+            >
+                {move || language.texts().switch_language}
+            </button>
+        </header>
+        <main id="main" tabindex="-1">{screen}</main>
+    }
+}

@@ -1,0 +1,120 @@
+//! Small, safe wrappers around the browser APIs the client uses: local storage, the
+//! address bar, random ids and the clipboard. Nothing here talks to the network.
+
+use wasm_bindgen::JsCast;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// Reads a value this device remembered.
+pub fn load(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Remembers a value on this device; false if the browser refused (e.g. storage full).
+pub fn save(key: &str, value: &str) -> bool {
+    local_storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
+}
+
+/// The path part of the address, e.g. `/b/abc`.
+pub fn path() -> String {
+    window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// The `token` parameter of the address's fragment (`#token=...`).
+pub fn fragment_token() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .filter(|token| !token.is_empty())
+        .map(str::to_owned)
+}
+
+/// `ws://` or `wss://` plus the host this page came from.
+pub fn websocket_origin() -> String {
+    let location = window().map(|w| w.location());
+    let host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_default();
+    let secure = location
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "https:");
+    format!("{}://{host}", if secure { "wss" } else { "ws" })
+}
+
+/// Goes to another address of this app.
+pub fn navigate(url: &str) {
+    if let Some(window) = window() {
+        let _ = window.location().set_href(url);
+    }
+}
+
+/// Whether the browser believes it is online.
+pub fn is_online() -> bool {
+    window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// `bytes` random bytes as lowercase hex, from the browser's cryptographic generator.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    if let Some(crypto) = window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut buffer);
+    }
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Copies `text` to the clipboard; resolves to whether it worked.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = window() else { return false };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// Sets the page's language, for screen readers and hyphenation.
+pub fn set_document_language(code: &str) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", code);
+    }
+}
+
+/// Sets the page title.
+pub fn set_title(title: &str) {
+    if let Some(document) = window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// Registers the service worker that keeps the app available offline.
+pub fn register_service_worker() {
+    if let Some(window) = window() {
+        let container = window.navigator().service_worker();
+        let _ = container.register("/sw.js");
+    }
+}
+
+/// Adds an event listener for the page's lifetime.
+pub fn on_window_event(event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
+    if let Some(window) = window() {
+        let closure = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+        let _ = window.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        // The listener is meant to live as long as the page.
+        closure.forget();
+    }
+}

@@ -1,0 +1,84 @@
+//! The facilitator's invitation: the participants' link, a copy button and a QR code for
+//! people joining from a phone in another room.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use qrcode::render::svg;
+use qrcode::QrCode;
+use wasm_bindgen::JsCast;
+
+use crate::browser;
+use crate::i18n::use_language;
+
+/// The QR code for `url` as an SVG document.
+fn qr_svg(url: &str) -> Option<String> {
+    let code = QrCode::new(url.as_bytes()).ok()?;
+    Some(
+        code.render::<svg::Color>()
+            .min_dimensions(200, 200)
+            .dark_color(svg::Color("#000000"))
+            .light_color(svg::Color("#ffffff"))
+            .build(),
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Not,
+    Yes,
+    Failed,
+}
+
+#[component]
+pub fn Invite(join_url: String) -> impl IntoView {
+    let language = use_language();
+    let copied = RwSignal::new(Copied::Not);
+    let svg = qr_svg(&join_url).unwrap_or_default();
+    let qr_source = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(&svg)
+    );
+    let url_for_copy = join_url.clone();
+    let copy = move |_| {
+        let url = url_for_copy.clone();
+        spawn_local(async move {
+            let worked = browser::copy_to_clipboard(&url).await;
+            copied.set(if worked { Copied::Yes } else { Copied::Failed });
+        });
+    };
+    let select_all = |event: leptos::ev::FocusEvent| {
+        if let Some(input) = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.select();
+        }
+    };
+    view! {
+        <section class="card invite" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">{move || language.texts().invite_heading}</h2>
+            <p>{move || language.texts().invite_intro}</p>
+            <label for="join-link">{move || language.texts().join_link_label}</label>
+            <div class="copy-row">
+                <input id="join-link" type="text" readonly prop:value=join_url on:focus=select_all/>
+                <button type="button" class="primary" on:click=copy>
+                    {move || language.texts().copy_link}
+                </button>
+            </div>
+            <p role="status" class="copy-status">
+                {move || match copied.get() {
+                    Copied::Not => "",
+                    Copied::Yes => language.texts().copied,
+                    Copied::Failed => language.texts().copy_failed,
+                }}
+            </p>
+            <img
+                class="qr"
+                src=qr_source
+                alt=move || language.texts().qr_label
+                width="200"
+                height="200"
+            />
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per screen.
+
+pub mod board;
+pub mod join;
+pub mod start;

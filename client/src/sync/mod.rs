@@ -1,0 +1,328 @@
+//! The client side of the y-websocket protocol: keeps this browser's copy of a board's
+//! document in sync with the server, announces who is here (awareness), reconnects on
+//! its own, and stores every change locally first so that nothing typed is lost.
+
+mod local_store;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use leerkring_shared::model::Presence;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+use yrs::encoding::read::Cursor;
+use yrs::sync::{Awareness, Message, MessageReader, SyncMessage};
+use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::encoder::Encode;
+use yrs::{Doc, OffsetKind, Options, ReadTxn, Transact, Update as DocUpdate};
+
+use crate::browser;
+use local_store::LocalStore;
+
+/// Origin of changes that came from the server (not sent back).
+const FROM_SERVER: &str = "server";
+/// Origin of changes restored from local storage (sent by the sync handshake instead).
+const FROM_DEVICE: &str = "device";
+/// Longest wait between reconnection attempts, in milliseconds.
+const MAX_BACKOFF_MS: u64 = 10_000;
+/// How often the own presence is re-announced, so peers do not time it out.
+const PRESENCE_RENEW_MS: u64 = 15_000;
+
+/// The state of the connection, as shown to the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Connecting,
+    Connected,
+    Reconnecting,
+    Offline,
+}
+
+/// Someone present on the board.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Peer {
+    pub client_id: u64,
+    pub presence: Presence,
+    pub is_me: bool,
+}
+
+/// A board's live document and its connection. Cheap to clone.
+///
+/// Lives on the browser's one thread; the wrapper lets views capture it like any value.
+#[derive(Clone)]
+pub struct Provider {
+    inner: SendWrapper<Rc<Inner>>,
+}
+
+struct Inner {
+    doc: Doc,
+    awareness: RefCell<Awareness>,
+    url: String,
+    socket: RefCell<Option<WebSocket>>,
+    attempts: Cell<u32>,
+    status: RwSignal<Status>,
+    peers: RwSignal<Vec<Peer>>,
+}
+
+impl Provider {
+    /// Opens `board` with `token`, restoring the copy this device kept.
+    pub fn start(board: &str, token: &str, me: Presence) -> Self {
+        let doc = Doc::with_options(Options {
+            // Positions count UTF-16 units, like the browser's text fields and Yjs.
+            offset_kind: OffsetKind::Utf16,
+            ..Options::default()
+        });
+        let store = LocalStore::for_board(board);
+        if let Some(saved) = store.load().and_then(|bytes| DocUpdate::decode_v1(&bytes).ok()) {
+            let _ = doc.transact_mut_with(FROM_DEVICE).apply_update(saved);
+        }
+        let mut awareness = Awareness::with_clock(doc.clone(), || browser::now_ms() as u64);
+        if let Ok(json) = serde_json::to_string(&me) {
+            awareness.set_local_state_raw(json);
+        }
+        let provider = Provider {
+            inner: SendWrapper::new(Rc::new(Inner {
+                doc: doc.clone(),
+                awareness: RefCell::new(awareness),
+                url: format!("{}/ws/{board}?token={token}", browser::websocket_origin()),
+                socket: RefCell::new(None),
+                attempts: Cell::new(0),
+                status: RwSignal::new(Status::Connecting),
+                peers: RwSignal::new(Vec::new()),
+            })),
+        };
+        provider.refresh_peers();
+
+        let observer = provider.clone();
+        let _ = doc.observe_update_v1("leerkring-provider", move |txn, event| {
+            // Store first: the local copy must hold every change before anything else.
+            if !store.append(&event.update) {
+                leptos::logging::warn!("could not store a change on this device");
+            }
+            let from_elsewhere = txn
+                .origin()
+                .is_some_and(|o| *o == FROM_SERVER.into() || *o == FROM_DEVICE.into());
+            if !from_elsewhere {
+                observer.send(Message::Sync(SyncMessage::Update(event.update.clone())));
+            }
+        });
+
+        provider.connect();
+        provider.watch_network();
+        provider.renew_presence();
+        provider
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.inner.doc
+    }
+
+    pub fn status(&self) -> ReadSignal<Status> {
+        self.inner.status.read_only()
+    }
+
+    pub fn peers(&self) -> ReadSignal<Vec<Peer>> {
+        self.inner.peers.read_only()
+    }
+
+    /// Announces which field this person is typing in (or none).
+    pub fn set_editing(&self, field: Option<&str>) {
+        let updated = {
+            let mut awareness = self.inner.awareness.borrow_mut();
+            let mut me: Option<Presence> = awareness.local_state();
+            if let Some(me) = me.as_mut() {
+                me.editing = field.map(str::to_owned);
+                if let Ok(json) = serde_json::to_string(me) {
+                    awareness.set_local_state_raw(json);
+                }
+            }
+            me.is_some()
+        };
+        if updated {
+            self.send_own_presence();
+            self.refresh_peers();
+        }
+    }
+
+    fn connect(&self) {
+        let socket = match WebSocket::new(&self.inner.url) {
+            Ok(socket) => socket,
+            Err(_) => {
+                self.schedule_reconnect();
+                return;
+            }
+        };
+        socket.set_binary_type(BinaryType::Arraybuffer);
+
+        let on_open = {
+            let provider = self.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                provider.inner.attempts.set(0);
+                provider.inner.status.set(Status::Connected);
+                let state = provider.inner.doc.transact().state_vector();
+                provider.send(Message::Sync(SyncMessage::SyncStep1(state)));
+                provider.send_own_presence();
+            })
+        };
+        let on_message = {
+            let provider = self.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() {
+                    provider.receive(&js_sys::Uint8Array::new(&buffer).to_vec());
+                }
+            })
+        };
+        let on_close = {
+            let provider = self.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                provider.inner.socket.borrow_mut().take();
+                provider.show_disconnected();
+                provider.schedule_reconnect();
+            })
+        };
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The socket holds its handlers from here on; they live as long as the page.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        *self.inner.socket.borrow_mut() = Some(socket);
+    }
+
+    fn show_disconnected(&self) {
+        self.inner.status.set(if browser::is_online() {
+            Status::Reconnecting
+        } else {
+            Status::Offline
+        });
+        // Others' presence is unknown while disconnected; keep only our own. The server
+        // sends everyone's again on reconnect.
+        {
+            let mut awareness = self.inner.awareness.borrow_mut();
+            let me = awareness.client_id();
+            let others: Vec<_> = awareness
+                .iter()
+                .map(|(client, _)| client)
+                .filter(|client| *client != me)
+                .collect();
+            for client in others {
+                awareness.remove_state(client);
+            }
+        }
+        self.refresh_peers();
+    }
+
+    fn schedule_reconnect(&self) {
+        let attempts = self.inner.attempts.get();
+        self.inner.attempts.set(attempts.saturating_add(1));
+        let delay = (250u64 << attempts.min(6)).min(MAX_BACKOFF_MS);
+        let provider = self.clone();
+        set_timeout(
+            move || {
+                if provider.inner.socket.borrow().is_none() {
+                    provider.connect();
+                }
+            },
+            std::time::Duration::from_millis(delay),
+        );
+    }
+
+    /// Reconnects at once when the browser comes back online.
+    fn watch_network(&self) {
+        let provider = self.clone();
+        browser::on_window_event("online", move |_| {
+            provider.inner.attempts.set(0);
+            if provider.inner.socket.borrow().is_none() {
+                provider.connect();
+            }
+        });
+        let provider = self.clone();
+        browser::on_window_event("offline", move |_| {
+            if provider.inner.status.get_untracked() != Status::Connected {
+                provider.inner.status.set(Status::Offline);
+            }
+        });
+    }
+
+    fn renew_presence(&self) {
+        let provider = self.clone();
+        let _ = set_interval_with_handle(
+            move || provider.send_own_presence(),
+            std::time::Duration::from_millis(PRESENCE_RENEW_MS),
+        );
+    }
+
+    fn send(&self, message: Message) {
+        let socket = self.inner.socket.borrow();
+        if let Some(socket) = socket.as_ref().filter(|s| s.ready_state() == WebSocket::OPEN) {
+            let _ = socket.send_with_u8_array(&message.encode_v1());
+        }
+    }
+
+    fn send_own_presence(&self) {
+        let update = {
+            let awareness = self.inner.awareness.borrow();
+            awareness.update_with_clients([awareness.client_id()])
+        };
+        if let Ok(update) = update {
+            self.send(Message::Awareness(update));
+        }
+    }
+
+    fn receive(&self, frame: &[u8]) {
+        let mut decoder = DecoderV1::new(Cursor::new(frame));
+        let messages: Vec<Message> = MessageReader::new(&mut decoder)
+            .filter_map(Result::ok)
+            .collect();
+        for message in messages {
+            match message {
+                Message::Sync(SyncMessage::SyncStep1(state)) => {
+                    let diff = self.inner.doc.transact().encode_diff_v1(&state);
+                    self.send(Message::Sync(SyncMessage::SyncStep2(diff)));
+                }
+                Message::Sync(SyncMessage::SyncStep2(update) | SyncMessage::Update(update)) => {
+                    if let Ok(update) = DocUpdate::decode_v1(&update) {
+                        let _ = self
+                            .inner
+                            .doc
+                            .transact_mut_with(FROM_SERVER)
+                            .apply_update(update);
+                    }
+                }
+                Message::Awareness(update) => {
+                    let _ = self.inner.awareness.borrow_mut().apply_update(update);
+                    self.refresh_peers();
+                }
+                Message::AwarenessQuery => self.send_own_presence(),
+                Message::Auth(_) | Message::Custom(..) => {}
+            }
+        }
+    }
+
+    fn refresh_peers(&self) {
+        let awareness = self.inner.awareness.borrow();
+        let me = awareness.client_id();
+        let mut peers: Vec<Peer> = awareness
+            .iter()
+            .filter_map(|(client, state)| {
+                let presence = serde_json::from_str::<Presence>(state.data.as_deref()?).ok()?;
+                Some(Peer {
+                    client_id: client.get(),
+                    presence,
+                    is_me: client == me,
+                })
+            })
+            .collect();
+        peers.sort_by(|a, b| {
+            (b.is_me, &a.presence.name, &a.presence.participant).cmp(&(
+                a.is_me,
+                &b.presence.name,
+                &b.presence.participant,
+            ))
+        });
+        self.inner.peers.set(peers);
+    }
+}

@@ -1,0 +1,105 @@
+// Test harness for the browser tests: runs the real server binary with the built client,
+// launches Debian's Chromium through playwright-core (never a downloaded browser), and
+// offers helpers that find controls the way assistive technology does: by role and name.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const screenshotDir = join(root, 'target', 'e2e-screenshots');
+
+/** Starts leerkring-server on a random port with a fresh data dir; resolves to { url, stop, log }. */
+export async function startServer(extraArgs = []) {
+  const binary = process.env.LEERKRING_SERVER_BIN ?? join(root, 'target', 'debug', 'leerkring-server');
+  const assets = process.env.LEERKRING_ASSETS_DIR ?? join(root, 'target', 'client-dist');
+  for (const [what, path, fix] of [
+    ['server binary', binary, 'cargo build -p leerkring-server'],
+    ['built client', join(assets, 'index.html'), 'scripts/build-client'],
+  ]) {
+    if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run ${fix}`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'leerkring-e2e-'));
+  const child = spawn(binary, ['--addr', '127.0.0.1:0', '--data-dir', dataDir, '--assets-dir', assets, ...extraArgs], {
+    env: { ...process.env, RUST_LOG: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const log = [];
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join('\n')}`)), 30000);
+    let buffered = '';
+    child.stderr.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) {
+        log.push(line);
+        const match = line.match(/Leerkring is listening.*addr=(\S+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(`http://${match[1]}`);
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${log.join('\n')}`)));
+  });
+  return {
+    url,
+    log,
+    stop: () => new Promise((done) => {
+      if (child.exitCode !== null) return done();
+      child.on('exit', done);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Debian's Chromium, headless, with no network of its own. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/** A new person: their own browser context (own storage, own service worker), one page. */
+export async function newPerson(browser, { viewport = { width: 1280, height: 800 }, locale = 'nl-NL' } = {}) {
+  const context = await browser.newContext({ viewport, locale });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  return { context, page, problems };
+}
+
+/** Waits until `check()` resolves truthy, polling; fails after `timeout` ms saying `what`. */
+export async function eventually(what, check, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for: ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Saves a screenshot under target/e2e-screenshots. */
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
