@@ -230,7 +230,7 @@ impl Provider {
         );
     }
 
-    /// Reconnects at once when the browser comes back online.
+    /// Follows the browser's online/offline events: reconnects at once when it is back.
     fn watch_network(&self) {
         let provider = self.clone();
         browser::on_window_event("online", move |_| {
@@ -239,10 +239,13 @@ impl Provider {
                 provider.connect();
             }
         });
+        // The browser knows before the socket does: without a network the connection is
+        // gone, so close it and show that edits are being kept on the device.
         let provider = self.clone();
         browser::on_window_event("offline", move |_| {
-            if provider.inner.status.get_untracked() != Status::Connected {
-                provider.inner.status.set(Status::Offline);
+            provider.inner.status.set(Status::Offline);
+            if let Some(socket) = provider.inner.socket.borrow().as_ref() {
+                let _ = socket.close();
             }
         });
     }
