@@ -120,7 +120,10 @@ mod tests {
 
     #[test]
     fn finds_the_minimal_edit() {
-        assert_eq!(diff(&units("Geduld"), &units("Geduldig")), (6, 0, units("ig")));
+        assert_eq!(
+            diff(&units("Geduld"), &units("Geduldig")),
+            (6, 0, units("ig"))
+        );
         assert_eq!(diff(&units("Respect"), &units("Resect")), (3, 1, vec![]));
         assert_eq!(diff(&units("aaa"), &units("aaaa")), (3, 0, units("a")));
         assert_eq!(diff(&units("abc"), &units("abc")), (3, 0, vec![]));
@@ -140,9 +143,15 @@ mod tests {
         for (old, new) in cases {
             assert_eq!(apply(old, new), new, "{old:?} -> {new:?}");
             let (start, removed, inserted) = diff(&units(old), &units(new));
-            assert!(String::from_utf16(&inserted).is_ok(), "no split pairs in {old:?} -> {new:?}");
+            assert!(
+                String::from_utf16(&inserted).is_ok(),
+                "no split pairs in {old:?} -> {new:?}"
+            );
             let removed_part = &units(old)[start as usize..(start + removed) as usize];
-            assert!(String::from_utf16(removed_part).is_ok(), "no split pairs removed");
+            assert!(
+                String::from_utf16(removed_part).is_ok(),
+                "no split pairs removed"
+            );
         }
     }
 

@@ -23,6 +23,15 @@ pub struct Config {
     #[arg(long, env = "LEERKRING_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Folder with the built browser client (`scripts/build-client` writes it), relative to
+    /// the current directory. Without it the server still serves the API and WebSockets.
+    #[arg(
+        long,
+        env = "LEERKRING_ASSETS_DIR",
+        default_value = "target/client-dist"
+    )]
+    pub assets_dir: PathBuf,
+
     #[command(flatten)]
     pub limits: Limits,
 

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
-use leerkring_shared::api::{ApiError, BoardCreated, CreateBoard};
-use leerkring_shared::ids::{is_token_shaped, BoardId, BOARD_ID_BYTES, TOKEN_BYTES};
+use leerkring_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard};
+use leerkring_shared::ids::{is_token_shaped, BoardId, Role, BOARD_ID_BYTES, TOKEN_BYTES};
 use rand::RngCore;
 use serde::Deserialize;
 
@@ -36,6 +36,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/boards", post(create_board))
+        .route("/api/boards/{board_id}", get(board_info))
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
@@ -113,15 +114,66 @@ async fn create_board(
     state.store.create_board(&meta).await?;
     tracing::info!(board = %meta.id, "board created");
     let base = base_url(&state, &headers);
-    let link = |token: &str| format!("{base}/b/{}#token={token}", meta.id);
     let created = BoardCreated {
-        facilitator_url: link(&meta.facilitator_token),
-        join_url: link(&meta.participant_token),
+        facilitator_url: board_link(&base, &meta.id, &meta.facilitator_token),
+        join_url: board_link(&base, &meta.id, &meta.participant_token),
         board_id: meta.id,
         facilitator_token: meta.facilitator_token,
         participant_token: meta.participant_token,
     };
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The link to a board; the token goes in the fragment, which browsers never send.
+fn board_link(base: &str, board: &BoardId, token: &str) -> String {
+    format!("{base}/b/{board}#token={token}")
+}
+
+/// Looks up a board and the role a token grants on it: 404 for an unknown board, 401 for
+/// a missing or wrong token.
+async fn authorize(
+    state: &AppState,
+    board_id: &str,
+    token: Option<&str>,
+) -> Result<(BoardMeta, Role), Refusal> {
+    let unknown = || Refusal::new(StatusCode::NOT_FOUND, "no such board");
+    let board = BoardId::parse(board_id).map_err(|_| unknown())?;
+    let meta = state.store.board_meta(&board).await?.ok_or_else(unknown)?;
+    let role = token
+        .filter(|token| is_token_shaped(token))
+        .and_then(|token| meta.role_of(token))
+        .ok_or_else(|| Refusal::new(StatusCode::UNAUTHORIZED, "missing or wrong token"))?;
+    Ok((meta, role))
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn board_info(
+    State(state): State<AppState>,
+    Path(board_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<BoardInfo>, Refusal> {
+    let (meta, role) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let join_url = (role == Role::Facilitator).then(|| {
+        board_link(
+            &base_url(&state, &headers),
+            &meta.id,
+            &meta.participant_token,
+        )
+    });
+    Ok(Json(BoardInfo {
+        board_id: meta.id,
+        title: meta.title,
+        role,
+        join_url,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -135,15 +187,8 @@ async fn open_socket(
     Query(query): Query<TokenQuery>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, Refusal> {
-    let unknown = || Refusal::new(StatusCode::NOT_FOUND, "no such board");
-    let board = BoardId::parse(&board_id).map_err(|_| unknown())?;
-    let meta = state.store.board_meta(&board).await?.ok_or_else(unknown)?;
-    let role = query
-        .token
-        .as_deref()
-        .filter(|token| is_token_shaped(token))
-        .and_then(|token| meta.role_of(token))
-        .ok_or_else(|| Refusal::new(StatusCode::UNAUTHORIZED, "missing or wrong token"))?;
+    let (meta, role) = authorize(&state, &board_id, query.token.as_deref()).await?;
+    let board = meta.id;
     let upgrade =
         upgrade.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
     let max = state.limits.max_frame_bytes;

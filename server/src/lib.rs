@@ -1,6 +1,7 @@
 //! Leerkring's server: serves boards over HTTP and WebSocket and stores them durably.
 //!
 //! - [`config`]: flags and limits.
+//! - [`assets`]: the browser client's files, the app shell and the security headers.
 //! - [`http`]: routes (board creation, health, the WebSocket upgrade).
 //! - [`connection`]: one WebSocket connection and its limits.
 //! - [`rooms`]: boards in memory, one task each; the group commit.
@@ -8,6 +9,7 @@
 //! - [`storage`]: the [`storage::Store`] trait and the embedded file store.
 //! - [`broadcast`]: relaying updates between server nodes.
 
+pub mod assets;
 pub mod board;
 pub mod broadcast;
 pub mod config;
@@ -25,6 +27,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::assets::Assets;
 use crate::broadcast::SingleNode;
 use crate::config::Config;
 use crate::http::AppState;
@@ -38,6 +41,10 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let assets_dir = config.assets_dir.clone();
+    let assets = tokio::task::spawn_blocking(move || Assets::load(&assets_dir))
+        .await
+        .map_err(std::io::Error::other)??;
     let store = Arc::new(FileStore::open(&config.data_dir)?);
     let rooms = Rooms::new(store.clone(), Arc::new(SingleNode), config.rooms.clone());
     let state = AppState {
@@ -52,7 +59,8 @@ pub async fn serve(
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         })
         .on_response(DefaultOnResponse::new().level(Level::INFO));
-    let app = http::router(state).layer(trace);
+    let app = http::router(state).merge(assets::router(Arc::new(assets)));
+    let app = assets::with_security_headers(app).layer(trace);
     let rooms_for_shutdown = rooms.clone();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::BoardId;
+use crate::ids::{BoardId, Role};
 
 /// Longest board title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -39,6 +39,18 @@ pub struct BoardCreated {
     pub facilitator_url: String,
     /// Link for participants; the token travels in the fragment.
     pub join_url: String,
+}
+
+/// `GET /api/boards/{id}` response body: what the holder of a token may know of a board.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BoardInfo {
+    pub board_id: BoardId,
+    pub title: String,
+    /// The role the token grants.
+    pub role: Role,
+    /// The participants' link; only for the facilitator, who hands it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<String>,
 }
 
 /// Body of every refused HTTP request.

@@ -3,7 +3,9 @@
 //! - [`ids`]: board ids and access tokens, and how they are checked.
 //! - [`protocol`]: the y-websocket wire protocol (decoding client frames, encoding replies).
 //! - [`api`]: the JSON bodies of the HTTP API.
+//! - [`model`]: the layout of the board document and of presence states.
 
 pub mod api;
 pub mod ids;
+pub mod model;
 pub mod protocol;

@@ -376,3 +376,54 @@ async fn an_idle_board_is_unloaded_compacted_and_loads_again() {
     let again = YClient::connect(&url).await;
     assert_eq!(again.read("cel"), "Eerlijkheid");
 }
+
+#[tokio::test]
+async fn board_info_tells_each_token_its_role_and_only_the_facilitator_the_join_link() {
+    let (_dir, server) = start(&[]);
+    let board = server.create_board("Rollen").await;
+    let id = board.board_id.as_str();
+    let client = reqwest::Client::new();
+    let info = |token: String| {
+        client
+            .get(server.http_url(&format!("/api/boards/{id}")))
+            .bearer_auth(token)
+            .send()
+    };
+
+    let facilitator: serde_json::Value = info(board.facilitator_token.clone())
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(facilitator["role"], "facilitator");
+    assert_eq!(facilitator["title"], "Rollen");
+    assert_eq!(facilitator["join_url"], board.join_url.as_str());
+
+    let participant: serde_json::Value = info(board.participant_token.clone())
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(participant["role"], "participant");
+    assert!(
+        participant.get("join_url").is_none(),
+        "participants are not handed the link: {participant}"
+    );
+
+    assert_eq!(info("x".repeat(43)).await.expect("answer").status(), 401);
+    let no_token = client
+        .get(server.http_url(&format!("/api/boards/{id}")))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(no_token.status(), 401);
+    let unknown = client
+        .get(server.http_url("/api/boards/AAAAAAAAAAAAAAAAAAAAAA"))
+        .bearer_auth(&board.facilitator_token)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(unknown.status(), 404);
+}

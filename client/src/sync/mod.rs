@@ -75,7 +75,10 @@ impl Provider {
             ..Options::default()
         });
         let store = LocalStore::for_board(board);
-        if let Some(saved) = store.load().and_then(|bytes| DocUpdate::decode_v1(&bytes).ok()) {
+        if let Some(saved) = store
+            .load()
+            .and_then(|bytes| DocUpdate::decode_v1(&bytes).ok())
+        {
             let _ = doc.transact_mut_with(FROM_DEVICE).apply_update(saved);
         }
         let mut awareness = Awareness::with_clock(doc.clone(), || browser::now_ms() as u64);
@@ -260,7 +263,10 @@ impl Provider {
 
     fn send(&self, message: Message) {
         let socket = self.inner.socket.borrow();
-        if let Some(socket) = socket.as_ref().filter(|s| s.ready_state() == WebSocket::OPEN) {
+        if let Some(socket) = socket
+            .as_ref()
+            .filter(|s| s.ready_state() == WebSocket::OPEN)
+        {
             let _ = socket.send_with_u8_array(&message.encode_v1());
         }
     }

@@ -1,0 +1,87 @@
+//! The layout of a board's shared document and of each person's presence state.
+//!
+//! Every client reads and writes the document through these names, so they are the
+//! schema of a board. The server never interprets them; it stores and relays updates.
+
+use serde::{Deserialize, Serialize};
+
+/// The shared flip-over (*flip-over*): free text the whole group writes on together.
+pub const FLIPOVER: &str = "flipover";
+
+/// What one person's client announces about them over awareness.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Presence {
+    /// Display name chosen on joining.
+    pub name: String,
+    /// Colour (CSS hex) marking this person in the presence list and on what they edit.
+    pub color: String,
+    /// Stable id of this person on this device, so a reload is not a new person.
+    pub participant: String,
+    /// The field this person is typing in, if any (e.g. [`FLIPOVER`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing: Option<String>,
+}
+
+/// Colours for presence, each with at least 4.5:1 contrast against white so a name in
+/// that colour stays readable (WCAG 2.1 AA).
+pub const PRESENCE_COLORS: [&str; 8] = [
+    "#b4006e", "#0b6b3a", "#1f4fb8", "#a33b00", "#6a3dad", "#00677f", "#8a5300", "#b3261e",
+];
+
+/// The colour for a participant id: stable, and spread over the palette.
+pub fn color_for(participant: &str) -> &'static str {
+    let hash = participant.bytes().fold(0u32, |hash, byte| {
+        hash.wrapping_mul(31).wrapping_add(u32::from(byte))
+    });
+    PRESENCE_COLORS[hash as usize % PRESENCE_COLORS.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Relative luminance per WCAG 2.1.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let value = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+            if value <= 0.03928 {
+                value / 12.92
+            } else {
+                ((value + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    #[test]
+    fn presence_colours_are_readable_on_white() {
+        for color in PRESENCE_COLORS {
+            let contrast = 1.05 / (luminance(color) + 0.05);
+            assert!(contrast >= 4.5, "{color} has contrast {contrast:.2}");
+        }
+    }
+
+    #[test]
+    fn a_participant_keeps_their_colour() {
+        assert_eq!(color_for("abc"), color_for("abc"));
+        let spread: std::collections::HashSet<_> =
+            (0..64).map(|n| color_for(&format!("p{n}"))).collect();
+        assert!(spread.len() >= 6, "colours are spread: {spread:?}");
+    }
+
+    #[test]
+    fn presence_round_trips_as_json() {
+        let presence = Presence {
+            name: "Anna".into(),
+            color: color_for("x").into(),
+            participant: "x".into(),
+            editing: None,
+        };
+        let json = serde_json::to_string(&presence).expect("json");
+        assert!(!json.contains("editing"));
+        assert_eq!(
+            serde_json::from_str::<Presence>(&json).expect("parse"),
+            presence
+        );
+    }
+}
