@@ -1,14 +1,21 @@
-//! One board's live state, without any I/O: the document, the presence states, and who
-//! is connected. The room ([`crate::rooms`]) feeds it messages and does the storing and
-//! sending; keeping this part transport-free lets the fuzzer drive it directly.
+//! One board's live state, without any I/O: the document, the presence states, the
+//! facilitated meeting, and who is connected. The room ([`crate::rooms`]) feeds it
+//! messages and does the storing and sending; keeping this part transport-free lets the
+//! fuzzer drive it directly.
 
 use std::collections::{HashMap, HashSet};
 
-use leerkring_shared::ids::Role;
-use leerkring_shared::protocol::{awareness_frame, sync_step1_frame, sync_step2_frame};
+use leerkring_shared::meeting::{
+    Caller, Command, Context, Meeting, MeetingView, MemberId, Refusal,
+};
+use leerkring_shared::model::LOCKABLE;
+use leerkring_shared::protocol::{
+    awareness_frame, meeting_frame, sync_step1_frame, sync_step2_frame,
+};
 use yrs::sync::{Awareness, AwarenessUpdate};
+use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
-use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+use yrs::{Any, ClientID, Doc, ReadTxn, StateVector, Transact, Update};
 
 use crate::storage::StoredHistory;
 
@@ -18,15 +25,17 @@ pub type ConnectionId = u64;
 /// What the board remembers about a connection.
 #[derive(Debug)]
 pub struct Member {
-    pub role: Role,
+    /// Who is on the other end: token role and member id.
+    pub caller: Caller,
     /// Presence client ids this connection has announced, removed for all when it leaves.
     presence_ids: HashSet<ClientID>,
 }
 
-/// A board's document and presence.
+/// A board's document, presence and meeting.
 pub struct Board {
     awareness: Awareness,
     members: HashMap<ConnectionId, Member>,
+    meeting: Meeting,
 }
 
 /// Why an update could not be applied.
@@ -38,9 +47,18 @@ impl Board {
     /// Rebuilds a board from its stored history. A stored update that no longer decodes
     /// or applies is skipped with a warning rather than making the whole board unloadable.
     pub fn from_history(history: StoredHistory) -> Self {
+        let meeting = match history.meeting.as_deref().map(serde_json::from_slice) {
+            Some(Ok(meeting)) => meeting,
+            Some(Err(error)) => {
+                tracing::warn!(%error, "stored meeting state is unreadable; starting afresh");
+                Meeting::default()
+            }
+            None => Meeting::default(),
+        };
         let board = Self {
             awareness: Awareness::new(Doc::new()),
             members: HashMap::new(),
+            meeting,
         };
         let stored = history.snapshot.iter().chain(history.updates.iter());
         for (position, bytes) in stored.enumerate() {
@@ -75,11 +93,11 @@ impl Board {
 
     /// Adds a connection; returns the frames that start its sync: the server's sync
     /// step 1 and, if anyone is present, their presence states.
-    pub fn join(&mut self, connection: ConnectionId, role: Role) -> Vec<Vec<u8>> {
+    pub fn join(&mut self, connection: ConnectionId, caller: Caller) -> Vec<Vec<u8>> {
         self.members.insert(
             connection,
             Member {
-                role,
+                caller,
                 presence_ids: HashSet::new(),
             },
         );
@@ -115,6 +133,121 @@ impl Board {
 
     pub fn member_count(&self) -> usize {
         self.members.len()
+    }
+
+    pub fn caller(&self, connection: ConnectionId) -> Option<&Caller> {
+        self.members.get(&connection).map(|m| &m.caller)
+    }
+
+    /// Whether `member` was removed from the meeting by the facilitator.
+    pub fn is_removed(&self, member: &str) -> bool {
+        self.meeting.members.get(member).is_some_and(|m| m.removed)
+    }
+
+    /// Member ids with an open connection.
+    fn present(&self) -> Vec<MemberId> {
+        let mut present: Vec<MemberId> = self
+            .members
+            .values()
+            .filter_map(|m| m.caller.member.clone())
+            .collect();
+        present.sort();
+        present.dedup();
+        present
+    }
+
+    fn context(&self, now_ms: u64, random: u64) -> Context {
+        Context {
+            now_ms,
+            random,
+            present: self.present(),
+        }
+    }
+
+    /// Runs a meeting command; on refusal nothing changes.
+    pub fn run_command(
+        &mut self,
+        caller: &Caller,
+        command: Command,
+        now_ms: u64,
+        random: u64,
+    ) -> Result<(), Refusal> {
+        let context = self.context(now_ms, random);
+        self.meeting.apply(caller, command, &context)
+    }
+
+    pub fn meeting(&self) -> &Meeting {
+        &self.meeting
+    }
+
+    /// Puts back an earlier meeting state (when storing the new one failed).
+    pub fn restore_meeting(&mut self, meeting: Meeting) {
+        self.meeting = meeting;
+    }
+
+    /// The meeting state to store.
+    pub fn meeting_json(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.meeting).unwrap_or_default()
+    }
+
+    /// The meeting as `caller` may see it.
+    pub fn view_for(&self, caller: &Caller, now_ms: u64) -> MeetingView {
+        self.meeting.view_for(caller, &self.context(now_ms, 0))
+    }
+
+    /// The meeting frame for each connection that speaks Leerkring's messages (those
+    /// that identified as a member; stock Yjs clients are left alone).
+    pub fn meeting_frames(&self, now_ms: u64) -> Vec<(ConnectionId, Vec<u8>)> {
+        let context = self.context(now_ms, 0);
+        self.members
+            .iter()
+            .filter(|(_, m)| m.caller.member.is_some())
+            .filter_map(|(&connection, m)| {
+                let view = self.meeting.view_for(&m.caller, &context);
+                let json = serde_json::to_vec(&view).ok()?;
+                Some((connection, meeting_frame(&json)))
+            })
+            .collect()
+    }
+
+    /// Connections of `member`.
+    pub fn connections_of(&self, member: &str) -> Vec<ConnectionId> {
+        self.members
+            .iter()
+            .filter(|(_, m)| m.caller.member.as_deref() == Some(member))
+            .map(|(&connection, _)| connection)
+            .collect()
+    }
+
+    /// Whether `update` from `caller` must be refused because it changes the locked table.
+    pub fn blocked_by_lock(&self, caller: &Caller, update: &[u8]) -> bool {
+        if !self.meeting.table_locked || self.meeting.is_facilitator(caller) {
+            return false;
+        }
+        // Try the update on a copy and see whether any lockable part changed. Costs a copy
+        // of the document, but only for participants' edits while the table is locked.
+        let lockable = |doc: &Doc| -> Vec<(String, Any)> {
+            let txn = doc.transact();
+            txn.root_refs()
+                .filter(|(name, _)| LOCKABLE.contains(name))
+                .map(|(name, value)| (name.to_owned(), value.to_json(&txn)))
+                .collect()
+        };
+        let copy = Doc::new();
+        let Ok(state) = Update::decode_v1(&self.encode_state()) else {
+            return true;
+        };
+        if copy.transact_mut().apply_update(state).is_err() {
+            return true;
+        }
+        let before = lockable(&copy);
+        let Ok(update) = Update::decode_v1(update) else {
+            return true;
+        };
+        if copy.transact_mut().apply_update(update).is_err() {
+            return true;
+        }
+        lockable(&copy) != before
     }
 
     /// Answers a sync step 1: the part of the document the peer lacks.
@@ -153,6 +286,42 @@ mod tests {
     use leerkring_shared::protocol::{decode_frame, ClientMessage};
     use yrs::{GetString, Text};
 
+    fn caller(facilitator_token: bool, member: Option<&str>) -> Caller {
+        Caller {
+            facilitator_token,
+            member: member.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_locked_table_refuses_participants_but_not_the_facilitator() {
+        use leerkring_shared::model::{FLIPOVER, VIRTUE_TABLE};
+        let mut board = Board::from_history(StoredHistory::default());
+        let facilitator = caller(true, Some("f"));
+        let participant = caller(false, Some("p"));
+        let edit = |root: &str| {
+            let doc = Doc::new();
+            let field = doc.get_or_insert_text(root);
+            let mut txn = doc.transact_mut();
+            field.insert(&mut txn, 0, "Geduld");
+            txn.encode_update_v1()
+        };
+        assert!(
+            !board.blocked_by_lock(&participant, &edit(VIRTUE_TABLE)),
+            "unlocked"
+        );
+        board
+            .run_command(&facilitator, Command::LockTable, 0, 0)
+            .expect("lock");
+        assert!(board.blocked_by_lock(&participant, &edit(VIRTUE_TABLE)));
+        assert!(board.blocked_by_lock(&participant, &edit(FLIPOVER)));
+        assert!(
+            !board.blocked_by_lock(&participant, &edit("group_notes_0")),
+            "other parts stay open"
+        );
+        assert!(!board.blocked_by_lock(&facilitator, &edit(VIRTUE_TABLE)));
+    }
+
     fn typed(text: &str) -> Vec<u8> {
         let doc = Doc::new();
         let field = doc.get_or_insert_text("cel");
@@ -172,6 +341,7 @@ mod tests {
         let history = StoredHistory {
             snapshot: Some(typed("Geduld")),
             updates: vec![b"junk".to_vec(), typed("Moed")],
+            meeting: None,
         };
         let board = Board::from_history(history);
         let text = read_text(&board);
@@ -181,7 +351,7 @@ mod tests {
     #[test]
     fn a_new_member_is_asked_for_its_state_and_told_who_is_here() {
         let mut board = Board::from_history(StoredHistory::default());
-        let frames = board.join(1, Role::Facilitator);
+        let frames = board.join(1, caller(true, None));
         assert_eq!(frames.len(), 1, "nobody present yet");
         assert!(matches!(
             decode_frame(&frames[0]).expect("valid")[0],
@@ -193,7 +363,7 @@ mod tests {
         board
             .apply_presence(1, presence.update().expect("update"))
             .expect("applies");
-        let frames = board.join(2, Role::Participant);
+        let frames = board.join(2, caller(false, None));
         assert_eq!(frames.len(), 2);
         assert!(matches!(
             decode_frame(&frames[1]).expect("valid")[0],
@@ -204,7 +374,7 @@ mod tests {
     #[test]
     fn leaving_clears_the_members_presence() {
         let mut board = Board::from_history(StoredHistory::default());
-        board.join(1, Role::Participant);
+        board.join(1, caller(false, None));
         let mut presence = Awareness::new(Doc::new());
         presence.set_local_state_raw(r#"{"name":"Bram"}"#);
         let client = presence.client_id();
@@ -226,6 +396,7 @@ mod tests {
         let board = Board::from_history(StoredHistory {
             snapshot: None,
             updates: vec![typed("Respect")],
+            meeting: None,
         });
         let reply = board.sync_reply(&StateVector::default());
         let ClientMessage::Update(update) = decode_frame(&reply).expect("valid").remove(0) else {

@@ -7,7 +7,8 @@
 use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use leerkring_shared::ids::{BoardId, Role};
+use leerkring_shared::ids::BoardId;
+use leerkring_shared::meeting::Caller;
 use leerkring_shared::protocol::decode_frame;
 use tokio::sync::mpsc;
 
@@ -25,12 +26,13 @@ pub async fn serve(
     mut socket: WebSocket,
     rooms: Rooms,
     board: BoardId,
-    role: Role,
+    caller: Caller,
     limits: Limits,
 ) {
     let connection = rooms.connection_id();
     let (outbox, mut outgoing) = mpsc::channel(OUTBOX_CAPACITY);
-    let membership = match rooms.join(&board, connection, role, outbox).await {
+    let facilitator = caller.facilitator_token;
+    let membership = match rooms.join(&board, connection, caller, outbox).await {
         Ok(membership) => membership,
         Err(refused) => {
             let (code, reason) = refused.close_frame();
@@ -38,7 +40,7 @@ pub async fn serve(
             return;
         }
     };
-    tracing::debug!(board = %board, connection, ?role, "connected");
+    tracing::debug!(board = %board, connection, facilitator, "connected");
 
     let mut rate = RateLimiter::new(limits.messages_per_second, limits.message_burst);
     let mut last_heard = Instant::now();

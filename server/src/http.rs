@@ -14,11 +14,13 @@ use axum::{Json, Router};
 use base64::Engine;
 use leerkring_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard};
 use leerkring_shared::ids::{is_token_shaped, BoardId, Role, BOARD_ID_BYTES, TOKEN_BYTES};
+use leerkring_shared::meeting::{Caller, Command, MeetingView};
 use rand::RngCore;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
-use crate::rooms::Rooms;
+use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError};
 
 /// Largest JSON body the API reads.
@@ -37,6 +39,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/boards", post(create_board))
         .route("/api/boards/{board_id}", get(board_info))
+        .route("/api/boards/{board_id}/commands", post(run_command))
+        .route("/api/boards/{board_id}/state", get(meeting_state))
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
@@ -179,6 +183,82 @@ async fn board_info(
 #[derive(Deserialize)]
 struct TokenQuery {
     token: Option<String>,
+    /// The person's own key (see [`member_id`]).
+    member: Option<String>,
+}
+
+/// Header carrying the person's key on HTTP requests.
+const MEMBER_HEADER: &str = "x-leerkring-member";
+
+/// The public id of the person holding `key` on `board`. The key is a secret the person's
+/// device made up (at least 128 random bits); others only ever see this digest of it, so
+/// nobody can vote or act as someone else.
+fn member_id(board: &BoardId, key: Option<&str>) -> Result<Option<String>, Refusal> {
+    let Some(key) = key else { return Ok(None) };
+    let well_formed = (22..=128).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Err(Refusal::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "member key must be 22 to 128 URL-safe characters",
+        ));
+    }
+    let digest = Sha256::digest(format!("{board}:{key}").as_bytes());
+    Ok(Some(
+        digest[..12].iter().map(|b| format!("{b:02x}")).collect(),
+    ))
+}
+
+fn caller_for(board: &BoardId, role: Role, key: Option<&str>) -> Result<Caller, Refusal> {
+    Ok(Caller {
+        facilitator_token: role == Role::Facilitator,
+        member: member_id(board, key)?,
+    })
+}
+
+fn member_key(headers: &HeaderMap) -> Option<&str> {
+    headers.get(MEMBER_HEADER)?.to_str().ok()
+}
+
+fn room_unavailable(error: JoinError) -> Refusal {
+    Refusal::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+}
+
+async fn run_command(
+    State(state): State<AppState>,
+    Path(board_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<Command>, JsonRejection>,
+) -> Result<Json<MeetingView>, Refusal> {
+    let (meta, role) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let Json(command) =
+        body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
+    let caller = caller_for(&meta.id, role, member_key(&headers))?;
+    match state.rooms.command(&meta.id, caller, command).await {
+        Ok(Ok(view)) => Ok(Json(view)),
+        Ok(Err(refused)) => Err(Refusal::new(
+            StatusCode::from_u16(refused.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+            refused.reason,
+        )),
+        Err(error) => Err(room_unavailable(error)),
+    }
+}
+
+async fn meeting_state(
+    State(state): State<AppState>,
+    Path(board_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<MeetingView>, Refusal> {
+    let (meta, role) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let caller = caller_for(&meta.id, role, member_key(&headers))?;
+    let view = state
+        .rooms
+        .view(&meta.id, caller)
+        .await
+        .map_err(room_unavailable)?;
+    Ok(Json(view))
 }
 
 async fn open_socket(
@@ -188,6 +268,7 @@ async fn open_socket(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, Refusal> {
     let (meta, role) = authorize(&state, &board_id, query.token.as_deref()).await?;
+    let caller = caller_for(&meta.id, role, query.member.as_deref())?;
     let board = meta.id;
     let upgrade =
         upgrade.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
@@ -197,7 +278,7 @@ async fn open_socket(
     Ok(upgrade
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| crate::connection::serve(socket, rooms, board, role, limits)))
+        .on_upgrade(move |socket| crate::connection::serve(socket, rooms, board, caller, limits)))
 }
 
 async fn health() -> Json<serde_json::Value> {

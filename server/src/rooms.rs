@@ -13,8 +13,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
-use leerkring_shared::ids::{BoardId, Role};
-use leerkring_shared::protocol::{update_frame, ClientMessage, DocUpdate};
+use leerkring_shared::ids::BoardId;
+use leerkring_shared::meeting::{Caller, Command, MeetingView, Refusal};
+use leerkring_shared::protocol::{
+    command_reply_frame, update_frame, ClientMessage, CommandEnvelope, CommandReply, DocUpdate,
+};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -48,6 +51,8 @@ pub mod close_code {
     pub const MESSAGE_TOO_BIG: u16 = 1009;
     pub const INTERNAL_ERROR: u16 = 1011;
     pub const TRY_AGAIN_LATER: u16 = 1013;
+    /// Application code: the facilitator removed this person from the meeting.
+    pub const REMOVED: u16 = 4001;
 }
 
 /// Why a connection could not join a room.
@@ -59,6 +64,8 @@ pub enum JoinError {
     Unavailable,
     #[error("server is shutting down")]
     ShuttingDown,
+    #[error("removed from the meeting")]
+    Removed,
 }
 
 impl JoinError {
@@ -67,6 +74,10 @@ impl JoinError {
             JoinError::Full => (close_code::TRY_AGAIN_LATER, "board is full"),
             JoinError::Unavailable => (close_code::INTERNAL_ERROR, "board could not be loaded"),
             JoinError::ShuttingDown => (close_code::GOING_AWAY, "server is restarting"),
+            JoinError::Removed => (
+                close_code::REMOVED,
+                "removed from the meeting by the facilitator",
+            ),
         }
     }
 }
@@ -74,9 +85,20 @@ impl JoinError {
 enum Request {
     Join {
         connection: ConnectionId,
-        role: Role,
+        caller: Caller,
         outbox: mpsc::Sender<Outgoing>,
         reply: oneshot::Sender<Result<(), JoinError>>,
+    },
+    /// A meeting command over HTTP.
+    Command {
+        caller: Caller,
+        command: Command,
+        reply: oneshot::Sender<Result<MeetingView, Refusal>>,
+    },
+    /// The meeting as `caller` may see it, over HTTP.
+    View {
+        caller: Caller,
+        reply: oneshot::Sender<MeetingView>,
     },
     Messages {
         connection: ConnectionId,
@@ -189,7 +211,7 @@ impl Rooms {
         &self,
         board: &BoardId,
         connection: ConnectionId,
-        role: Role,
+        caller: Caller,
         outbox: mpsc::Sender<Outgoing>,
     ) -> Result<Membership, JoinError> {
         // A room that is unloading at this very moment drops our request; the next
@@ -200,7 +222,7 @@ impl Rooms {
             let (reply, answer) = oneshot::channel();
             let request = Request::Join {
                 connection,
-                role,
+                caller: caller.clone(),
                 outbox: outbox.clone(),
                 reply,
             };
@@ -211,6 +233,50 @@ impl Rooms {
                 Ok(Ok(())) => return Ok(Membership { connection, inbox }),
                 Ok(Err(refused)) => return Err(refused),
                 Err(_) => continue,
+            }
+        }
+        Err(JoinError::Unavailable)
+    }
+
+    /// Runs a meeting command that came over HTTP; answers with the new view.
+    pub async fn command(
+        &self,
+        board: &BoardId,
+        caller: Caller,
+        command: Command,
+    ) -> Result<Result<MeetingView, Refusal>, JoinError> {
+        self.ask(board, |reply| Request::Command {
+            caller: caller.clone(),
+            command: command.clone(),
+            reply,
+        })
+        .await
+    }
+
+    /// The meeting as `caller` may see it.
+    pub async fn view(&self, board: &BoardId, caller: Caller) -> Result<MeetingView, JoinError> {
+        self.ask(board, |reply| Request::View {
+            caller: caller.clone(),
+            reply,
+        })
+        .await
+    }
+
+    /// Sends a request to the board's room (starting it if needed) and awaits the answer.
+    async fn ask<T>(
+        &self,
+        board: &BoardId,
+        request: impl Fn(oneshot::Sender<T>) -> Request,
+    ) -> Result<T, JoinError> {
+        // As in `join`: a room unloading this very moment drops the request; retry.
+        for _ in 0..3 {
+            let inbox = self.inbox_for(board)?;
+            let (reply, answer) = oneshot::channel();
+            if inbox.send(request(reply)).await.is_err() {
+                continue;
+            }
+            if let Ok(answer) = answer.await {
+                return Ok(answer);
             }
         }
         Err(JoinError::Unavailable)
@@ -430,10 +496,24 @@ impl Room {
             match request {
                 Request::Join {
                     connection,
-                    role,
+                    caller,
                     outbox,
                     reply,
-                } => self.join(connection, role, outbox, reply),
+                } => self.join(connection, caller, outbox, reply),
+                Request::Command {
+                    caller,
+                    command,
+                    reply,
+                } => {
+                    let answer = self
+                        .run_command(&caller, command)
+                        .await
+                        .map(|()| self.board.view_for(&caller, now_ms()));
+                    let _ = reply.send(answer);
+                }
+                Request::View { caller, reply } => {
+                    let _ = reply.send(self.board.view_for(&caller, now_ms()));
+                }
                 Request::Messages {
                     connection,
                     messages,
@@ -459,6 +539,10 @@ impl Room {
 
     /// Stores updates (one group commit), then applies them and passes them on.
     async fn store_and_apply(&mut self, updates: Vec<(ConnectionId, DocUpdate)>) {
+        let updates = self.refuse_locked_edits(updates);
+        if updates.is_empty() {
+            return;
+        }
         let stored: Vec<Bytes> = updates
             .iter()
             .map(|(_, update)| Bytes::copy_from_slice(&update.bytes))
@@ -497,6 +581,29 @@ impl Room {
         self.compact_if_due().await;
     }
 
+    /// Drops participants' edits of the locked table, telling each sender why.
+    fn refuse_locked_edits(
+        &mut self,
+        updates: Vec<(ConnectionId, DocUpdate)>,
+    ) -> Vec<(ConnectionId, DocUpdate)> {
+        let mut allowed = Vec::with_capacity(updates.len());
+        for (connection, update) in updates {
+            let blocked = self
+                .board
+                .caller(connection)
+                .is_some_and(|caller| self.board.blocked_by_lock(caller, &update.bytes));
+            if blocked {
+                let refusal = Refusal::forbidden(
+                    "the table is locked by the facilitator; your edit was not saved",
+                );
+                self.reply(connection, None, Some(refusal));
+            } else {
+                allowed.push((connection, update));
+            }
+        }
+        allowed
+    }
+
     fn apply_remote(&mut self, bytes: Bytes) {
         let applied = Update::decode_v1(&bytes)
             .map_err(|error| error.to_string())
@@ -516,7 +623,7 @@ impl Room {
     fn join(
         &mut self,
         connection: ConnectionId,
-        role: Role,
+        caller: Caller,
         outbox: mpsc::Sender<Outgoing>,
         reply: oneshot::Sender<Result<(), JoinError>>,
     ) {
@@ -524,13 +631,70 @@ impl Room {
             let _ = reply.send(Err(JoinError::Full));
             return;
         }
-        for frame in self.board.join(connection, role) {
+        if caller
+            .member
+            .as_deref()
+            .is_some_and(|m| self.board.is_removed(m))
+        {
+            let _ = reply.send(Err(JoinError::Removed));
+            return;
+        }
+        let identified = caller.member.is_some();
+        for frame in self.board.join(connection, caller) {
             let _ = outbox.try_send(Outgoing::Frame(Bytes::from(frame)));
         }
         self.outboxes.insert(connection, outbox);
         if reply.send(Ok(())).is_err() {
             // The connection gave up while waiting; its membership was never handed out.
             self.remove(connection);
+        } else if identified {
+            // Everyone's list of who is connected changed, and the newcomer needs the meeting.
+            self.send_meeting_views();
+        }
+    }
+
+    /// Runs a meeting command and, if it was accepted, stores the meeting and sends
+    /// everyone their view. A command whose result cannot be stored is undone.
+    async fn run_command(&mut self, caller: &Caller, command: Command) -> Result<(), Refusal> {
+        let before = self.board.meeting().clone();
+        let removes = match &command {
+            Command::RemoveMember { member } => Some(member.clone()),
+            _ => None,
+        };
+        self.board
+            .run_command(caller, command, now_ms(), rand::random())?;
+        if let Err(error) = self.log.save_meeting(self.board.meeting_json()).await {
+            tracing::error!(board = %self.id, %error, "could not store the meeting; command undone");
+            self.board.restore_meeting(before);
+            return Err(Refusal {
+                status: 503,
+                reason: "could not store the change; try again".into(),
+            });
+        }
+        if let Some(member) = removes {
+            for connection in self.board.connections_of(&member) {
+                self.close(
+                    connection,
+                    close_code::REMOVED,
+                    "removed from the meeting by the facilitator",
+                );
+            }
+        }
+        self.send_meeting_views();
+        Ok(())
+    }
+
+    /// Sends each connection that speaks Leerkring's messages the meeting as it may see it.
+    fn send_meeting_views(&mut self) {
+        for (connection, frame) in self.board.meeting_frames(now_ms()) {
+            self.send_to(connection, Bytes::from(frame));
+        }
+    }
+
+    fn reply(&mut self, connection: ConnectionId, id: Option<u64>, refusal: Option<Refusal>) {
+        let reply = CommandReply { id, refusal };
+        if let Ok(json) = serde_json::to_vec(&reply) {
+            self.send_to(connection, Bytes::from(command_reply_frame(&json)));
         }
     }
 
@@ -555,6 +719,21 @@ impl Room {
             ClientMessage::QueryAwareness => {
                 if let Some(frame) = self.board.presence_frame() {
                     self.send_to(connection, Bytes::from(frame));
+                }
+            }
+            ClientMessage::Command(json) => {
+                let Some(caller) = self.board.caller(connection).cloned() else {
+                    return;
+                };
+                match serde_json::from_slice::<CommandEnvelope>(&json) {
+                    Ok(envelope) => {
+                        let refusal = self.run_command(&caller, envelope.command).await.err();
+                        self.reply(connection, Some(envelope.id), refusal);
+                    }
+                    Err(error) => {
+                        let refusal = Refusal::invalid(format!("not a command: {error}"));
+                        self.reply(connection, None, Some(refusal));
+                    }
                 }
             }
             // Updates are normally split off for the batch's group commit.
@@ -607,8 +786,15 @@ impl Room {
 
     fn remove(&mut self, connection: ConnectionId) {
         self.outboxes.remove(&connection);
+        let identified = self
+            .board
+            .caller(connection)
+            .is_some_and(|caller| caller.member.is_some());
         if let Some(removal) = self.board.leave(connection) {
             self.send_to_all_but(None, &Bytes::from(removal));
+        }
+        if identified {
+            self.send_meeting_views();
         }
     }
 
@@ -638,6 +824,13 @@ impl Room {
         }
         tracing::debug!(board = %self.id, "room closed");
     }
+}
+
+/// Milliseconds since the Unix epoch: the meeting's clock.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 async fn next_remote(remote: &mut Option<mpsc::Receiver<Bytes>>) -> Option<Bytes> {

@@ -4,8 +4,10 @@
 //! - [`protocol`]: the y-websocket wire protocol (decoding client frames, encoding replies).
 //! - [`api`]: the JSON bodies of the HTTP API.
 //! - [`model`]: the layout of the board document and of presence states.
+//! - [`meeting`]: the facilitated meeting (agenda, timer, groups, votes, lock, roles), decided by the server.
 
 pub mod api;
 pub mod ids;
+pub mod meeting;
 pub mod model;
 pub mod protocol;

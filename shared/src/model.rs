@@ -8,6 +8,18 @@ use serde::{Deserialize, Serialize};
 /// The shared flip-over (*flip-over*): free text the whole group writes on together.
 pub const FLIPOVER: &str = "flipover";
 
+/// The shared virtue table (*te weinig / deugd / te veel*).
+pub const VIRTUE_TABLE: &str = "virtue_table";
+
+/// The parts of the document that become read-only for participants while the
+/// facilitator has locked the table (for instance while reviewing it together).
+pub const LOCKABLE: [&str; 2] = [VIRTUE_TABLE, FLIPOVER];
+
+/// The shared notes of group `index` (0-based), each group's own workspace.
+pub fn group_notes(index: usize) -> String {
+    format!("group_notes_{index}")
+}
+
 /// What one person's client announces about them over awareness.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Presence {

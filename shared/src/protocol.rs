@@ -2,7 +2,8 @@
 //!
 //! A WebSocket binary frame holds one or more messages. Each message starts with a
 //! var-uint tag: `0` sync (then `0` step 1, `1` step 2 or `2` update), `1` awareness,
-//! `3` query-awareness. This module turns client frames into [`ClientMessage`]s, checking
+//! `3` query-awareness, and Leerkring's own `100` command, `101` command reply and `102`
+//! meeting state (JSON payloads; stock Yjs clients never see them). This module turns client frames into [`ClientMessage`]s, checking
 //! every payload fully so that nothing malformed gets past the connection, and builds the
 //! frames the server sends. It does no I/O.
 
@@ -17,6 +18,11 @@ const MSG_SYNC: u8 = 0;
 const MSG_AWARENESS: u8 = 1;
 const MSG_AUTH: u8 = 2;
 const MSG_QUERY_AWARENESS: u8 = 3;
+/// Leerkring's own messages, beside the y-websocket ones: a meeting command (client to
+/// server, JSON), the answer to one, and the meeting as the receiver may see it.
+const MSG_COMMAND: u8 = 100;
+const MSG_COMMAND_REPLY: u8 = 101;
+const MSG_MEETING: u8 = 102;
 
 const SYNC_STEP_1: u8 = 0;
 const SYNC_STEP_2: u8 = 1;
@@ -33,6 +39,23 @@ pub enum ClientMessage {
     Awareness(AwarenessUpdate),
     /// "Send me every presence state you know."
     QueryAwareness,
+    /// A meeting command (JSON of [`crate::meeting::Command`] inside [`CommandEnvelope`]).
+    Command(Vec<u8>),
+}
+
+/// A command sent over the WebSocket, with an id the reply repeats.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct CommandEnvelope {
+    pub id: u64,
+    pub command: crate::meeting::Command,
+}
+
+/// The server's answer to a command (`id` is `None` for a refusal not tied to a command,
+/// such as an edit of the locked table).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct CommandReply {
+    pub id: Option<u64>,
+    pub refusal: Option<crate::meeting::Refusal>,
 }
 
 /// A document update as it arrived (the bytes to store and forward) and decoded.
@@ -85,6 +108,10 @@ fn decode_message(cursor: &mut Cursor<'_>) -> Result<ClientMessage, ProtocolErro
             Ok(ClientMessage::Awareness(update))
         }
         t if t == u64::from(MSG_QUERY_AWARENESS) => Ok(ClientMessage::QueryAwareness),
+        t if t == u64::from(MSG_COMMAND) => {
+            let payload = cursor.read_buf().map_err(malformed("command message"))?;
+            Ok(ClientMessage::Command(payload.to_vec()))
+        }
         // Auth messages flow from server to client only; tokens travel in the URL.
         other => Err(ProtocolError::Unsupported(other)),
     }
@@ -142,6 +169,48 @@ pub fn awareness_frame(update: &AwarenessUpdate) -> Vec<u8> {
     frame.write_var(MSG_AWARENESS);
     frame.write_buf(&payload);
     frame
+}
+
+fn tagged_frame(tag: u8, payload: &[u8]) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(payload.len() + 8);
+    frame.write_var(tag);
+    frame.write_buf(payload);
+    frame
+}
+
+/// Frame carrying a meeting command (JSON) to the server.
+pub fn command_frame(json: &[u8]) -> Vec<u8> {
+    tagged_frame(MSG_COMMAND, json)
+}
+
+/// Frame carrying the answer to a command (JSON of [`CommandReply`]).
+pub fn command_reply_frame(json: &[u8]) -> Vec<u8> {
+    tagged_frame(MSG_COMMAND_REPLY, json)
+}
+
+/// Frame carrying the meeting as its receiver may see it (JSON of
+/// [`crate::meeting::MeetingView`]).
+pub fn meeting_frame(json: &[u8]) -> Vec<u8> {
+    tagged_frame(MSG_MEETING, json)
+}
+
+/// A Leerkring message the server sent: a command reply or a meeting view (JSON).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ServerNotice {
+    CommandReply(Vec<u8>),
+    Meeting(Vec<u8>),
+}
+
+/// Reads a server frame that carries a Leerkring message, if it is one.
+pub fn decode_server_notice(frame: &[u8]) -> Option<ServerNotice> {
+    let mut cursor = Cursor::new(frame);
+    let tag: u64 = cursor.read_var().ok()?;
+    let payload = cursor.read_buf().ok()?.to_vec();
+    match tag {
+        t if t == u64::from(MSG_COMMAND_REPLY) => Some(ServerNotice::CommandReply(payload)),
+        t if t == u64::from(MSG_MEETING) => Some(ServerNotice::Meeting(payload)),
+        _ => None,
+    }
 }
 
 /// Frame asking peers for their presence states.
@@ -221,6 +290,24 @@ mod tests {
             decode_frame(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn leerkring_messages_round_trip() {
+        let json = br#"{"id":1,"command":{"type":"next_step"}}"#;
+        match decode_frame(&command_frame(json)).expect("valid").remove(0) {
+            ClientMessage::Command(payload) => assert_eq!(payload, json),
+            other => panic!("expected a command, got {other:?}"),
+        }
+        assert_eq!(
+            decode_server_notice(&meeting_frame(b"{}")),
+            Some(ServerNotice::Meeting(b"{}".to_vec()))
+        );
+        assert_eq!(
+            decode_server_notice(&command_reply_frame(b"{}")),
+            Some(ServerNotice::CommandReply(b"{}".to_vec()))
+        );
+        assert_eq!(decode_server_notice(&update_frame(b"x")), None);
     }
 
     #[test]

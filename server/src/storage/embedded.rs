@@ -4,6 +4,7 @@
 //! <data dir>/boards/<board id>/meta.json     title and tokens, written once
 //!                             /snapshot.bin  the compacted document (one record)
 //!                             /updates.log   updates since the snapshot (records)
+//!                             /meeting.json  the facilitated meeting, replaced whole
 //! ```
 //!
 //! Appends are fsynced before [`BoardLog::append`] returns; a room batches the updates
@@ -27,6 +28,7 @@ use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
 const META_FILE: &str = "meta.json";
 const SNAPSHOT_FILE: &str = "snapshot.bin";
 const LOG_FILE: &str = "updates.log";
+const MEETING_FILE: &str = "meeting.json";
 
 /// Boards stored as files under one data dir.
 pub struct FileStore {
@@ -158,6 +160,11 @@ impl Store for FileStore {
                 file.set_len(read.intact_bytes)?;
                 file.sync_all()?;
             }
+            let meeting = match fs::read(dir.join(MEETING_FILE)) {
+                Ok(bytes) => Some(bytes),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+                Err(error) => return Err(error.into()),
+            };
             let backlog = Backlog {
                 updates: read.records.len() as u64,
                 bytes: read.intact_bytes,
@@ -170,6 +177,7 @@ impl Store for FileStore {
             let history = StoredHistory {
                 snapshot,
                 updates: read.records,
+                meeting,
             };
             Ok((history, Box::new(log) as Box<dyn BoardLog>))
         })
@@ -235,6 +243,11 @@ impl BoardLog for FileLog {
         Ok(())
     }
 
+    async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError> {
+        let path = self.dir.join(MEETING_FILE);
+        blocking(move || Ok(write_atomically(&path, &meeting)?)).await
+    }
+
     fn backlog(&self) -> Backlog {
         self.backlog
     }
@@ -282,9 +295,19 @@ mod tests {
             .expect("append after compaction");
         drop(log);
 
-        let (history, _log) = store.open(&board.id).await.expect("reopen");
+        let (history, mut log) = store.open(&board.id).await.expect("reopen");
         assert_eq!(history.snapshot.as_deref(), Some(&b"state"[..]));
         assert_eq!(history.updates, vec![b"u3".to_vec()]);
+        assert!(history.meeting.is_none());
+        log.save_meeting(b"{\"v\":1}".to_vec())
+            .await
+            .expect("save meeting");
+        log.save_meeting(b"{\"v\":2}".to_vec())
+            .await
+            .expect("replace meeting");
+        drop(log);
+        let (history, _log) = store.open(&board.id).await.expect("reopen");
+        assert_eq!(history.meeting.as_deref(), Some(&b"{\"v\":2}"[..]));
     }
 
     #[tokio::test]

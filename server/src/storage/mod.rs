@@ -52,6 +52,9 @@ pub struct StoredHistory {
     pub snapshot: Option<Vec<u8>>,
     /// Updates stored since the snapshot, oldest first.
     pub updates: Vec<Vec<u8>>,
+    /// The facilitated meeting's state (JSON of `leerkring_shared::meeting::Meeting`), if
+    /// it was ever saved.
+    pub meeting: Option<Vec<u8>>,
 }
 
 /// How much history has piled up since the last compaction.
@@ -92,6 +95,8 @@ pub trait BoardLog: Send {
     async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError>;
     /// Replaces the whole history by `snapshot` (the document's full state).
     async fn compact(&mut self, snapshot: Vec<u8>) -> Result<(), StoreError>;
+    /// Stores the meeting state durably, replacing the previous one.
+    async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError>;
     /// History stored since the last compaction.
     fn backlog(&self) -> Backlog;
 }
