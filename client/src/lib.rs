@@ -14,6 +14,7 @@ pub mod browser;
 pub mod components;
 pub mod i18n;
 pub mod screens;
+pub mod steps;
 pub mod sync;
 pub mod text_binding;
 

@@ -8,14 +8,14 @@ use std::collections::{HashMap, HashSet};
 use leerkring_shared::meeting::{
     Caller, Command, Context, Meeting, MeetingView, MemberId, Refusal,
 };
-use leerkring_shared::model::LOCKABLE;
+use leerkring_shared::model::{RootKind, LOCKABLE};
 use leerkring_shared::protocol::{
     awareness_frame, meeting_frame, sync_step1_frame, sync_step2_frame,
 };
 use yrs::sync::{Awareness, AwarenessUpdate};
 use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
-use yrs::{Any, ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+use yrs::{Any, ClientID, Doc, GetString, ReadTxn, StateVector, Transact, Update};
 
 use crate::storage::StoredHistory;
 
@@ -219,35 +219,38 @@ impl Board {
             .collect()
     }
 
-    /// Whether `update` from `caller` must be refused because it changes the locked table.
-    pub fn blocked_by_lock(&self, caller: &Caller, update: &[u8]) -> bool {
-        if !self.meeting.table_locked || self.meeting.is_facilitator(caller) {
-            return false;
+    /// Which of `updates` (in order, each with whether its sender holds the facilitator
+    /// role) may be applied: while the table is locked, an update from anyone else that
+    /// changes a lockable part of the document is refused.
+    ///
+    /// Each update is tried on a copy of the document that already holds the updates
+    /// allowed before it, so an edit split over several updates is judged as a whole.
+    /// Costs a copy of the document, but only while the table is locked.
+    pub fn lock_filter(&self, updates: &[(bool, &[u8])]) -> Vec<bool> {
+        if !self.meeting.table_locked || updates.iter().all(|(exempt, _)| *exempt) {
+            return vec![true; updates.len()];
         }
-        // Try the update on a copy and see whether any lockable part changed. Costs a copy
-        // of the document, but only for participants' edits while the table is locked.
-        let lockable = |doc: &Doc| -> Vec<(String, Any)> {
-            let txn = doc.transact();
-            txn.root_refs()
-                .filter(|(name, _)| LOCKABLE.contains(name))
-                .map(|(name, value)| (name.to_owned(), value.to_json(&txn)))
-                .collect()
-        };
-        let copy = Doc::new();
-        let Ok(state) = Update::decode_v1(&self.encode_state()) else {
-            return true;
-        };
-        if copy.transact_mut().apply_update(state).is_err() {
-            return true;
+        let base = self.encode_state();
+        let mut allowed_updates: Vec<&[u8]> = Vec::new();
+        let mut copy = LockCopy::new(&base, &allowed_updates);
+        let mut verdicts = Vec::with_capacity(updates.len());
+        for &(exempt, update) in updates {
+            let before = copy.lockable_content();
+            let applied = copy.apply(update);
+            let allowed = exempt || (applied && copy.lockable_content() == before);
+            if allowed {
+                allowed_updates.push(update);
+            } else {
+                copy = LockCopy::new(&base, &allowed_updates);
+            }
+            verdicts.push(allowed);
         }
-        let before = lockable(&copy);
-        let Ok(update) = Update::decode_v1(update) else {
-            return true;
-        };
-        if copy.transact_mut().apply_update(update).is_err() {
-            return true;
-        }
-        lockable(&copy) != before
+        verdicts
+    }
+
+    /// Whether `caller` holds the facilitator role now.
+    pub fn leads(&self, caller: &Caller) -> bool {
+        self.meeting.is_facilitator(caller)
     }
 
     /// Answers a sync step 1: the part of the document the peer lacks.
@@ -280,6 +283,56 @@ impl Board {
     }
 }
 
+/// A scratch copy of a document with its lockable parts declared, for [`Board::lock_filter`].
+struct LockCopy {
+    doc: Doc,
+}
+
+impl LockCopy {
+    fn new(base: &[u8], updates: &[&[u8]]) -> Self {
+        let doc = Doc::new();
+        // Declare the lockable roots with their types, so their content can be compared.
+        for (name, kind) in LOCKABLE {
+            match kind {
+                RootKind::Text => {
+                    doc.get_or_insert_text(name);
+                }
+                RootKind::Array => {
+                    doc.get_or_insert_array(name);
+                }
+            }
+        }
+        let copy = Self { doc };
+        copy.apply(base);
+        for update in updates {
+            copy.apply(update);
+        }
+        copy
+    }
+
+    fn apply(&self, update: &[u8]) -> bool {
+        match Update::decode_v1(update) {
+            Ok(update) => self.doc.transact_mut().apply_update(update).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    fn lockable_content(&self) -> Vec<Any> {
+        let txn = self.doc.transact();
+        LOCKABLE
+            .iter()
+            .map(|(name, kind)| match kind {
+                RootKind::Text => txn
+                    .get_text(*name)
+                    .map_or(Any::Null, |text| Any::from(text.get_string(&txn))),
+                RootKind::Array => txn
+                    .get_array(*name)
+                    .map_or(Any::Null, |array| array.to_json(&txn)),
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,30 +349,44 @@ mod tests {
     #[test]
     fn the_locked_table_refuses_participants_but_not_the_facilitator() {
         use leerkring_shared::model::{FLIPOVER, VIRTUE_TABLE};
+        use yrs::{Array, Text};
         let mut board = Board::from_history(StoredHistory::default());
         let facilitator = caller(true, Some("f"));
-        let participant = caller(false, Some("p"));
-        let edit = |root: &str| {
-            let doc = Doc::new();
-            let field = doc.get_or_insert_text(root);
-            let mut txn = doc.transact_mut();
-            field.insert(&mut txn, 0, "Geduld");
+        // Content before the lock, as in a real meeting; edits build on it.
+        let writer = Doc::new();
+        let flipover = writer.get_or_insert_text(FLIPOVER);
+        let table = writer.get_or_insert_array(VIRTUE_TABLE);
+        let edit = |change: &dyn Fn(&mut yrs::TransactionMut)| {
+            let mut txn = writer.transact_mut();
+            change(&mut txn);
             txn.encode_update_v1()
         };
-        assert!(
-            !board.blocked_by_lock(&participant, &edit(VIRTUE_TABLE)),
-            "unlocked"
-        );
+        let setup = edit(&|txn| {
+            flipover.insert(txn, 0, "Welkom");
+            table.push_back(txn, "Geduld");
+        });
+        board
+            .apply_update(Update::decode_v1(&setup).expect("decodes"))
+            .expect("applies");
+        let text_edit = edit(&|txn| flipover.insert(txn, 0, "VALS "));
+        let table_edit = edit(&|txn| {
+            table.push_back(txn, "Moed");
+        });
+        let notes = writer.get_or_insert_text("group_notes_0");
+        let notes_edit = edit(&|txn| notes.insert(txn, 0, "vrij"));
+
+        let unlocked = board.lock_filter(&[(false, &text_edit), (false, &table_edit)]);
+        assert_eq!(unlocked, vec![true, true]);
         board
             .run_command(&facilitator, Command::LockTable, 0, 0)
             .expect("lock");
-        assert!(board.blocked_by_lock(&participant, &edit(VIRTUE_TABLE)));
-        assert!(board.blocked_by_lock(&participant, &edit(FLIPOVER)));
-        assert!(
-            !board.blocked_by_lock(&participant, &edit("group_notes_0")),
-            "other parts stay open"
-        );
-        assert!(!board.blocked_by_lock(&facilitator, &edit(VIRTUE_TABLE)));
+        let verdicts = board.lock_filter(&[
+            (false, &text_edit),
+            (false, &table_edit),
+            (false, &notes_edit),
+            (true, &table_edit),
+        ]);
+        assert_eq!(verdicts, vec![false, false, true, true]);
     }
 
     fn typed(text: &str) -> Vec<u8> {

@@ -581,24 +581,31 @@ impl Room {
         self.compact_if_due().await;
     }
 
-    /// Drops participants' edits of the locked table, telling each sender why.
+    /// Drops edits of the locked table by anyone not leading, telling each sender why.
     fn refuse_locked_edits(
         &mut self,
         updates: Vec<(ConnectionId, DocUpdate)>,
     ) -> Vec<(ConnectionId, DocUpdate)> {
+        let checks: Vec<(bool, &[u8])> = updates
+            .iter()
+            .map(|(connection, update)| {
+                let exempt = self
+                    .board
+                    .caller(*connection)
+                    .is_some_and(|caller| self.board.leads(caller));
+                (exempt, update.bytes.as_slice())
+            })
+            .collect();
+        let verdicts = self.board.lock_filter(&checks);
         let mut allowed = Vec::with_capacity(updates.len());
-        for (connection, update) in updates {
-            let blocked = self
-                .board
-                .caller(connection)
-                .is_some_and(|caller| self.board.blocked_by_lock(caller, &update.bytes));
-            if blocked {
+        for ((connection, update), allow) in updates.into_iter().zip(verdicts) {
+            if allow {
+                allowed.push((connection, update));
+            } else {
                 let refusal = Refusal::forbidden(
                     "the table is locked by the facilitator; your edit was not saved",
                 );
                 self.reply(connection, None, Some(refusal));
-            } else {
-                allowed.push((connection, update));
             }
         }
         allowed
@@ -731,8 +738,12 @@ impl Room {
                         self.reply(connection, Some(envelope.id), refusal);
                     }
                     Err(error) => {
+                        // Answer under the command's id when at least that much is readable.
+                        let id = serde_json::from_slice::<serde_json::Value>(&json)
+                            .ok()
+                            .and_then(|value| value.get("id")?.as_u64());
                         let refusal = Refusal::invalid(format!("not a command: {error}"));
-                        self.reply(connection, None, Some(refusal));
+                        self.reply(connection, id, Some(refusal));
                     }
                 }
             }

@@ -8,12 +8,21 @@ use serde::{Deserialize, Serialize};
 /// The shared flip-over (*flip-over*): free text the whole group writes on together.
 pub const FLIPOVER: &str = "flipover";
 
-/// The shared virtue table (*te weinig / deugd / te veel*).
+/// The shared virtue table (*te weinig / deugd / te veel*): a `Y.Array` of rows, each a
+/// `Y.Map`.
 pub const VIRTUE_TABLE: &str = "virtue_table";
+
+/// The kind of shared type at a root of the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RootKind {
+    Text,
+    Array,
+}
 
 /// The parts of the document that become read-only for participants while the
 /// facilitator has locked the table (for instance while reviewing it together).
-pub const LOCKABLE: [&str; 2] = [VIRTUE_TABLE, FLIPOVER];
+pub const LOCKABLE: [(&str, RootKind); 2] =
+    [(VIRTUE_TABLE, RootKind::Array), (FLIPOVER, RootKind::Text)];
 
 /// The shared notes of group `index` (0-based), each group's own workspace.
 pub fn group_notes(index: usize) -> String {

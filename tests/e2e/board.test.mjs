@@ -20,6 +20,7 @@ after(async () => {
 });
 
 const flipover = (page) => page.getByRole('textbox', { name: 'Gezamenlijke flip-over' });
+const presence = (page) => page.getByRole('region', { name: /^Aanwezig/ });
 
 async function join(page, url, name) {
   await page.goto(url);
@@ -51,7 +52,7 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
   await join(bram.page, joinLink, 'Bram');
   for (const person of [facilitator, anna, bram]) {
     await eventually('everyone sees three people present', async () =>
-      (await person.page.getByRole('listitem').count()) === 3);
+      (await presence(person.page).getByRole('listitem').count()) === 3);
     await eventually('connected', async () => (await person.page.getByRole('status').first().textContent()).includes('Verbonden'));
   }
   assert.equal(await anna.page.getByRole('button', { name: 'Link kopiëren' }).count(), 0, 'participants get no invite controls');
@@ -64,7 +65,7 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
     await eventually('the edit arrives within a second', async () => (await flipover(other.page).inputValue()) === typed, 1000);
   }
   await eventually('presence shows who is writing', async () =>
-    (await facilitator.page.getByRole('listitem').filter({ hasText: 'Anna' }).textContent()).includes('schrijft op de flip-over'));
+    (await presence(facilitator.page).getByRole('listitem').filter({ hasText: 'Anna' }).textContent()).includes('schrijft op de flip-over'));
   await screenshot(facilitator.page, 'board-facilitator-desktop');
   await screenshot(bram.page, 'board-participant-phone');
 

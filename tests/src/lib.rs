@@ -4,7 +4,11 @@
 //! - [`ServerProcess`]: a `leerkring-server` child process on a random port, with its log.
 //! - [`YClient`]: a Yjs peer that keeps its own document in sync with a board.
 //! - [`RawSocket`]: a bare WebSocket for sending what no well-behaved client would.
+//! - [`MeetingClient`]: a peer that also speaks Leerkring's meeting messages (commands,
+//!   replies, views) with a member key, honest or cheating alike; with
+//!   [`ServerProcess::command_http`] and [`ServerProcess::state_http`] for the HTTP side.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use leerkring_shared::api::BoardCreated;
+use leerkring_shared::protocol::{
+    command_frame, decode_server_notice, update_frame, CommandReply, ServerNotice,
+};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -132,6 +139,37 @@ impl ServerProcess {
             .expect("POST /api/boards");
         assert_eq!(response.status(), 201);
         response.json().await.expect("board created body")
+    }
+
+    /// Runs one meeting command over HTTP (`POST /api/boards/{board}/commands`) with
+    /// `token` as the bearer and, if given, `key` as the member key. Returns the status
+    /// and the body (JSON; a body that is not JSON comes back as a JSON string).
+    pub async fn command_http(
+        &self,
+        board: &str,
+        token: &str,
+        key: Option<&str>,
+        command: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let request = http_client()
+            .post(self.http_url(&format!("/api/boards/{board}/commands")))
+            .bearer_auth(token)
+            .json(command);
+        send_http(with_member_key(request, key)).await
+    }
+
+    /// The meeting as the caller may see it over HTTP (`GET /api/boards/{board}/state`):
+    /// the status and the body, as for [`ServerProcess::command_http`].
+    pub async fn state_http(
+        &self,
+        board: &str,
+        token: &str,
+        key: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let request = http_client()
+            .get(self.http_url(&format!("/api/boards/{board}/state")))
+            .bearer_auth(token);
+        send_http(with_member_key(request, key)).await
     }
 
     /// Lines the server has logged so far.
@@ -469,5 +507,384 @@ pub async fn handshake_status(url: &str) -> u16 {
         Ok((_, response)) => response.status().as_u16(),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
         Err(other) => panic!("handshake failed without an HTTP answer: {other}"),
+    }
+}
+
+/// A reqwest client for the meeting's HTTP endpoints; a hung request fails the test.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("build an HTTP client")
+}
+
+/// Adds the `X-Leerkring-Member` header when a member key is given.
+fn with_member_key(request: reqwest::RequestBuilder, key: Option<&str>) -> reqwest::RequestBuilder {
+    match key {
+        Some(key) => request.header("X-Leerkring-Member", key),
+        None => request,
+    }
+}
+
+/// Sends a request and reads the status and the body (as JSON when it is JSON).
+async fn send_http(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let response = request
+        .send()
+        .await
+        .expect("the server answers within 10 s");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("read the response body");
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, body)
+}
+
+/// A fresh member key: 32 URL-safe characters, different for every call. Drawn from the
+/// standard library's randomly keyed hasher (plenty for tests; not for real secrets).
+pub fn random_member_key() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let state = std::collections::hash_map::RandomState::new();
+    let mut key = String::with_capacity(32);
+    for round in 0..4u64 {
+        let mut hasher = state.build_hasher();
+        hasher.write_u64(count);
+        hasher.write_u64(round);
+        hasher.write_u128(nanos);
+        hasher.write_u32(std::process::id());
+        let bits = hasher.finish();
+        for six in 0..8 {
+            key.push(char::from(ALPHABET[((bits >> (6 * six)) & 63) as usize]));
+        }
+    }
+    key
+}
+
+/// A text update made on a scratch document of its own (a fresh client id): inserts
+/// `text` at the start of the shared text `root`. For crafting edits a client sends
+/// without keeping them (see [`MeetingClient::send_update`]).
+pub fn text_update(root: &str, text: &str) -> Vec<u8> {
+    let doc = Doc::new();
+    let field = doc.get_or_insert_text(root);
+    let mut txn = doc.transact_mut();
+    field.insert(&mut txn, 0, text);
+    txn.encode_update_v1()
+}
+
+/// A refusal as the server reported it: the status and the reason.
+pub type Refused = (u16, String);
+
+/// What a [`MeetingClient`]'s reader has received of Leerkring's own messages.
+#[derive(Default)]
+struct MeetingInbox {
+    /// The latest meeting view (message `102`), parsed and as sent.
+    view: Option<(serde_json::Value, String)>,
+    /// How many views have arrived.
+    views: usize,
+    /// Replies (message `101`) to this client's commands, by id.
+    replies: HashMap<u64, Option<Refused>>,
+    /// Replies not tied to a command (`id` null), in order.
+    stray: Vec<Refused>,
+}
+
+/// A board peer that speaks the meeting protocol over the WebSocket: it identifies with a
+/// member key, sends commands (message `100`) and waits for their replies (`101`), keeps
+/// the latest meeting view (`102`), and keeps a yrs document in sync like [`YClient`].
+/// It sends whatever it is told to, so it serves as an honest peer and as a cheat alike.
+pub struct MeetingClient {
+    /// The client's copy of the board's document.
+    pub doc: Doc,
+    /// The secret member key this client connected with.
+    pub key: String,
+    outgoing: mpsc::UnboundedSender<Message>,
+    closed: Arc<Mutex<Option<Closed>>>,
+    synced: Arc<Mutex<bool>>,
+    inbox: Arc<Mutex<MeetingInbox>>,
+    next_id: u64,
+    strays_taken: usize,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for MeetingClient {
+    /// Dropping a client drops its socket, as closing a browser tab would.
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl MeetingClient {
+    /// Connects to `url` (a [`ServerProcess::ws_url`]) with a fresh member key; returns
+    /// once the first sync round is done and the first meeting view has arrived.
+    pub async fn connect(url: &str) -> Self {
+        Self::connect_as(url, &random_member_key()).await
+    }
+
+    /// As [`MeetingClient::connect`], with the member key `key` (e.g. to come back as the
+    /// same person).
+    pub async fn connect_as(url: &str, key: &str) -> Self {
+        let client = Self::open_as(url, key).await;
+        let synced = Arc::clone(&client.synced);
+        eventually("initial sync", Duration::from_secs(10), || {
+            *synced.lock().expect("lock")
+        })
+        .await;
+        let inbox = Arc::clone(&client.inbox);
+        eventually("the first meeting view", Duration::from_secs(10), || {
+            inbox.lock().expect("lock").view.is_some()
+        })
+        .await;
+        client
+    }
+
+    /// Opens the WebSocket with member key `key` and starts reading, without waiting for
+    /// anything (for connections the server is expected to close at once).
+    pub async fn open_as(url: &str, key: &str) -> Self {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("{url}&member={key}"))
+            .await
+            .expect("WebSocket connects");
+        let (mut sink, mut stream) = socket.split();
+        let (outgoing, mut queue) = mpsc::unbounded_channel::<Message>();
+        let writer = tokio::spawn(async move {
+            while let Some(message) = queue.recv().await {
+                if sink.send(message).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let doc = Doc::new();
+        let closed = Arc::new(Mutex::new(None));
+        let synced = Arc::new(Mutex::new(false));
+        let inbox = Arc::new(Mutex::new(MeetingInbox::default()));
+        let mut client = Self {
+            doc: doc.clone(),
+            key: key.to_owned(),
+            outgoing: outgoing.clone(),
+            closed: Arc::clone(&closed),
+            synced: Arc::clone(&synced),
+            inbox: Arc::clone(&inbox),
+            next_id: 0,
+            strays_taken: 0,
+            tasks: vec![writer],
+        };
+        let sv = doc.transact().state_vector();
+        client.send_raw(YMessage::Sync(SyncMessage::SyncStep1(sv)).encode_v1());
+        let push = outgoing.clone();
+        doc.observe_update_v1(
+            "push-to-server",
+            move |txn: &TransactionMut, event: &UpdateEvent| {
+                if txn.origin().is_none() {
+                    let _ = push.send(Message::Binary(update_frame(&event.update).into()));
+                }
+            },
+        )
+        .expect("observe updates");
+        let reader = tokio::spawn(async move {
+            while let Some(Ok(message)) = stream.next().await {
+                match message {
+                    Message::Binary(frame) => match decode_server_notice(&frame) {
+                        Some(notice) => inbox.lock().expect("lock").take(notice),
+                        None => handle_server_frame(&doc, &frame, &outgoing, &synced),
+                    },
+                    Message::Close(frame) => {
+                        *closed.lock().expect("lock") = Some(match frame {
+                            Some(frame) => Closed {
+                                code: u16::from(frame.code),
+                                reason: frame.reason.to_string(),
+                            },
+                            None => Closed {
+                                code: u16::from(CloseCode::Status),
+                                reason: String::new(),
+                            },
+                        });
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            closed.lock().expect("lock").get_or_insert(Closed {
+                code: u16::from(CloseCode::Abnormal),
+                reason: "stream ended".into(),
+            });
+        });
+        client.tasks.push(reader);
+        client
+    }
+
+    /// Sends one meeting command (`{"id": n, "command": command}`) and waits up to 10 s
+    /// for its reply: `Ok` if it was carried out, else the refusal's status and reason.
+    /// Panics if no reply comes (a hang is a failure in itself).
+    pub async fn command(&mut self, command: serde_json::Value) -> Result<(), Refused> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let envelope = serde_json::json!({ "id": id, "command": command });
+        let json = serde_json::to_vec(&envelope).expect("a JSON value serializes");
+        self.send_raw(command_frame(&json));
+        let inbox = Arc::clone(&self.inbox);
+        let closed = Arc::clone(&self.closed);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(reply) = inbox.lock().expect("lock").replies.remove(&id) {
+                return reply.map_or(Ok(()), Err);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no reply within 10 s to command {id} ({command}); connection closed: {:?}",
+                closed.lock().expect("lock")
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Introduces this member by `name` (the `hello` command).
+    pub async fn hello(&mut self, name: &str) -> Result<(), Refused> {
+        self.command(serde_json::json!({ "type": "hello", "name": name }))
+            .await
+    }
+
+    /// Sends raw bytes as one binary frame.
+    pub fn send_raw(&self, frame: Vec<u8>) {
+        let _ = self.outgoing.send(Message::Binary(frame.into()));
+    }
+
+    /// Sends a document update (a y-websocket update message) without applying it to
+    /// this client's own document.
+    pub fn send_update(&self, update: &[u8]) {
+        self.send_raw(update_frame(update));
+    }
+
+    /// The latest meeting view. Panics if none has arrived.
+    pub fn view(&self) -> serde_json::Value {
+        self.view_json_pair().0
+    }
+
+    /// The latest meeting view exactly as the server sent it.
+    pub fn view_json(&self) -> String {
+        self.view_json_pair().1
+    }
+
+    fn view_json_pair(&self) -> (serde_json::Value, String) {
+        self.inbox
+            .lock()
+            .expect("lock")
+            .view
+            .clone()
+            .expect("a meeting view has arrived")
+    }
+
+    /// How many meeting views this connection has received.
+    pub fn views_received(&self) -> usize {
+        self.inbox.lock().expect("lock").views
+    }
+
+    /// Waits up to 10 s until the latest view satisfies `check`, and returns it.
+    pub async fn wait_view(
+        &self,
+        what: &str,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let inbox = Arc::clone(&self.inbox);
+        eventually(what, Duration::from_secs(10), || {
+            inbox
+                .lock()
+                .expect("lock")
+                .view
+                .as_ref()
+                .is_some_and(|(view, _)| check(view))
+        })
+        .await;
+        self.view()
+    }
+
+    /// This client's public member id, from its view.
+    pub fn member_id(&self) -> String {
+        self.view()["you"]["member"]
+            .as_str()
+            .expect("the view names its member")
+            .to_owned()
+    }
+
+    /// Every reply received that was not tied to a command (`id` null), in order.
+    pub fn stray_replies(&self) -> Vec<Refused> {
+        self.inbox.lock().expect("lock").stray.clone()
+    }
+
+    /// Waits up to 10 s for the next reply not tied to a command (one not returned by an
+    /// earlier call) and returns it.
+    pub async fn next_stray_reply(&mut self) -> Refused {
+        let inbox = Arc::clone(&self.inbox);
+        let taken = self.strays_taken;
+        eventually(
+            "a reply not tied to a command",
+            Duration::from_secs(10),
+            || inbox.lock().expect("lock").stray.len() > taken,
+        )
+        .await;
+        self.strays_taken += 1;
+        self.stray_replies()[taken].clone()
+    }
+
+    /// Appends `text` to the shared text `root` of this client's document; the change is
+    /// sent to the server at once.
+    pub fn append(&self, root: &str, text: &str) {
+        let field = self.doc.get_or_insert_text(root);
+        let mut txn = self.doc.transact_mut();
+        let end = field.len(&txn);
+        field.insert(&mut txn, end, text);
+    }
+
+    /// The shared text `root` of this client's document.
+    pub fn read(&self, root: &str) -> String {
+        let field = self.doc.get_or_insert_text(root);
+        let txn = self.doc.transact();
+        field.get_string(&txn)
+    }
+
+    /// How the server closed this connection, if it has.
+    pub fn closed(&self) -> Option<Closed> {
+        self.closed.lock().expect("lock").clone()
+    }
+
+    /// Waits up to 10 s for the server to close this connection.
+    pub async fn wait_closed(&self) -> Closed {
+        let closed = Arc::clone(&self.closed);
+        eventually(
+            "server closes the connection",
+            Duration::from_secs(10),
+            || closed.lock().expect("lock").is_some(),
+        )
+        .await;
+        self.closed().expect("closed")
+    }
+}
+
+impl MeetingInbox {
+    /// Records one of Leerkring's messages from the server.
+    fn take(&mut self, notice: ServerNotice) {
+        match notice {
+            ServerNotice::Meeting(json) => {
+                let text = String::from_utf8_lossy(&json).into_owned();
+                let view = serde_json::from_str(&text).expect("a meeting view is JSON");
+                self.view = Some((view, text));
+                self.views += 1;
+            }
+            ServerNotice::CommandReply(json) => {
+                let reply: CommandReply =
+                    serde_json::from_slice(&json).expect("a command reply is JSON");
+                let refusal = reply.refusal.map(|r| (r.status, r.reason));
+                match reply.id {
+                    Some(id) => {
+                        self.replies.insert(id, refusal);
+                    }
+                    None => self.stray.push(refusal.unwrap_or((0, "no refusal".into()))),
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,12 @@
 //! Parts of screens, one module each.
 
+pub mod agenda;
 pub mod connection_status;
 pub mod flipover;
+pub mod groups;
 pub mod invite;
+pub mod participants;
 pub mod presence;
+pub mod shared_text;
+pub mod timer;
+pub mod vote;

@@ -10,12 +10,17 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::browser;
+use crate::components::agenda::AgendaPanel;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::flipover::Flipover;
+use crate::components::groups::GroupsPanel;
 use crate::components::invite::Invite;
+use crate::components::participants::ParticipantsPanel;
 use crate::components::presence::PresenceList;
+use crate::components::timer::TimerPanel;
+use crate::components::vote::VotePanel;
 use crate::i18n::use_language;
-use crate::screens::join::{participant_id, remembered_name, JoinForm};
+use crate::screens::join::{member_key, participant_id, remembered_name, JoinForm};
 use crate::sync::Provider;
 
 /// What is known about the board so far.
@@ -122,26 +127,44 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
         participant,
         editing: None,
     };
-    let provider = Provider::start(info.board_id.as_str(), &token, me);
-    let role = info.role;
-    let invite = info.join_url.clone().filter(|_| role == Role::Facilitator);
+    let provider = Provider::start(info.board_id.as_str(), &token, &member_key(), me);
+    let meeting = provider.meeting();
+    // The role can change during the meeting (handed over, taken back).
+    let leads = move || {
+        meeting.with(|m| {
+            m.as_ref()
+                .map_or(info.role == Role::Facilitator, |m| m.you.facilitator)
+        })
+    };
+    let invite = info
+        .join_url
+        .clone()
+        .filter(|_| info.role == Role::Facilitator);
+    let refusal = provider.refusal();
     view! {
         <div class="board-layout">
             <div class="board-main">
                 <div class="board-heading">
                     <h1 id="board-title">{info.title.clone()}</h1>
                     <span class="role-badge">
-                        {move || match role {
-                            Role::Facilitator => language.texts().role_facilitator,
-                            Role::Participant => language.texts().role_participant,
-                        }}
+                        {move || if leads() { language.texts().role_facilitator } else { language.texts().role_participant }}
                     </span>
                 </div>
                 <ConnectionStatus status=provider.status()/>
+                <p class="refusal" role="alert">
+                    {move || refusal.get().map(|r| format!("{} {}", language.texts().refused, r.reason))}
+                </p>
+                <div class="step-row">
+                    <AgendaPanel provider=provider.clone()/>
+                    <TimerPanel provider=provider.clone()/>
+                </div>
+                <GroupsPanel provider=provider.clone()/>
+                <VotePanel provider=provider.clone()/>
                 <Flipover provider=provider.clone()/>
             </div>
             <aside class="board-side">
                 {invite.map(|url| view! { <Invite join_url=url/> })}
+                <ParticipantsPanel provider=provider.clone()/>
                 <PresenceList peers=provider.peers()/>
             </aside>
         </div>

@@ -8,6 +8,7 @@ use crate::i18n::use_language;
 
 const NAME_KEY: &str = "leerkring.name";
 const PARTICIPANT_KEY: &str = "leerkring.participant";
+const MEMBER_KEY: &str = "leerkring.member_key";
 /// Longest display name, in characters.
 const MAX_NAME_CHARS: usize = 60;
 
@@ -16,13 +17,24 @@ pub fn remembered_name() -> Option<String> {
     browser::load(NAME_KEY).filter(|name| !name.trim().is_empty())
 }
 
-/// This device's participant id, created on first use.
-pub fn participant_id() -> String {
-    browser::load(PARTICIPANT_KEY).unwrap_or_else(|| {
+fn remembered_random(key: &str) -> String {
+    browser::load(key).unwrap_or_else(|| {
         let id = browser::random_hex(16);
-        browser::save(PARTICIPANT_KEY, &id);
+        browser::save(key, &id);
         id
     })
+}
+
+/// This device's public participant id (in presence, for colour and de-duplication),
+/// created on first use.
+pub fn participant_id() -> String {
+    remembered_random(PARTICIPANT_KEY)
+}
+
+/// This device's secret member key: proves to the server who this person is (for votes
+/// and roles). Never shown to others; the server only publishes a digest of it.
+pub fn member_key() -> String {
+    remembered_random(MEMBER_KEY)
 }
 
 /// Asks for a display name; `name` is set once one is given.

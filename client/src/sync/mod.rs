@@ -7,7 +7,9 @@ mod local_store;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use leerkring_shared::meeting::{Command, MeetingView, Refusal};
 use leerkring_shared::model::Presence;
+use leerkring_shared::protocol::{command_frame, CommandEnvelope, CommandReply};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
@@ -64,11 +66,25 @@ struct Inner {
     attempts: Cell<u32>,
     status: RwSignal<Status>,
     peers: RwSignal<Vec<Peer>>,
+    /// The meeting as the server lets this person see it.
+    meeting: RwSignal<Option<MeetingView>>,
+    /// The server's clock minus this device's, from the latest meeting view.
+    clock_offset_ms: RwSignal<f64>,
+    /// The latest command the server refused, to show the person why.
+    refusal: RwSignal<Option<Refusal>>,
+    /// The person's name, introduced to the meeting on every connect.
+    name: String,
+    next_command_id: Cell<u64>,
 }
 
+/// Message tags of Leerkring's own messages from the server (docs/PROTOCOL.md).
+const COMMAND_REPLY: u8 = 101;
+const MEETING: u8 = 102;
+
 impl Provider {
-    /// Opens `board` with `token`, restoring the copy this device kept.
-    pub fn start(board: &str, token: &str, me: Presence) -> Self {
+    /// Opens `board` with `token` as the person holding `member_key`, restoring the copy
+    /// this device kept.
+    pub fn start(board: &str, token: &str, member_key: &str, me: Presence) -> Self {
         let doc = Doc::with_options(Options {
             // Positions count UTF-16 units, like the browser's text fields and Yjs.
             offset_kind: OffsetKind::Utf16,
@@ -81,6 +97,7 @@ impl Provider {
         {
             let _ = doc.transact_mut_with(FROM_DEVICE).apply_update(saved);
         }
+        let name = me.name.clone();
         let mut awareness = Awareness::with_clock(doc.clone(), || browser::now_ms() as u64);
         if let Ok(json) = serde_json::to_string(&me) {
             awareness.set_local_state_raw(json);
@@ -89,11 +106,19 @@ impl Provider {
             inner: SendWrapper::new(Rc::new(Inner {
                 doc: doc.clone(),
                 awareness: RefCell::new(awareness),
-                url: format!("{}/ws/{board}?token={token}", browser::websocket_origin()),
+                url: format!(
+                    "{}/ws/{board}?token={token}&member={member_key}",
+                    browser::websocket_origin()
+                ),
                 socket: RefCell::new(None),
                 attempts: Cell::new(0),
                 status: RwSignal::new(Status::Connecting),
                 peers: RwSignal::new(Vec::new()),
+                meeting: RwSignal::new(None),
+                clock_offset_ms: RwSignal::new(0.0),
+                refusal: RwSignal::new(None),
+                name,
+                next_command_id: Cell::new(1),
             })),
         };
         provider.refresh_peers();
@@ -128,6 +153,36 @@ impl Provider {
 
     pub fn peers(&self) -> ReadSignal<Vec<Peer>> {
         self.inner.peers.read_only()
+    }
+
+    pub fn meeting(&self) -> ReadSignal<Option<MeetingView>> {
+        self.inner.meeting.read_only()
+    }
+
+    /// The server's clock now, as best this device can tell (milliseconds since the epoch).
+    pub fn server_now_ms(&self) -> f64 {
+        browser::now_ms() + self.inner.clock_offset_ms.get_untracked()
+    }
+
+    pub fn refusal(&self) -> RwSignal<Option<Refusal>> {
+        self.inner.refusal
+    }
+
+    /// A copyable handle that sends commands, for use in many event handlers of a view.
+    pub fn sender(&self) -> impl Fn(Command) + Copy + Send + Sync + 'static {
+        let provider = StoredValue::new(self.clone());
+        move |command| provider.with_value(|p| p.command(command))
+    }
+
+    /// Sends a meeting command; the server answers with a new meeting view, or a refusal
+    /// that [`Provider::refusal`] shows.
+    pub fn command(&self, command: Command) {
+        let id = self.inner.next_command_id.get();
+        self.inner.next_command_id.set(id + 1);
+        self.inner.refusal.set(None);
+        if let Ok(json) = serde_json::to_vec(&CommandEnvelope { id, command }) {
+            self.send_frame(&command_frame(&json));
+        }
     }
 
     /// Announces which field this person is typing in (or none).
@@ -167,6 +222,9 @@ impl Provider {
                 let state = provider.inner.doc.transact().state_vector();
                 provider.send(Message::Sync(SyncMessage::SyncStep1(state)));
                 provider.send_own_presence();
+                provider.command(Command::Hello {
+                    name: provider.inner.name.clone(),
+                });
             })
         };
         let on_message = {
@@ -262,12 +320,37 @@ impl Provider {
     }
 
     fn send(&self, message: Message) {
+        self.send_frame(&message.encode_v1());
+    }
+
+    fn send_frame(&self, frame: &[u8]) {
         let socket = self.inner.socket.borrow();
         if let Some(socket) = socket
             .as_ref()
             .filter(|s| s.ready_state() == WebSocket::OPEN)
         {
-            let _ = socket.send_with_u8_array(&message.encode_v1());
+            let _ = socket.send_with_u8_array(frame);
+        }
+    }
+
+    fn receive_notice(&self, tag: u8, json: &[u8]) {
+        match tag {
+            MEETING => {
+                if let Ok(view) = serde_json::from_slice::<MeetingView>(json) {
+                    self.inner
+                        .clock_offset_ms
+                        .set(view.now_ms as f64 - browser::now_ms());
+                    self.inner.meeting.set(Some(view));
+                }
+            }
+            COMMAND_REPLY => {
+                if let Ok(reply) = serde_json::from_slice::<CommandReply>(json) {
+                    if reply.refusal.is_some() {
+                        self.inner.refusal.set(reply.refusal);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -306,7 +389,8 @@ impl Provider {
                     self.refresh_peers();
                 }
                 Message::AwarenessQuery => self.send_own_presence(),
-                Message::Auth(_) | Message::Custom(..) => {}
+                Message::Custom(tag, json) => self.receive_notice(tag, &json),
+                Message::Auth(_) => {}
             }
         }
     }

@@ -1,0 +1,107 @@
+//! Where the meeting is: the current activity and step with its instruction, the whole
+//! agenda, and for the facilitator the buttons to move on or back.
+
+use leerkring_shared::meeting::{Command, MeetingView};
+use leptos::prelude::*;
+
+use crate::i18n::use_language;
+use crate::steps::{activity_name, step_text};
+use crate::sync::Provider;
+
+/// The current step's key, its number within the activity and the activity's length.
+fn current(view: &MeetingView) -> Option<(String, usize, usize)> {
+    let activity = view.agenda.get(view.position.activity)?;
+    let step = activity.steps.get(view.position.step)?;
+    Some((
+        step.key.clone(),
+        view.position.step + 1,
+        activity.steps.len(),
+    ))
+}
+
+#[component]
+pub fn AgendaPanel(provider: Provider) -> impl IntoView {
+    let language = use_language();
+    let meeting = provider.meeting();
+    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let activity = move || {
+        meeting.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.agenda.get(m.position.activity))
+                .map(|a| activity_name(language.0.get(), a.kind))
+                .unwrap_or_default()
+        })
+    };
+    let step = move || meeting.with(|m| m.as_ref().and_then(current));
+    let title = move || {
+        step()
+            .map(|(key, _, _)| step_text(language.0.get(), &key).0)
+            .unwrap_or_default()
+    };
+    let instruction = move || {
+        step()
+            .map(|(key, _, _)| step_text(language.0.get(), &key).1)
+            .unwrap_or_default()
+    };
+    let counter = move || {
+        step()
+            .map(|(_, n, m)| (language.texts().step_counter)(n, m))
+            .unwrap_or_default()
+    };
+    let command = provider.sender();
+    view! {
+        <section class="card agenda" aria-labelledby="step-title">
+            <p class="activity-name">{activity} " · " {counter}</p>
+            <h2 id="step-title">{title}</h2>
+            <p class="instruction">{instruction}</p>
+            <Show when=leads>
+                <div class="button-row">
+                    <button type="button" on:click=move |_| command(Command::PreviousStep)>
+                        {move || language.texts().previous_step}
+                    </button>
+                    <button type="button" class="primary" on:click=move |_| command(Command::NextStep)>
+                        {move || language.texts().next_step}
+                    </button>
+                </div>
+            </Show>
+            <details class="whole-agenda">
+                <summary>{move || language.texts().whole_agenda}</summary>
+                <ol>
+                    {move || {
+                        meeting.with(|m| {
+                            let Some(m) = m.as_ref() else { return Vec::new() };
+                            let leads = m.you.facilitator;
+                            m.agenda.iter().enumerate().map(|(a, activity)| {
+                                let steps = activity.steps.iter().enumerate().map(|(s, step)| {
+                                    let here = m.position.activity == a && m.position.step == s;
+                                    let (label, _) = step_text(language.0.get(), &step.key);
+                                    let item = if leads {
+                                        view! {
+                                            <button type="button" class="link-button"
+                                                on:click=move |_| command(Command::GoToStep { activity: a, step: s })>
+                                                {label}
+                                            </button>
+                                        }.into_any()
+                                    } else {
+                                        view! { <span>{label}</span> }.into_any()
+                                    };
+                                    view! {
+                                        <li aria-current=here.then_some("step") class:current=here>
+                                            {item} " (" {step.minutes} " min)"
+                                        </li>
+                                    }
+                                }).collect::<Vec<_>>();
+                                view! {
+                                    <li>
+                                        <strong>{activity_name(language.0.get(), activity.kind)}</strong>
+                                        <ol>{steps}</ol>
+                                    </li>
+                                }
+                            }).collect::<Vec<_>>()
+                        })
+                    }}
+                </ol>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,62 @@
+//! A text field that several people type in at once, bound to one shared `Y.Text` of the
+//! board's document (the flip-over, a group's notes, ...).
+
+use leptos::prelude::*;
+use yrs::{GetString, Transact};
+
+use crate::sync::Provider;
+use crate::text_binding::{follow_remote_edits, push_local_edit};
+
+/// `root` names the shared text in the document; `id` is the field's HTML id, `label`
+/// its accessible name and `hint` the description read after it.
+#[component]
+pub fn SharedText(
+    provider: Provider,
+    root: String,
+    id: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] hint: Signal<String>,
+    #[prop(into)] readonly: Signal<bool>,
+    #[prop(default = 8)] rows: u32,
+) -> impl IntoView {
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let text = provider.doc().get_or_insert_text(root.as_str());
+    {
+        let provider = provider.clone();
+        let text = text.clone();
+        let key = format!("textarea-{root}");
+        Effect::new(move |_| {
+            if let Some(element) = area.get() {
+                element.set_value(&text.get_string(&provider.doc().transact()));
+                follow_remote_edits(&key, &text, element);
+            }
+        });
+    }
+    let on_input = {
+        let provider = provider.clone();
+        move |_| {
+            if let Some(element) = area.get_untracked() {
+                push_local_edit(provider.doc(), &text, &element);
+            }
+        }
+    };
+    let focus = provider.clone();
+    let blur = provider;
+    let focus_root = root.clone();
+    let hint_id = format!("{id}-hint");
+    view! {
+        <label for=id.clone()>{move || label.get()}</label>
+        <p id=hint_id.clone() class="hint">{move || hint.get()}</p>
+        <textarea
+            id=id
+            node_ref=area
+            rows=rows
+            spellcheck="true"
+            aria-describedby=hint_id
+            readonly=move || readonly.get()
+            on:input=on_input
+            on:focus=move |_| focus.set_editing(Some(&focus_root))
+            on:blur=move |_| blur.set_editing(None)
+        ></textarea>
+    }
+}

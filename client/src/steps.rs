@@ -1,0 +1,107 @@
+//! Titles and instructions of the method's activities and steps, in both languages, in
+//! the method's own words (`METHOD.md`). Keys come from `shared::meeting::ActivityKind`.
+
+use leerkring_shared::meeting::ActivityKind;
+
+use crate::i18n::Lang;
+
+/// The name of an activity.
+pub fn activity_name(lang: Lang, kind: ActivityKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::Nl, ActivityKind::VirtueExercise) => "Deugdenoefening",
+        (Lang::Nl, ActivityKind::VirtueCards) => "Deugdenkaarten in drie ronden",
+        (Lang::Nl, ActivityKind::CaseConsultation) => "Omgangsoverleg",
+        (Lang::Nl, ActivityKind::Evaluation) => "Evaluatie",
+        (Lang::En, ActivityKind::VirtueExercise) => "Virtue exercise",
+        (Lang::En, ActivityKind::VirtueCards) => "Virtue cards in three rounds",
+        (Lang::En, ActivityKind::CaseConsultation) => "Case consultation (omgangsoverleg)",
+        (Lang::En, ActivityKind::Evaluation) => "Evaluation",
+    }
+}
+
+/// The title and instruction of a step.
+pub fn step_text(lang: Lang, key: &str) -> (&'static str, &'static str) {
+    let (nl, en) = match key {
+        "exercise.name_in_pairs" => (
+            ("Deugden noemen in tweetallen", "Bespreek in tweetallen welke deugden u belangrijk vindt in uw werk."),
+            ("Name virtues in pairs", "In pairs, discuss which virtues matter in your work."),
+        ),
+        "exercise.collect" => (
+            ("Deugden verzamelen", "Zet samen op de flip-over alle deugden die de groep belangrijk vindt."),
+            ("Collect virtues", "Together, put every virtue the group finds important on the flip-over."),
+        ),
+        "exercise.fill_columns" => (
+            ("Te weinig en te veel invullen", "Beschrijf per deugd wat er gebeurt bij te weinig en bij te veel ervan."),
+            ("Fill in too little and too much", "For each virtue, describe what happens with too little and too much of it."),
+        ),
+        "exercise.review" => (
+            ("De tabel samen bekijken", "Kloppen de beschrijvingen? Wilt u iets toevoegen?"),
+            ("Review the table together", "Are the descriptions right? Anything to add?"),
+        ),
+        "exercise.practice_in_pairs" => (
+            ("Koppelen aan de praktijk", "Kies in tweetallen een recente situatie. Handelde u vanuit het midden, te veel of te weinig?"),
+            ("Relate to practice", "In pairs, pick a recent situation. Did you act from the middle, too much or too little?"),
+        ),
+        "exercise.share_stories" => (
+            ("Verhalen delen", "Wissel de praktijkverhalen uit met het team."),
+            ("Share stories", "Exchange the practice stories with the team."),
+        ),
+        "exercise.debrief" | "cards.debrief" | "evaluation.debrief" => (
+            ("Nabespreken", "Wat heeft deze oefening opgeleverd? Wat is bruikbaar in uw praktijk?"),
+            ("Debrief", "What did this exercise yield? What is usable in your practice?"),
+        ),
+        "cards.round1" => (
+            ("Ronde 1: een kaart kiezen", "Kies één deugdkaart, lees de tekst voor en vertel kort waarom u hem kiest."),
+            ("Round 1: pick a card", "Pick one virtue card, read its text aloud and say briefly why you chose it."),
+        ),
+        "cards.round2_groups" => (
+            ("Ronde 2: top drie per groep", "Maak in uw groep een top drie van de gekozen kaarten en schrijf op waarom."),
+            ("Round 2: a top three per group", "In your group, make a top three of the chosen cards and write down why."),
+        ),
+        "cards.round2_plenary" => (
+            ("Ronde 2: de groepen naast elkaar", "Elke groep licht zijn top drie toe."),
+            ("Round 2: the groups side by side", "Each group explains its top three."),
+        ),
+        "cards.round3_vote" => (
+            ("Ronde 3: de top drie van het team", "Stem op de drie deugden die voor het team het belangrijkst zijn."),
+            ("Round 3: the team's top three", "Vote for the three virtues that matter most to the team."),
+        ),
+        "cards.round3_columns" => (
+            ("Ronde 3: te weinig en te veel", "Beschrijf voor elke deugd uit de top drie wat te weinig en te veel is."),
+            ("Round 3: too little and too much", "For each virtue of the top three, describe too little and too much."),
+        ),
+        "cards.adopt" => (
+            ("Een deugd adopteren", "Wie wil een deugd adopteren en zorgen dat die in het team blijft of sterker wordt?"),
+            ("Adopt a virtue", "Who wants to adopt a virtue and keep it alive or strengthen it in the team?"),
+        ),
+        "case.intake" => (
+            ("Inbreng", "De inbrenger geeft de casus een titel, vertelt kort wat er speelt en stelt een leervraag."),
+            ("Intake", "The contributor gives the case a title, briefly tells what is going on and asks a learning question."),
+        ),
+        "case.explore" => (
+            ("Fase 1: verkennen", "Wat is gaande in de omgang tussen u en de cliënt? Wat is waarneming en wat interpretatie?"),
+            ("Phase 1: explore", "What is going on between you and the client? What is observation and what is interpretation?"),
+        ),
+        "case.investigate" => (
+            ("Fase 2: onderzoeken", "Welke opties zijn er? Wat ziet u vanuit het perspectief van de cliënt?"),
+            ("Phase 2: investigate", "What options are there? What do you see from the client's perspective?"),
+        ),
+        "case.decide" => (
+            ("Fase 3: besluiten", "Wat is het vervolg? Hoe verschilt dat van uw eerste impuls, en waarom deze keuze?"),
+            ("Phase 3: decide", "What comes next? How does it differ from your first impulse, and why this choice?"),
+        ),
+        "case.learn" => (
+            ("Fase 4: leren", "Wat leren we hiervan? Wijken we af van afspraken, en hoe verantwoorden we dat?"),
+            ("Phase 4: learn", "What do we learn? Do we deviate from agreements, and how do we justify that?"),
+        ),
+        "case.reflect" => (
+            ("Terugblik", "Waarnemen, begrijpen en beoordelen, doen, verantwoorden: hoe ging het?"),
+            ("Looking back", "Perceive, understand and appraise, act, account for it: how did it go?"),
+        ),
+        _ => (("Stap", ""), ("Step", "")),
+    };
+    match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
+    }
+}
