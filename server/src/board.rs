@@ -157,10 +157,19 @@ impl Board {
     }
 
     fn context(&self, now_ms: u64, random: u64) -> Context {
+        let mut token_holders: Vec<MemberId> = self
+            .members
+            .values()
+            .filter(|m| m.caller.facilitator_token)
+            .filter_map(|m| m.caller.member.clone())
+            .collect();
+        token_holders.sort();
+        token_holders.dedup();
         Context {
             now_ms,
             random,
             present: self.present(),
+            token_holders,
         }
     }
 

@@ -295,6 +295,9 @@ pub struct Context {
     pub random: u64,
     /// Members with an open connection, in any order.
     pub present: Vec<MemberId>,
+    /// Present members who hold the facilitator token: they lead rather than join a group
+    /// (unless the role was handed to someone else).
+    pub token_holders: Vec<MemberId>,
 }
 
 fn clean_text(text: &str, what: &str) -> Result<String, Refusal> {
@@ -681,11 +684,15 @@ impl Meeting {
             }
             random => {
                 // Everyone present but whoever leads: the facilitator moves between groups.
+                let leads = |member: &MemberId| match &self.delegate {
+                    Some(delegate) => delegate == member,
+                    None => context.token_holders.contains(member),
+                };
                 let mut people: Vec<MemberId> = context
                     .present
                     .iter()
                     .filter(|m| self.live_members().any(|live| live == *m))
-                    .filter(|m| self.delegate.as_ref() != Some(*m))
+                    .filter(|m| !leads(m))
                     .cloned()
                     .collect();
                 people.sort();
@@ -918,6 +925,7 @@ mod tests {
             now_ms: 1_000_000,
             random: 42,
             present: present.iter().map(|s| (*s).to_owned()).collect(),
+            token_holders: vec!["f".into()],
         }
     }
 
@@ -1182,7 +1190,7 @@ mod tests {
     fn groups_split_everyone_present_and_can_be_chosen_by_hand() {
         let people = ["a", "b", "c", "d", "e"];
         let mut meeting = meeting_with(&people);
-        let ctx = context(&people);
+        let ctx = context(&["a", "b", "c", "d", "e", "f"]);
         meeting
             .apply(
                 &facilitator(),
@@ -1196,7 +1204,11 @@ mod tests {
         assert_eq!(groups.members.len(), 2);
         let mut everyone: Vec<_> = groups.members.concat();
         everyone.sort();
-        assert_eq!(everyone, people.map(String::from).to_vec());
+        assert_eq!(
+            everyone,
+            people.map(String::from).to_vec(),
+            "the facilitator leads, in no group"
+        );
         assert!(groups.members.iter().all(|g| g.len() >= 2));
 
         meeting

@@ -4,7 +4,9 @@
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPerson, eventually, screenshot } from './harness.mjs';
+import {
+  startServer, launchBrowser, newPerson, eventually, screenshot, flipover, join, startMeeting,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -19,26 +21,11 @@ after(async () => {
   await server?.stop();
 });
 
-const flipover = (page) => page.getByRole('textbox', { name: 'Gezamenlijke flip-over' });
 const presence = (page) => page.getByRole('region', { name: /^Aanwezig/ });
-
-async function join(page, url, name) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Uw naam' }).fill(name);
-  await page.getByRole('button', { name: 'Meedoen' }).click();
-  await flipover(page).waitFor();
-}
-
-async function startMeeting(page, title) {
-  await page.goto(server.url);
-  await page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).fill(title);
-  await page.getByRole('button', { name: 'Bijeenkomst starten' }).click();
-  await page.getByRole('textbox', { name: 'Uw naam' }).waitFor();
-}
 
 test('a meeting: start, join by link, live typing, offline edits across a reload', async () => {
   const facilitator = await newPerson(browser);
-  await startMeeting(facilitator.page, 'Leerkring wijkteam Noord');
+  await startMeeting(facilitator.page, server.url, 'Leerkring wijkteam Noord');
   await screenshot(facilitator.page, 'join-facilitator');
   await join(facilitator.page, facilitator.page.url(), 'Fenna');
   const joinLink = await facilitator.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();

@@ -5,24 +5,24 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
+import { join as joinPath, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const screenshotDir = join(root, 'target', 'e2e-screenshots');
+export const screenshotDir = joinPath(root, 'target', 'e2e-screenshots');
 
 /** Starts leerkring-server on a random port with a fresh data dir; resolves to { url, stop, log }. */
 export async function startServer(extraArgs = []) {
-  const binary = process.env.LEERKRING_SERVER_BIN ?? join(root, 'target', 'debug', 'leerkring-server');
-  const assets = process.env.LEERKRING_ASSETS_DIR ?? join(root, 'target', 'client-dist');
+  const binary = process.env.LEERKRING_SERVER_BIN ?? joinPath(root, 'target', 'debug', 'leerkring-server');
+  const assets = process.env.LEERKRING_ASSETS_DIR ?? joinPath(root, 'target', 'client-dist');
   for (const [what, path, fix] of [
     ['server binary', binary, 'cargo build -p leerkring-server'],
-    ['built client', join(assets, 'index.html'), 'scripts/build-client'],
+    ['built client', joinPath(assets, 'index.html'), 'scripts/build-client'],
   ]) {
     if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run ${fix}`);
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'leerkring-e2e-'));
+  const dataDir = mkdtempSync(joinPath(tmpdir(), 'leerkring-e2e-'));
   const child = spawn(binary, ['--addr', '127.0.0.1:0', '--data-dir', dataDir, '--assets-dir', assets, ...extraArgs], {
     env: { ...process.env, RUST_LOG: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -99,7 +99,26 @@ export async function eventually(what, check, timeout = 10000) {
 /** Saves a screenshot under target/e2e-screenshots. */
 export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
-  const path = join(screenshotDir, `${name}.png`);
+  const path = joinPath(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The shared flip-over text field. */
+export const flipover = (page) => page.getByRole('textbox', { name: 'Gezamenlijke flip-over' });
+
+/** Opens a board link and joins under `name`. */
+export async function join(page, url, name) {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Uw naam' }).fill(name);
+  await page.getByRole('button', { name: 'Meedoen' }).click();
+  await flipover(page).waitFor();
+}
+
+/** Starts a meeting from the start page; resolves on the join form of the new board. */
+export async function startMeeting(page, serverUrl, title) {
+  await page.goto(serverUrl);
+  await page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).fill(title);
+  await page.getByRole('button', { name: 'Bijeenkomst starten' }).click();
+  await page.getByRole('textbox', { name: 'Uw naam' }).waitFor();
 }

@@ -57,7 +57,7 @@ pub fn TimerPanel(provider: Provider) -> impl IntoView {
     view! {
         <section class="card timer" class:timer-done=done_for_class aria-labelledby="timer-heading">
             <h2 id="timer-heading">{move || language.texts().timer_heading}</h2>
-            <p class="timer-display" role="timer" aria-labelledby="timer-heading">
+            <p class="timer-display" class:timer-idle=move || timer() == Timer::Stopped role="timer" aria-labelledby="timer-heading">
                 {
                     let remaining = remaining.clone();
                     move || match remaining() {

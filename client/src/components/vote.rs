@@ -69,7 +69,9 @@ fn VoteBody(
                             {move || (language.texts().place)(result.rank)}
                             {move || tie.then(|| format!(" ({})", language.texts().shared_place))}
                         </span>
+                        " "
                         <span class="result-label">{result.label.clone()}</span>
+                        " "
                         <span class="result-votes">{move || (language.texts().votes_count)(result.votes)}</span>
                     </li>
                 }).collect::<Vec<_>>()}
