@@ -5,8 +5,10 @@
 //! - [`api`]: the JSON bodies of the HTTP API.
 //! - [`model`]: the layout of the board document and of presence states.
 //! - [`meeting`]: the facilitated meeting (agenda, timer, groups, votes, lock, roles), decided by the server.
+//! - [`deck`]: the virtue cards Leerkring ships (our own Dutch texts, with te weinig / te veel hints).
 
 pub mod api;
+pub mod deck;
 pub mod ids;
 pub mod meeting;
 pub mod model;
