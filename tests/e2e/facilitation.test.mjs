@@ -138,6 +138,26 @@ test('the facilitator leads: agenda, timer, two groups, a vote revealed and rank
   });
   await screenshot(facilitator.page, 'facilitator-results');
   await screenshot(participants[1].page, 'participant-results-phone');
+
+  // Groups by hand: Anna and Bram together, Cor and Dina together.
+  await facilitator.page.getByRole('radio', { name: 'Zelf indelen' }).check();
+  for (const [name, group] of [['Anna', '1'], ['Bram', '1'], ['Cor', '2'], ['Dina', '2']]) {
+    await facilitator.page.getByRole('spinbutton', { name: `Groep voor ${name}` }).fill(group);
+  }
+  await facilitator.page.getByRole('button', { name: 'Groepen maken' }).click();
+  for (const person of participants) {
+    const expected = ['Anna', 'Bram'].includes(person.name) ? 1 : 2;
+    await eventually(`${person.name} is in group ${expected}`, () =>
+      person.page.getByRole('textbox', { name: `Groep ${expected} – Flip-over` }).isVisible());
+  }
+
+  // A new agenda: everyone lands on its first step.
+  await facilitator.page.getByText('Hele programma').click();
+  await facilitator.page.getByRole('checkbox', { name: 'Deugdenkaarten in drie ronden' }).uncheck();
+  await facilitator.page.getByRole('button', { name: 'Programma instellen' }).click();
+  await everyone(all, 'the new agenda starts with the intake', (page) => stepHeading(page, 'Inbreng').isVisible());
+  await screenshot(facilitator.page, 'facilitator-new-agenda');
+
   for (const person of all) {
     assert.deepEqual(person.problems.filter((p) => !/WebSocket|Failed to load resource/.test(p)), []);
   }

@@ -1,7 +1,7 @@
 //! Where the meeting is: the current activity and step with its instruction, the whole
 //! agenda, and for the facilitator the buttons to move on or back.
 
-use leerkring_shared::meeting::{Command, MeetingView};
+use leerkring_shared::meeting::{ActivityKind, Command, MeetingView};
 use leptos::prelude::*;
 
 use crate::i18n::use_language;
@@ -101,7 +101,55 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
                         })
                     }}
                 </ol>
+                <Show when=leads>
+                    <AgendaEditor command=command meeting=meeting/>
+                </Show>
             </details>
         </section>
+    }
+}
+
+/// The facilitator chooses which of the method's activities this meeting holds; they run
+/// in the method's order.
+#[component]
+fn AgendaEditor(
+    command: impl Fn(Command) + Copy + Send + Sync + 'static,
+    meeting: ReadSignal<Option<MeetingView>>,
+) -> impl IntoView {
+    let language = use_language();
+    const ALL: [ActivityKind; 4] = [
+        ActivityKind::VirtueExercise,
+        ActivityKind::VirtueCards,
+        ActivityKind::CaseConsultation,
+        ActivityKind::Evaluation,
+    ];
+    let chosen = RwSignal::new(meeting.with_untracked(|m| {
+        m.as_ref()
+            .map(|m| m.agenda.iter().map(|a| a.kind).collect::<Vec<_>>())
+            .unwrap_or_default()
+    }));
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let activities: Vec<ActivityKind> = ALL
+            .into_iter()
+            .filter(|kind| chosen.with_untracked(|c| c.contains(kind)))
+            .collect();
+        command(Command::SetAgenda { activities });
+    };
+    view! {
+        <form class="agenda-editor" on:submit=submit>
+            <fieldset>
+                <legend>{move || language.texts().agenda_choose}</legend>
+                {ALL.into_iter().map(|kind| view! {
+                    <label class="inline">
+                        <input type="checkbox"
+                            prop:checked=move || chosen.with(|c| c.contains(&kind))
+                            on:change=move |_| chosen.update(|c| if c.contains(&kind) { c.retain(|k| *k != kind) } else { c.push(kind) })/>
+                        {move || activity_name(language.0.get(), kind)}
+                    </label>
+                }).collect::<Vec<_>>()}
+            </fieldset>
+            <button type="submit">{move || language.texts().set_agenda}</button>
+        </form>
     }
 }

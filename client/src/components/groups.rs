@@ -23,13 +23,36 @@ fn names(view: &MeetingView, members: &[String]) -> String {
         .join(", ")
 }
 
+/// How the facilitator splits people.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Pairs,
+    Count,
+    Manual,
+}
+
 #[component]
 pub fn GroupsPanel(provider: Provider) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
-    let pairs = RwSignal::new(true);
+    let mode = RwSignal::new(Mode::Pairs);
     let count = RwSignal::new(3usize);
+    // Group number (1-based) per member for "by hand".
+    let by_hand: RwSignal<Vec<(String, String, usize)>> = RwSignal::new(Vec::new());
+    let people_for_hand = move || {
+        meeting.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    m.participants
+                        .iter()
+                        .filter(|p| p.connected && Some(&p.member) != m.you.member.as_ref())
+                        .map(|p| (p.member.clone(), p.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     let command = provider.sender();
     let working = move || {
         meeting.with(|m| {
@@ -67,17 +90,31 @@ pub fn GroupsPanel(provider: Provider) -> impl IntoView {
                 <Show when=leads>
                     <form class="groups-form" on:submit=move |event: leptos::ev::SubmitEvent| {
                         event.prevent_default();
-                        let plan = if pairs.get_untracked() { GroupPlan::Pairs } else { GroupPlan::Count { groups: count.get_untracked() } };
+                        let plan = match mode.get_untracked() {
+                            Mode::Pairs => GroupPlan::Pairs,
+                            Mode::Count => GroupPlan::Count { groups: count.get_untracked() },
+                            Mode::Manual => {
+                                let mut groups: Vec<Vec<String>> = Vec::new();
+                                for (member, _, group) in by_hand.get_untracked() {
+                                    let index = group.clamp(1, 10) - 1;
+                                    if groups.len() <= index {
+                                        groups.resize(index + 1, Vec::new());
+                                    }
+                                    groups[index].push(member);
+                                }
+                                GroupPlan::Manual { groups }
+                            }
+                        };
                         command(Command::FormGroups { plan });
                     }>
                         <fieldset>
                             <legend>{move || language.texts().groups_mode}</legend>
                             <label class="inline">
-                                <input type="radio" name="group-mode" prop:checked=move || pairs.get() on:change=move |_| pairs.set(true)/>
+                                <input type="radio" name="group-mode" prop:checked=move || mode.get() == Mode::Pairs on:change=move |_| mode.set(Mode::Pairs)/>
                                 {move || language.texts().groups_pairs}
                             </label>
                             <label class="inline">
-                                <input type="radio" name="group-mode" prop:checked=move || !pairs.get() on:change=move |_| pairs.set(false)/>
+                                <input type="radio" name="group-mode" prop:checked=move || mode.get() == Mode::Count on:change=move |_| mode.set(Mode::Count)/>
                                 {move || language.texts().groups_count}
                             </label>
                             <label for="group-count" class="visually-hidden">{move || language.texts().groups_count}</label>
@@ -86,9 +123,39 @@ pub fn GroupsPanel(provider: Provider) -> impl IntoView {
                                 on:input=move |event| {
                                     if let Ok(n) = event_target_value(&event).parse::<usize>() {
                                         count.set(n.clamp(2, 10));
-                                        pairs.set(false);
+                                        mode.set(Mode::Count);
                                     }
                                 }/>
+                            <label class="inline">
+                                <input type="radio" name="group-mode" prop:checked=move || mode.get() == Mode::Manual
+                                    on:change=move |_| {
+                                        let people = people_for_hand();
+                                        let groups = count.get_untracked().max(2);
+                                        by_hand.set(people.into_iter().enumerate().map(|(i, (member, name))| (member, name, i % groups + 1)).collect());
+                                        mode.set(Mode::Manual);
+                                    }/>
+                                {move || language.texts().groups_manual}
+                            </label>
+                            <Show when=move || mode.get() == Mode::Manual>
+                                <ul class="by-hand">
+                                    // Read once when shown, so typing a number does not re-render the row.
+                                    {by_hand.get_untracked().into_iter().enumerate().map(|(row, (_, name, group))| {
+                                        let id = format!("by-hand-{row}");
+                                        view! {
+                                            <li>
+                                                <label for=id.clone() class="inline">{format!("{} {}", language.texts().group_for, name)}</label>
+                                                <input id=id class="number" type="number" min="1" max="10"
+                                                    prop:value=group.to_string()
+                                                    on:input=move |event| {
+                                                        if let Ok(n) = event_target_value(&event).parse::<usize>() {
+                                                            by_hand.update(|rows| rows[row].2 = n.clamp(1, 10));
+                                                        }
+                                                    }/>
+                                            </li>
+                                        }
+                                    }).collect::<Vec<_>>()}
+                                </ul>
+                            </Show>
                         </fieldset>
                         <div class="button-row">
                             <button type="submit" class="primary">{move || language.texts().form_groups}</button>

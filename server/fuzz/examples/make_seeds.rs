@@ -10,12 +10,13 @@ use std::fs;
 use std::path::Path;
 
 use leerkring_server_fuzz::{control_chunk, frame_chunk, run, Control};
+use leerkring_shared::model::{FLIPOVER, VIRTUE_TABLE};
 use leerkring_shared::protocol::{
-    awareness_frame, query_awareness_frame, sync_step1_frame, sync_step2_frame, update_frame,
+    awareness_frame, command_frame, query_awareness_frame, sync_step1_frame, sync_step2_frame,
+    update_frame,
 };
 use yrs::sync::Awareness;
 use yrs::types::text::Text;
-use yrs::updates::encoder::Encode;
 use yrs::{Any, Array, Doc, Map, Options, ReadTxn, StateVector, Transact};
 
 /// A simulated Yjs client: a document and its presence.
@@ -26,7 +27,7 @@ struct Client {
 impl Client {
     fn new(client_id: u64, name: &str) -> Self {
         let doc = Doc::with_options(Options {
-            client_id,
+            client_id: yrs::ClientID::new(client_id),
             ..Options::default()
         });
         let mut awareness = Awareness::new(doc);
@@ -50,11 +51,11 @@ impl Client {
         sync_step2_frame(&self.doc().transact().encode_diff_v1(server_sv))
     }
 
-    /// Runs `edit` in one transaction and returns the update frame it produces.
-    fn edit(&self, edit: impl FnOnce(&Doc, &mut yrs::TransactionMut)) -> (Vec<u8>, Vec<u8>) {
-        let doc = self.doc();
-        let mut txn = doc.transact_mut();
-        edit(doc, &mut txn);
+    /// Runs `edit` in one transaction and returns the update frame it produces (and the
+    /// bare update). Root types must be fetched before: that takes the doc's lock too.
+    fn edit(&self, edit: impl FnOnce(&mut yrs::TransactionMut)) -> (Vec<u8>, Vec<u8>) {
+        let mut txn = self.doc().transact_mut();
+        edit(&mut txn);
         let update = txn.encode_update_v1();
         (update_frame(&update), update)
     }
@@ -105,29 +106,31 @@ fn main() {
 
     // A session: text typed, formatted and deleted; a map and an array; concurrent
     // edits; presence; someone leaves and comes back; the room unloads and reloads.
-    let (typed, typed_raw) = anna.edit(|doc, txn| {
-        let text = doc.get_or_insert_text("cel-1");
+    let text = anna.doc().get_or_insert_text("cel-1");
+    let (typed, typed_raw) = anna.edit(|txn| {
         text.insert(txn, 0, "Wat ging goed vandaag?");
     });
     bram.receive(&typed_raw);
-    let (bold, _) = bram.edit(|doc, txn| {
-        let text = doc.get_or_insert_text("cel-1");
+    let text = bram.doc().get_or_insert_text("cel-1");
+    let (bold, _) = bram.edit(|txn| {
         let attrs = yrs::types::Attrs::from([("bold".into(), Any::Bool(true))]);
         text.format(txn, 0, 3, attrs);
         text.insert(txn, 22, " Veel!");
     });
-    let (concurrent, _) = anna.edit(|doc, txn| {
-        let text = doc.get_or_insert_text("cel-1");
+    let text = anna.doc().get_or_insert_text("cel-1");
+    let cards = anna.doc().get_or_insert_map("kaarten");
+    let order = anna.doc().get_or_insert_array("volgorde");
+    let (concurrent, _) = anna.edit(|txn| {
         text.remove_range(txn, 4, 5);
-        let cards = doc.get_or_insert_map("kaarten");
         cards.insert(txn, "k1", "Samen koffie");
-        let order = doc.get_or_insert_array("volgorde");
         order.push_back(txn, "k1");
         order.push_back(txn, 42);
     });
-    let sync_then_update = concat(&[cato.hello(), update_frame(&cato.edit(|doc, txn| {
-        doc.get_or_insert_text("cel-2").insert(txn, 0, "Cato was hier");
-    }).1)]);
+    let text = cato.doc().get_or_insert_text("cel-2");
+    let sync_then_update = concat(&[
+        cato.hello(),
+        update_frame(&cato.edit(|txn| text.insert(txn, 0, "Cato was hier")).1),
+    ]);
     seeds.push((
         "session",
         concat(&[
@@ -152,9 +155,8 @@ fn main() {
     ));
 
     // Every client message kind in one frame.
-    let (one_more, _) = cato.edit(|doc, txn| {
-        doc.get_or_insert_text("cel-1").insert(txn, 0, "Eerst: ");
-    });
+    let text = cato.doc().get_or_insert_text("cel-1");
+    let (one_more, _) = cato.edit(|txn| text.insert(txn, 0, "Eerst: "));
     seeds.push((
         "one_frame_all_kinds",
         frame_chunk(
@@ -171,12 +173,9 @@ fn main() {
 
     // An update whose predecessor arrives later (kept pending), across a restart.
     let dora = Client::new(404, "Dora");
-    let (first, _) = dora.edit(|doc, txn| {
-        doc.get_or_insert_text("cel-3").insert(txn, 0, "eerste");
-    });
-    let (second, _) = dora.edit(|doc, txn| {
-        doc.get_or_insert_text("cel-3").insert(txn, 6, " tweede");
-    });
+    let text = dora.doc().get_or_insert_text("cel-3");
+    let (first, _) = dora.edit(|txn| text.insert(txn, 0, "eerste"));
+    let (second, _) = dora.edit(|txn| text.insert(txn, 6, " tweede"));
     seeds.push((
         "out_of_order",
         concat(&[
@@ -198,6 +197,49 @@ fn main() {
             frame_chunk(0, &typed),
             control_chunk(0, Control::Reconnect),
             frame_chunk(0, &query_awareness_frame()),
+        ]),
+    ));
+
+    // Facilitation: the table is locked, a participant's edit of it is refused, the
+    // facilitator's goes through; a vote; the participant is removed and cannot return.
+    let command = |id: u64, json: &str| {
+        let envelope = format!(r#"{{"id":{id},"command":{json}}}"#);
+        command_frame(envelope.as_bytes())
+    };
+    let eva = Client::new(505, "Eva");
+    let fien = Client::new(606, "Fien");
+    let table = eva.doc().get_or_insert_text(FLIPOVER);
+    let (facilitator_edit, facilitator_raw) =
+        eva.edit(|txn| table.insert(txn, 0, "Afspraken: op tijd beginnen"));
+    fien.receive(&facilitator_raw);
+    let table = fien.doc().get_or_insert_text(FLIPOVER);
+    let (participant_edit, _) = fien.edit(|txn| table.insert(txn, 0, "Niet mee eens! "));
+    let virtues = fien.doc().get_or_insert_array(VIRTUE_TABLE);
+    let (participant_row, _) = fien.edit(|txn| {
+        virtues.push_back(txn, "Moed");
+    });
+    seeds.push((
+        "facilitation",
+        concat(&[
+            frame_chunk(0, &command(1, r#"{"type":"hello","name":"Eva"}"#)),
+            frame_chunk(1, &command(1, r#"{"type":"hello","name":"Fien"}"#)),
+            frame_chunk(0, &command(2, r#"{"type":"set_agenda","activities":["virtue_exercise","evaluation"]}"#)),
+            frame_chunk(0, &command(3, r#"{"type":"start_timer","seconds":300}"#)),
+            frame_chunk(0, &facilitator_edit),
+            frame_chunk(0, &command(4, r#"{"type":"lock_table"}"#)),
+            frame_chunk(1, &participant_edit),
+            frame_chunk(2, &participant_row),
+            frame_chunk(0, &command(5, r#"{"type":"open_vote","question":"Welke deugd?","options":["Moed","Geduld"],"votes_per_person":1,"max_per_option":null,"facilitator_votes":true}"#)),
+            frame_chunk(1, &command(2, r#"{"type":"cast_vote","options":[1]}"#)),
+            frame_chunk(0, &command(6, r#"{"type":"reveal_vote"}"#)),
+            frame_chunk(0, &command(7, r#"{"type":"unlock_table"}"#)),
+            frame_chunk(1, &participant_edit),
+            frame_chunk(0, &command(8, r#"{"type":"next_step"}"#)),
+            frame_chunk(1, &command(3, r#"{"type":"bogus"}"#)),
+            frame_chunk(0, &command(9, r#"{"type":"remove_member","member":"m-bram"}"#)),
+            frame_chunk(1, &fien.hello()),
+            control_chunk(0, Control::Unload),
+            frame_chunk(0, &eva.hello()),
         ]),
     ));
 

@@ -21,28 +21,44 @@
 //! # What is driven
 //!
 //! One shared [`Board`], exactly as `server/src/rooms.rs` and `connection.rs` drive it:
-//! every frame goes through [`decode_frame`]; a malformed frame closes its connection;
-//! a decoded frame's updates are split off, appended to the (simulated) log and then
-//! applied in order (an update that fails to apply closes its connection), after which
-//! the frame's other messages are handled in order (sync step 1 -> `sync_reply`,
-//! awareness -> `apply_presence`, query-awareness -> `presence_frame`). A slot that
-//! sends while disconnected first reconnects under a fresh connection id, as a client
-//! would. Compaction happens at the server's default thresholds and on unload.
+//!
+//! - Slot 0 holds the facilitator token (member `m-anna`), slot 1 is a participant
+//!   (member `m-bram`), slot 2 a stock Yjs client that never identified (no member id).
+//!   Joining goes through `Board::join`; a removed member's join is refused, as
+//!   `Room::join` does, and that slot's frames are then dropped.
+//! - Every frame goes through [`decode_frame`]; a malformed frame closes its connection.
+//! - A decoded frame's non-empty updates are split off for the group commit, filtered
+//!   by `Board::lock_filter` (exempt when the sender `leads`), appended to the
+//!   (simulated) log and then applied in order; an update that fails to apply closes
+//!   its connection. Then the frame's other messages are handled in order: sync step 1
+//!   -> `sync_reply`, awareness -> `apply_presence` (a refusal closes the connection),
+//!   query-awareness -> `presence_frame`, command -> JSON `CommandEnvelope` ->
+//!   `run_command` (stored as the meeting JSON; `RemoveMember` closes the member's
+//!   connections) and `meeting_frames`.
+//! - A slot that sends while disconnected first reconnects under a fresh connection id,
+//!   as a client would. Compaction (`encode_state`) happens at the server's default
+//!   thresholds and when the room unloads. The clock moves 1 s per frame.
 //!
 //! # Properties checked
 //!
 //! - Nothing panics and nothing hangs (the fuzzer's timeout catches the latter).
-//! - Every frame the server would send decodes again with [`decode_frame`].
+//! - Every Yjs frame the server would send (sync, update, awareness) decodes again with
+//!   [`decode_frame`].
 //! - The state round-trips: whenever the board is rebuilt from the store (unload,
-//!   restart, and once more at the end from `encode_state`), its state vector equals
-//!   the one before, and the snapshot `encode_state` produced decodes and applies.
+//!   restart, and once more at the end from `encode_state`), its state vector (clients
+//!   at clock 0 aside) equals the one before, and the snapshot `encode_state` produced
+//!   decodes and applies.
+
+use std::collections::BTreeMap;
 
 use leerkring_server::board::{Board, ConnectionId};
 use leerkring_server::storage::StoredHistory;
-use leerkring_shared::ids::Role;
-use leerkring_shared::protocol::{decode_frame, update_frame, ClientMessage, DocUpdate};
+use leerkring_shared::meeting::{Caller, Command};
+use leerkring_shared::protocol::{
+    decode_frame, update_frame, ClientMessage, CommandEnvelope, DocUpdate,
+};
 use yrs::updates::decoder::Decode;
-use yrs::{StateVector, Update};
+use yrs::{ClientID, StateVector, Update};
 
 /// Connection slots, i.e. clients that may be connected at the same time.
 pub const SLOTS: usize = 3;
@@ -83,12 +99,14 @@ pub fn control_chunk(slot: u8, control: Control) -> Vec<u8> {
         .expect("one of four consecutive candidates hits every residue mod 3")
 }
 
-/// The store as the room sees it: a snapshot plus the updates appended since.
+/// The store as the room sees it: a snapshot plus the updates appended since, and the
+/// meeting's JSON.
 #[derive(Default)]
 struct Log {
     snapshot: Option<Vec<u8>>,
     updates: Vec<Vec<u8>>,
     bytes: usize,
+    meeting: Option<Vec<u8>>,
 }
 
 impl Log {
@@ -96,6 +114,7 @@ impl Log {
         StoredHistory {
             snapshot: self.snapshot.clone(),
             updates: self.updates.clone(),
+            meeting: self.meeting.clone(),
         }
     }
 
@@ -112,9 +131,28 @@ struct Harness {
     /// The connection id each slot has, or `None` while it is disconnected.
     slots: [Option<ConnectionId>; SLOTS],
     next_id: ConnectionId,
+    now_ms: u64,
 }
 
-/// Checks that a frame the server would send is one a client can read.
+/// Who is on the other end of each slot (see the module docs).
+fn caller_of(slot: usize) -> Caller {
+    match slot {
+        0 => Caller {
+            facilitator_token: true,
+            member: Some("m-anna".into()),
+        },
+        1 => Caller {
+            facilitator_token: false,
+            member: Some("m-bram".into()),
+        },
+        _ => Caller {
+            facilitator_token: false,
+            member: None,
+        },
+    }
+}
+
+/// Checks that a Yjs frame the server would send is one a client can read.
 fn check_outgoing(frame: &[u8]) {
     if let Err(error) = decode_frame(frame) {
         panic!("server built a frame it cannot decode itself: {error}; frame {frame:02x?}");
@@ -122,15 +160,20 @@ fn check_outgoing(frame: &[u8]) {
 }
 
 /// The board's state vector, read the way a client learns it: from the sync step 1
-/// the server sends on join. Joins and leaves a throwaway connection id.
-fn state_vector(board: &mut Board) -> StateVector {
+/// the server sends on join (joining and leaving a throwaway connection id). Clients
+/// at clock 0 are left out: "known at 0" and "unknown" mean the same.
+fn state_vector(board: &mut Board) -> BTreeMap<ClientID, u32> {
     const PROBE: ConnectionId = ConnectionId::MAX;
-    let frames = board.join(PROBE, Role::Participant);
+    let frames = board.join(PROBE, caller_of(2));
     board.leave(PROBE);
-    match decode_frame(&frames[0]).map(|mut messages| messages.remove(0)) {
+    let sv: StateVector = match decode_frame(&frames[0]).map(|mut messages| messages.remove(0)) {
         Ok(ClientMessage::SyncStep1(sv)) => sv,
         other => panic!("join did not start with sync step 1: {other:?}"),
-    }
+    };
+    sv.iter()
+        .filter(|(_, &clock)| clock > 0)
+        .map(|(&client, &clock)| (client, clock))
+        .collect()
 }
 
 impl Harness {
@@ -140,6 +183,7 @@ impl Harness {
             log: Log::default(),
             slots: [None; SLOTS],
             next_id: 1,
+            now_ms: 1_700_000_000_000,
         };
         for slot in 0..SLOTS {
             harness.connect(slot);
@@ -147,22 +191,30 @@ impl Harness {
         harness
     }
 
-    fn connect(&mut self, slot: usize) -> ConnectionId {
+    /// `Room::join`; `None` if the slot's member was removed from the meeting.
+    fn connect(&mut self, slot: usize) -> Option<ConnectionId> {
         if let Some(id) = self.slots[slot] {
-            return id;
+            return Some(id);
         }
+        let caller = caller_of(slot);
+        if caller
+            .member
+            .as_deref()
+            .is_some_and(|m| self.board.is_removed(m))
+        {
+            return None;
+        }
+        let identified = caller.member.is_some();
         let id = self.next_id;
         self.next_id += 1;
-        let role = if slot == 0 {
-            Role::Facilitator
-        } else {
-            Role::Participant
-        };
-        for frame in self.board.join(id, role) {
+        for frame in self.board.join(id, caller) {
             check_outgoing(&frame);
         }
         self.slots[slot] = Some(id);
-        id
+        if identified {
+            self.board.meeting_frames(self.now_ms);
+        }
+        Some(id)
     }
 
     /// `Room::close` / `Room::remove`: the board forgets the connection.
@@ -170,8 +222,15 @@ impl Harness {
         if let Some(slot) = self.slots.iter_mut().find(|s| **s == Some(connection)) {
             *slot = None;
         }
+        let identified = self
+            .board
+            .caller(connection)
+            .is_some_and(|caller| caller.member.is_some());
         if let Some(removal) = self.board.leave(connection) {
             check_outgoing(&removal);
+        }
+        if identified {
+            self.board.meeting_frames(self.now_ms);
         }
     }
 
@@ -180,7 +239,10 @@ impl Harness {
         let before = state_vector(&mut self.board);
         self.board = Board::from_history(self.log.history());
         let after = state_vector(&mut self.board);
-        assert_eq!(before, after, "state vector changed when reloading from the store");
+        assert_eq!(
+            before, after,
+            "state vector changed when reloading from the store"
+        );
     }
 
     fn control(&mut self, slot: usize, control: u8) {
@@ -216,17 +278,21 @@ impl Harness {
 
     /// One binary frame from `slot`, as `connection::serve` and `Room` handle it.
     fn frame(&mut self, slot: usize, frame: &[u8]) {
-        let connection = self.connect(slot);
+        self.now_ms += 1000;
+        let Some(connection) = self.connect(slot) else {
+            return;
+        };
         let messages = match decode_frame(frame) {
             Ok(messages) => messages,
             // `connection::serve` closes the connection with a protocol error.
             Err(_) => return self.close(connection),
         };
-        // `Room::handle_batch`: updates are split off for the group commit...
+        // `Room::handle_batch`: non-empty updates are split off for the group commit...
         let mut updates: Vec<DocUpdate> = Vec::new();
         let mut rest = Vec::new();
         for message in messages {
             match message {
+                ClientMessage::Update(update) if update.update.is_empty() => {}
                 ClientMessage::Update(update) => updates.push(update),
                 other => rest.push(other),
             }
@@ -241,8 +307,34 @@ impl Harness {
         }
     }
 
+    /// `Room::refuse_locked_edits`.
+    fn refuse_locked_edits(
+        &mut self,
+        connection: ConnectionId,
+        updates: Vec<DocUpdate>,
+    ) -> Vec<DocUpdate> {
+        let exempt = self
+            .board
+            .caller(connection)
+            .is_some_and(|caller| self.board.leads(caller));
+        let checks: Vec<(bool, &[u8])> = updates
+            .iter()
+            .map(|update| (exempt, update.bytes.as_slice()))
+            .collect();
+        let verdicts = self.board.lock_filter(&checks);
+        updates
+            .into_iter()
+            .zip(verdicts)
+            .filter_map(|(update, allow)| allow.then_some(update))
+            .collect()
+    }
+
     /// `Room::store_and_apply`, with a log that always accepts.
     fn store_and_apply(&mut self, connection: ConnectionId, updates: Vec<DocUpdate>) {
+        let updates = self.refuse_locked_edits(connection, updates);
+        if updates.is_empty() {
+            return;
+        }
         for update in &updates {
             self.log.bytes += update.bytes.len();
             self.log.updates.push(update.bytes.clone());
@@ -260,6 +352,29 @@ impl Harness {
         }
     }
 
+    /// `Room::run_command`, with a store that always accepts.
+    fn run_command(&mut self, caller: &Caller, command: Command) {
+        let removes = match &command {
+            Command::RemoveMember { member } => Some(member.clone()),
+            _ => None,
+        };
+        let random = self.now_ms.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        if self
+            .board
+            .run_command(caller, command, self.now_ms, random)
+            .is_err()
+        {
+            return;
+        }
+        self.log.meeting = Some(self.board.meeting_json());
+        if let Some(member) = removes {
+            for connection in self.board.connections_of(&member) {
+                self.close(connection);
+            }
+        }
+        self.board.meeting_frames(self.now_ms);
+    }
+
     /// `Room::handle_message` for everything but updates.
     fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
         match message {
@@ -275,6 +390,14 @@ impl Harness {
             ClientMessage::QueryAwareness => {
                 if let Some(frame) = self.board.presence_frame() {
                     check_outgoing(&frame);
+                }
+            }
+            ClientMessage::Command(json) => {
+                let Some(caller) = self.board.caller(connection).cloned() else {
+                    return;
+                };
+                if let Ok(envelope) = serde_json::from_slice::<CommandEnvelope>(&json) {
+                    self.run_command(&caller, envelope.command);
                 }
             }
             ClientMessage::Update(update) => self.store_and_apply(connection, vec![update]),
@@ -296,9 +419,13 @@ impl Harness {
         let mut reloaded = Board::from_history(StoredHistory {
             snapshot: Some(state),
             updates: Vec::new(),
+            meeting: self.log.meeting.clone(),
         });
         let after = state_vector(&mut reloaded);
-        assert_eq!(before, after, "state vector changed across encode_state/from_history");
+        assert_eq!(
+            before, after,
+            "state vector changed across encode_state/from_history"
+        );
     }
 }
 

@@ -1,32 +1,84 @@
-//! Replays the committed seeds and every minimized crash in `regressions/` through the
+//! Replays the committed seeds and every minimized finding in `regressions/` through the
 //! fuzz harness, on stable and without a fuzzer: `cargo test` in server/fuzz.
+//!
+//! Besides "does not panic", each input must not make the process *ask* for one
+//! allocation larger than [`ALLOCATION_LIMIT`]. That is the property the fuzzer checks
+//! with `-malloc_limit_mb`; checking the request (not its success) keeps the result the
+//! same on machines with more or less memory.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn replay(folder: &str) -> usize {
+/// Far above anything a frame of at most 64 KiB (the fuzzer's -max_len) should need.
+const ALLOCATION_LIMIT: usize = 256 * 1024 * 1024;
+
+struct Tracking;
+
+static LARGEST_REQUEST: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Tracking {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LARGEST_REQUEST.fetch_max(layout.size(), Ordering::Relaxed);
+        System.alloc(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        LARGEST_REQUEST.fetch_max(layout.size(), Ordering::Relaxed);
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LARGEST_REQUEST.fetch_max(new_size, Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Tracking = Tracking;
+
+/// Runs every input in `folder` (README files aside); returns the failures.
+fn replay(folder: &str) -> (usize, Vec<String>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let Ok(entries) = fs::read_dir(&dir) else {
-        return 0;
+        return (0, Vec::new());
     };
-    let mut count = 0;
-    for entry in entries {
-        let path = entry.expect("dir entry").path();
-        if path.is_file() && path.extension().is_none_or(|ext| ext != "md") {
-            eprintln!("replaying {}", path.display());
-            leerkring_server_fuzz::run(&fs::read(&path).expect("read input"));
-            count += 1;
+    let mut paths: Vec<_> = entries
+        .map(|entry| entry.expect("dir entry").path())
+        .filter(|path| path.is_file() && path.extension().is_none_or(|ext| ext != "md"))
+        .collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let input = fs::read(path).expect("read input");
+        LARGEST_REQUEST.store(0, Ordering::Relaxed);
+        let outcome = std::panic::catch_unwind(|| leerkring_server_fuzz::run(&input));
+        let largest = LARGEST_REQUEST.load(Ordering::Relaxed);
+        let name = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path);
+        if outcome.is_err() {
+            failures.push(format!("{}: panicked", name.display()));
+        } else if largest > ALLOCATION_LIMIT {
+            failures.push(format!(
+                "{}: asked for one allocation of {largest} bytes (limit {ALLOCATION_LIMIT})",
+                name.display()
+            ));
         }
     }
-    count
+    (paths.len(), failures)
 }
 
+// One test, so that no other test's allocations run concurrently with the tracking.
 #[test]
-fn seeds_run_clean() {
-    assert!(replay("seeds/client_frames") > 0, "no seeds found");
-}
-
-#[test]
-fn regressions_run_clean() {
-    replay("regressions");
+fn seeds_and_regressions_run_clean() {
+    let (seeds, mut failures) = replay("seeds/client_frames");
+    assert!(seeds > 0, "no seeds found");
+    failures.extend(replay("regressions").1);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
