@@ -36,6 +36,21 @@ pub struct Board {
     awareness: Awareness,
     members: HashMap<ConnectionId, Member>,
     meeting: Meeting,
+    /// The CRDT library panicked while changing the document, so its state in memory can
+    /// no longer be trusted: the room closes and the board reloads from storage.
+    poisoned: bool,
+}
+
+/// Runs CRDT work that crafted input can make the library panic on (found by fuzzing
+/// yrs 0.28): the panic becomes an error instead of taking the room down with it.
+fn guarded<T>(what: &'static str, work: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            tracing::error!(what, "the CRDT library panicked");
+            None
+        }
+    }
 }
 
 /// Why an update could not be applied.
@@ -55,10 +70,11 @@ impl Board {
             }
             None => Meeting::default(),
         };
-        let board = Self {
+        let mut board = Self {
             awareness: Awareness::new(Doc::new()),
             members: HashMap::new(),
             meeting,
+            poisoned: false,
         };
         let stored = history.snapshot.iter().chain(history.updates.iter());
         for (position, bytes) in stored.enumerate() {
@@ -69,6 +85,8 @@ impl Board {
                 tracing::warn!(position, %error, "skipped a stored update");
             }
         }
+        // Loading skips what cannot be applied; what loaded is sound.
+        board.poisoned = false;
         board
     }
 
@@ -77,18 +95,29 @@ impl Board {
     }
 
     /// Integrates a document update.
-    pub fn apply_update(&self, update: Update) -> Result<(), RejectedUpdate> {
-        self.doc()
-            .transact_mut()
-            .apply_update(update)
-            .map_err(|error| RejectedUpdate(error.to_string()))
+    pub fn apply_update(&mut self, update: Update) -> Result<(), RejectedUpdate> {
+        let doc = self.doc().clone();
+        match guarded("apply_update", || doc.transact_mut().apply_update(update)) {
+            Some(applied) => applied.map_err(|error| RejectedUpdate(error.to_string())),
+            None => {
+                self.poisoned = true;
+                Err(RejectedUpdate("the update broke the CRDT library".into()))
+            }
+        }
     }
 
-    /// The document's full state, for a snapshot.
-    pub fn encode_state(&self) -> Vec<u8> {
-        self.doc()
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default())
+    /// Whether the document in memory can no longer be trusted (see [`Board::apply_update`]).
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
+    }
+
+    /// The document's full state, for a snapshot; `None` if it cannot be encoded.
+    pub fn encode_state(&self) -> Option<Vec<u8>> {
+        guarded("encode_state", || {
+            self.doc()
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default())
+        })
     }
 
     /// Adds a connection; returns the frames that start its sync: the server's sync
@@ -239,14 +268,17 @@ impl Board {
         if !self.meeting.table_locked || updates.iter().all(|(exempt, _)| *exempt) {
             return vec![true; updates.len()];
         }
-        let base = self.encode_state();
+        let Some(base) = self.encode_state() else {
+            // Without a readable document nothing can be judged: refuse all but the leader.
+            return updates.iter().map(|(exempt, _)| *exempt).collect();
+        };
         let mut allowed_updates: Vec<&[u8]> = Vec::new();
         let mut copy = LockCopy::new(&base, &allowed_updates);
         let mut verdicts = Vec::with_capacity(updates.len());
         for &(exempt, update) in updates {
-            let before = copy.lockable_content();
+            let before = copy.content();
             let applied = copy.apply(update);
-            let allowed = exempt || (applied && copy.lockable_content() == before);
+            let allowed = exempt || (applied && !before.is_empty() && copy.content() == before);
             if allowed {
                 allowed_updates.push(update);
             } else {
@@ -262,10 +294,13 @@ impl Board {
         self.meeting.is_facilitator(caller)
     }
 
-    /// Answers a sync step 1: the part of the document the peer lacks.
-    pub fn sync_reply(&self, peer_state: &StateVector) -> Vec<u8> {
-        let diff = self.doc().transact().encode_diff_v1(peer_state);
-        sync_step2_frame(&diff)
+    /// Answers a sync step 1: the part of the document the peer lacks; `None` if it
+    /// cannot be encoded.
+    pub fn sync_reply(&self, peer_state: &StateVector) -> Option<Vec<u8>> {
+        let diff = guarded("encode_diff", || {
+            self.doc().transact().encode_diff_v1(peer_state)
+        })?;
+        Some(sync_step2_frame(&diff))
     }
 
     /// Applies a presence change from `connection`; returns the frame to pass on.
@@ -321,9 +356,16 @@ impl LockCopy {
 
     fn apply(&self, update: &[u8]) -> bool {
         match Update::decode_v1(update) {
-            Ok(update) => self.doc.transact_mut().apply_update(update).is_ok(),
+            Ok(update) => guarded("lock check", || {
+                self.doc.transact_mut().apply_update(update)
+            })
+            .is_some_and(|applied| applied.is_ok()),
             Err(_) => false,
         }
+    }
+
+    fn content(&self) -> Vec<Any> {
+        guarded("lock check", || self.lockable_content()).unwrap_or_default()
     }
 
     fn lockable_content(&self) -> Vec<Any> {
@@ -474,11 +516,11 @@ mod tests {
             updates: vec![typed("Respect")],
             meeting: None,
         });
-        let reply = board.sync_reply(&StateVector::default());
+        let reply = board.sync_reply(&StateVector::default()).expect("encodes");
         let ClientMessage::Update(update) = decode_frame(&reply).expect("valid").remove(0) else {
             panic!("expected step 2");
         };
-        let fresh = Board::from_history(StoredHistory::default());
+        let mut fresh = Board::from_history(StoredHistory::default());
         fresh.apply_update(update.update).expect("applies");
         assert_eq!(read_text(&fresh), "Respect");
     }

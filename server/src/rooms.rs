@@ -440,6 +440,10 @@ impl Room {
                     if self.handle_batch(&mut batch).await.is_break() {
                         return;
                     }
+                    if self.board.is_poisoned() {
+                        self.reload_after_poison(generation);
+                        return;
+                    }
                 }
                 update = next_remote(&mut remote) => match update {
                     Some(bytes) => self.apply_remote(bytes),
@@ -707,10 +711,14 @@ impl Room {
 
     async fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
         match message {
-            ClientMessage::SyncStep1(peer_state) => {
-                let reply = Bytes::from(self.board.sync_reply(&peer_state));
-                self.send_to(connection, reply);
-            }
+            ClientMessage::SyncStep1(peer_state) => match self.board.sync_reply(&peer_state) {
+                Some(reply) => self.send_to(connection, Bytes::from(reply)),
+                None => self.close(
+                    connection,
+                    close_code::INTERNAL_ERROR,
+                    "the board could not be read; try again",
+                ),
+            },
             ClientMessage::Awareness(update) => match self.board.apply_presence(connection, update)
             {
                 Ok(frame) => self.send_to_all_but(Some(connection), &Bytes::from(frame)),
@@ -819,9 +827,39 @@ impl Room {
         }
     }
 
+    /// The document in memory can no longer be trusted: close every connection (their
+    /// clients keep their edits and reconnect) and stop without compacting, so the next
+    /// connection loads the board afresh from storage, which skips what broke it.
+    fn reload_after_poison(&mut self, generation: u64) {
+        tracing::error!(board = %self.id, "board reloads from storage after a CRDT failure");
+        let connections: Vec<ConnectionId> = self.outboxes.keys().copied().collect();
+        for connection in connections {
+            self.close(
+                connection,
+                close_code::TRY_AGAIN_LATER,
+                "the board is reloading; reconnect",
+            );
+        }
+        let mut registry = self.shared.registry();
+        if registry
+            .open
+            .get(&self.id)
+            .is_some_and(|room| room.generation == generation)
+        {
+            registry.open.remove(&self.id);
+        }
+    }
+
     async fn compact(&mut self) {
+        if self.board.is_poisoned() {
+            return;
+        }
+        let Some(state) = self.board.encode_state() else {
+            tracing::warn!(board = %self.id, "compaction skipped: the document cannot be encoded");
+            return;
+        };
         let backlog = self.log.backlog();
-        match self.log.compact(self.board.encode_state()).await {
+        match self.log.compact(state).await {
             Ok(()) => tracing::debug!(board = %self.id, updates = backlog.updates, "compacted"),
             // Not fatal: the log still holds every update.
             Err(error) => tracing::warn!(board = %self.id, %error, "compaction failed"),

@@ -76,6 +76,21 @@ pub enum ProtocolError {
     Unsupported(u64),
 }
 
+/// Decodes with yrs, turning a panic inside the library (some crafted inputs trigger
+/// overflow checks in debug builds, found by fuzzing) into a refusal.
+fn decode_guarded<T>(
+    part: &'static str,
+    decode: impl FnOnce() -> Result<T, yrs::encoding::read::Error>,
+) -> Result<T, ProtocolError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode)) {
+        Ok(decoded) => decoded.map_err(malformed(part)),
+        Err(_) => Err(ProtocolError::Malformed {
+            part,
+            detail: "the decoder failed on it".into(),
+        }),
+    }
+}
+
 fn malformed(part: &'static str) -> impl FnOnce(yrs::encoding::read::Error) -> ProtocolError {
     move |error| ProtocolError::Malformed {
         part,
@@ -97,14 +112,37 @@ pub fn decode_frame(frame: &[u8]) -> Result<Vec<ClientMessage>, ProtocolError> {
     Ok(messages)
 }
 
+/// Refuses a payload whose leading count claims more entries than its bytes can hold.
+/// yrs reserves memory for the claimed count before reading the entries, so without this
+/// an 8-byte frame could make the server reserve gigabytes (found by fuzzing). Only the
+/// leading count is checked; deeper counts are bounded by the frame size limit.
+fn check_leading_count(
+    payload: &[u8],
+    min_bytes_per_entry: u64,
+    part: &'static str,
+) -> Result<(), ProtocolError> {
+    let mut cursor = Cursor::new(payload);
+    let count: u64 = cursor.read_var().map_err(malformed(part))?;
+    let remaining = (payload.len() - cursor.next) as u64;
+    if count.saturating_mul(min_bytes_per_entry) > remaining {
+        return Err(ProtocolError::Malformed {
+            part,
+            detail: format!("claims {count} entries in {remaining} bytes"),
+        });
+    }
+    Ok(())
+}
+
 fn decode_message(cursor: &mut Cursor<'_>) -> Result<ClientMessage, ProtocolError> {
     let tag: u64 = cursor.read_var().map_err(malformed("message type"))?;
     match tag {
         t if t == u64::from(MSG_SYNC) => decode_sync(cursor),
         t if t == u64::from(MSG_AWARENESS) => {
             let payload = cursor.read_buf().map_err(malformed("awareness message"))?;
+            // Each entry: client id, clock and a length-prefixed JSON string.
+            check_leading_count(payload, 3, "awareness update")?;
             let update =
-                AwarenessUpdate::decode_v1(payload).map_err(malformed("awareness update"))?;
+                decode_guarded("awareness update", || AwarenessUpdate::decode_v1(payload))?;
             Ok(ClientMessage::Awareness(update))
         }
         t if t == u64::from(MSG_QUERY_AWARENESS) => Ok(ClientMessage::QueryAwareness),
@@ -122,11 +160,15 @@ fn decode_sync(cursor: &mut Cursor<'_>) -> Result<ClientMessage, ProtocolError> 
     let payload = cursor.read_buf().map_err(malformed("sync message"))?;
     match step {
         s if s == u64::from(SYNC_STEP_1) => {
-            let sv = StateVector::decode_v1(payload).map_err(malformed("state vector"))?;
+            // Each entry: client id and clock.
+            check_leading_count(payload, 2, "state vector")?;
+            let sv = decode_guarded("state vector", || StateVector::decode_v1(payload))?;
             Ok(ClientMessage::SyncStep1(sv))
         }
         s if s == u64::from(SYNC_STEP_2) || s == u64::from(SYNC_UPDATE) => {
-            let update = Update::decode_v1(payload).map_err(malformed("document update"))?;
+            // Each client entry: struct count, client id, clock, and at least one struct.
+            check_leading_count(payload, 4, "document update")?;
+            let update = decode_guarded("document update", || Update::decode_v1(payload))?;
             Ok(ClientMessage::Update(DocUpdate {
                 bytes: payload.to_vec(),
                 update,
@@ -308,6 +350,27 @@ mod tests {
             Some(ServerNotice::CommandReply(b"{}".to_vec()))
         );
         assert_eq!(decode_server_notice(&update_frame(b"x")), None);
+    }
+
+    #[test]
+    fn counts_larger_than_the_payload_are_refused_before_decoding() {
+        // Found by fuzzing: each claims 2^28 entries in a few bytes.
+        let huge_update = [
+            0x01, 0x08, 0x00, 0x00, 0x02, 0x05, 0x80, 0x80, 0x80, 0x80, 0x01,
+        ];
+        let huge_state_vector = [0x00, 0x00, 0x05, 0x80, 0x80, 0x80, 0x80, 0x01];
+        let huge_awareness = [0x01, 0x05, 0x80, 0x80, 0x80, 0x80, 0x01];
+        for frame in [
+            &huge_update[3..],
+            &huge_state_vector[..],
+            &huge_awareness[..],
+        ] {
+            let refused = decode_frame(frame);
+            assert!(
+                matches!(&refused, Err(ProtocolError::Malformed { detail, .. }) if detail.contains("claims")),
+                "{frame:?}: {refused:?}"
+            );
+        }
     }
 
     #[test]
