@@ -854,8 +854,11 @@ impl Room {
         if self.board.is_poisoned() {
             return;
         }
-        let Some(state) = self.board.encode_state() else {
-            tracing::warn!(board = %self.id, "compaction skipped: the document cannot be encoded");
+        let Some(state) = self.board.verified_snapshot() else {
+            tracing::error!(
+                board = %self.id,
+                "compaction skipped: the document's state does not read back; the log keeps everything"
+            );
             return;
         };
         let backlog = self.log.backlog();
