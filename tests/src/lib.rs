@@ -223,6 +223,22 @@ pub struct Closed {
     pub reason: String,
 }
 
+impl Closed {
+    /// From a received close frame (none means "no status", 1005).
+    pub fn from_frame(frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>) -> Self {
+        match frame {
+            Some(frame) => Closed {
+                code: u16::from(frame.code),
+                reason: frame.reason.to_string(),
+            },
+            None => Closed {
+                code: u16::from(CloseCode::Status),
+                reason: String::new(),
+            },
+        }
+    }
+}
+
 /// A Yjs peer: its own document, kept in sync with a board over y-websocket.
 pub struct YClient {
     pub doc: Doc,
@@ -291,16 +307,7 @@ impl YClient {
                 match message {
                     Message::Binary(frame) => handle_server_frame(&doc, &frame, &outgoing, &synced),
                     Message::Close(frame) => {
-                        *closed.lock().expect("lock") = Some(match frame {
-                            Some(frame) => Closed {
-                                code: u16::from(frame.code),
-                                reason: frame.reason.to_string(),
-                            },
-                            None => Closed {
-                                code: u16::from(CloseCode::Status),
-                                reason: String::new(),
-                            },
-                        });
+                        *closed.lock().expect("lock") = Some(Closed::from_frame(frame));
                         break;
                     }
                     _ => {}
@@ -474,18 +481,7 @@ impl RawSocket {
         let read = async {
             while let Some(message) = self.0.next().await {
                 match message {
-                    Ok(Message::Close(Some(frame))) => {
-                        return Closed {
-                            code: u16::from(frame.code),
-                            reason: frame.reason.to_string(),
-                        }
-                    }
-                    Ok(Message::Close(None)) => {
-                        return Closed {
-                            code: u16::from(CloseCode::Status),
-                            reason: String::new(),
-                        }
-                    }
+                    Ok(Message::Close(frame)) => return Closed::from_frame(frame),
                     Ok(_) => continue,
                     Err(_) => break,
                 }
@@ -693,16 +689,7 @@ impl MeetingClient {
                         None => handle_server_frame(&doc, &frame, &outgoing, &synced),
                     },
                     Message::Close(frame) => {
-                        *closed.lock().expect("lock") = Some(match frame {
-                            Some(frame) => Closed {
-                                code: u16::from(frame.code),
-                                reason: frame.reason.to_string(),
-                            },
-                            None => Closed {
-                                code: u16::from(CloseCode::Status),
-                                reason: String::new(),
-                            },
-                        });
+                        *closed.lock().expect("lock") = Some(Closed::from_frame(frame));
                         break;
                     }
                     _ => {}
