@@ -71,7 +71,11 @@ fn shift(position: u32, delta: &[Delta]) -> u32 {
             Delta::Retain(n, _) => index += n,
             Delta::Inserted(value, _) => {
                 let length = value.to_string().encode_utf16().count() as u32;
-                moved += length;
+                // Text someone else inserts exactly at the cursor goes after it, so two
+                // people typing at the same spot each keep their words together.
+                if index < position {
+                    moved += length;
+                }
                 index += length;
             }
             Delta::Deleted(n) => {
@@ -161,6 +165,12 @@ mod tests {
         assert_eq!(shift(3, &insert_at_start), 5);
         let insert_after = [Delta::Retain(5, None), Delta::Inserted("x".into(), None)];
         assert_eq!(shift(3, &insert_after), 3);
+        let insert_at_cursor = [Delta::Retain(3, None), Delta::Inserted("x".into(), None)];
+        assert_eq!(
+            shift(3, &insert_at_cursor),
+            3,
+            "the cursor stays before text inserted at it"
+        );
         let delete_before = [Delta::Retain(1, None), Delta::Deleted(2)];
         assert_eq!(shift(4, &delete_before), 2);
     }

@@ -12,6 +12,16 @@ pub const FLIPOVER: &str = "flipover";
 /// `Y.Map`.
 pub const VIRTUE_TABLE: &str = "virtue_table";
 
+/// Keys of a virtue table row (a `Y.Map`): a stable id, and one `Y.Text` per column.
+pub mod row {
+    pub const ID: &str = "id";
+    pub const TOO_LITTLE: &str = "te_weinig";
+    pub const VIRTUE: &str = "deugd";
+    pub const TOO_MUCH: &str = "te_veel";
+    /// The three text columns, in the order the table shows them.
+    pub const COLUMNS: [&str; 3] = [TOO_LITTLE, VIRTUE, TOO_MUCH];
+}
+
 /// The kind of shared type at a root of the document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RootKind {

@@ -9,4 +9,5 @@ pub mod participants;
 pub mod presence;
 pub mod shared_text;
 pub mod timer;
+pub mod virtue_table;
 pub mod vote;

@@ -1,6 +1,6 @@
 //! Who is here, each with their colour, and who is writing where.
 
-use leerkring_shared::model::FLIPOVER;
+use leerkring_shared::model::{FLIPOVER, VIRTUE_TABLE};
 use leptos::prelude::*;
 
 use crate::i18n::use_language;
@@ -33,15 +33,17 @@ pub fn PresenceList(peers: ReadSignal<Vec<Peer>>) -> impl IntoView {
                                     <span class="presence-me">" " {move || language.texts().you}</span>
                                 }
                             })}
-                        {(peer.presence.editing.as_deref() == Some(FLIPOVER))
-                            .then(|| {
-                                view! {
-                                    <span class="presence-editing">
-                                        " · "
-                                        {move || language.texts().is_typing_in_flipover}
-                                    </span>
-                                }
-                            })}
+                        {
+                            let editing = peer.presence.editing.clone().unwrap_or_default();
+                            let place = if editing == FLIPOVER {
+                                Some(language.texts().is_typing_in_flipover)
+                            } else if editing.starts_with(VIRTUE_TABLE) {
+                                Some(language.texts().is_typing_in_table)
+                            } else {
+                                None
+                            };
+                            place.map(|place| view! { <span class="presence-editing">" · " {place}</span> })
+                        }
                     </li>
                 </For>
             </ul>

@@ -2,7 +2,7 @@
 //! board's document (the flip-over, a group's notes, ...).
 
 use leptos::prelude::*;
-use yrs::{GetString, Transact};
+use yrs::{GetString, TextRef, Transact};
 
 use crate::sync::Provider;
 use crate::text_binding::{follow_remote_edits, push_local_edit};
@@ -19,12 +19,33 @@ pub fn SharedText(
     #[prop(into)] readonly: Signal<bool>,
     #[prop(default = 8)] rows: u32,
 ) -> impl IntoView {
-    let area = NodeRef::<leptos::html::Textarea>::new();
     let text = provider.doc().get_or_insert_text(root.as_str());
+    let hint_id = format!("{id}-hint");
+    view! {
+        <label for=id.clone()>{move || label.get()}</label>
+        <p id=hint_id.clone() class="hint">{move || hint.get()}</p>
+        <TextField provider=provider text=text editing=root id=id described_by=hint_id readonly=readonly rows=rows/>
+    }
+}
+
+/// A `<textarea>` bound to `text`; `editing` is what presence shows this person working on.
+/// Its accessible name comes from a `<label for=id>` or from `aria_label`.
+#[component]
+pub fn TextField(
+    provider: Provider,
+    text: TextRef,
+    editing: String,
+    id: String,
+    #[prop(optional)] described_by: Option<String>,
+    #[prop(optional, into)] aria_label: Option<Signal<String>>,
+    #[prop(into)] readonly: Signal<bool>,
+    #[prop(default = 8)] rows: u32,
+) -> impl IntoView {
+    let area = NodeRef::<leptos::html::Textarea>::new();
     {
         let provider = provider.clone();
         let text = text.clone();
-        let key = format!("textarea-{root}");
+        let key = format!("textarea-{id}");
         Effect::new(move |_| {
             if let Some(element) = area.get() {
                 element.set_value(&text.get_string(&provider.doc().transact()));
@@ -42,20 +63,17 @@ pub fn SharedText(
     };
     let focus = provider.clone();
     let blur = provider;
-    let focus_root = root.clone();
-    let hint_id = format!("{id}-hint");
     view! {
-        <label for=id.clone()>{move || label.get()}</label>
-        <p id=hint_id.clone() class="hint">{move || hint.get()}</p>
         <textarea
             id=id
             node_ref=area
             rows=rows
             spellcheck="true"
-            aria-describedby=hint_id
+            aria-describedby=described_by
+            aria-label=move || aria_label.map(|label| label.get())
             readonly=move || readonly.get()
             on:input=on_input
-            on:focus=move |_| focus.set_editing(Some(&focus_root))
+            on:focus=move |_| focus.set_editing(Some(&editing))
             on:blur=move |_| blur.set_editing(None)
         ></textarea>
     }

@@ -18,6 +18,7 @@ use crate::components::invite::Invite;
 use crate::components::participants::ParticipantsPanel;
 use crate::components::presence::PresenceList;
 use crate::components::timer::TimerPanel;
+use crate::components::virtue_table::VirtueTable;
 use crate::components::vote::VotePanel;
 use crate::i18n::use_language;
 use crate::screens::join::{member_key, participant_id, remembered_name, JoinForm};
@@ -160,6 +161,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                 </div>
                 <GroupsPanel provider=provider.clone()/>
                 <VotePanel provider=provider.clone()/>
+                <VirtueTable provider=provider.clone()/>
                 <Flipover provider=provider.clone()/>
             </div>
             <aside class="board-side">
