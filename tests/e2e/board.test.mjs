@@ -2,28 +2,18 @@
 // join by link, typing reaches everyone, and edits made offline (across a reload while
 // still offline) are kept and merged when the connection comes back.
 
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPerson, eventually, screenshot, flipover, join, startMeeting,
+  sharedServerAndBrowser, newPerson, eventually, screenshot, flipover, join, startMeeting,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedServerAndBrowser();
 
 const presence = (page) => page.getByRole('region', { name: /^Aanwezig/ });
 
 test('a meeting: start, join by link, live typing, offline edits across a reload', async () => {
+  const { server, browser } = shared;
   const facilitator = await newPerson(browser);
   await startMeeting(facilitator.page, server.url, 'Leerkring wijkteam Noord');
   await screenshot(facilitator.page, 'join-facilitator');
@@ -90,6 +80,7 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
 });
 
 test('the start page and the switch to English', async () => {
+  const { server, browser } = shared;
   const visitor = await newPerson(browser);
   await visitor.page.goto(server.url);
   await screenshot(visitor.page, 'start-page');
@@ -106,6 +97,7 @@ test('the start page and the switch to English', async () => {
 });
 
 test('a wrong link says so instead of failing silently', async () => {
+  const { server, browser } = shared;
   const visitor = await newPerson(browser);
   await visitor.page.goto(`${server.url}/b/AAAAAAAAAAAAAAAAAAAAAA#token=${'x'.repeat(43)}`);
   await visitor.page.getByRole('heading', { name: 'Deze link werkt niet' }).waitFor();

@@ -2,24 +2,13 @@
 // with a timer and two groups, every participant's screen follows, and a vote is
 // revealed and ranked (ties shown as ties).
 
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPerson, eventually, screenshot, join, startMeeting,
+  sharedServerAndBrowser, newPerson, eventually, screenshot, join, startMeeting,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedServerAndBrowser();
 
 const stepHeading = (page, name) => page.getByRole('heading', { level: 2, name });
 
@@ -28,6 +17,7 @@ async function everyone(people, what, check) {
 }
 
 test('the facilitator leads: agenda, timer, two groups, a vote revealed and ranked', async () => {
+  const { server, browser } = shared;
   const facilitator = await newPerson(browser);
   facilitator.name = 'Fenna';
   await startMeeting(facilitator.page, server.url, 'Leerkring Oost');

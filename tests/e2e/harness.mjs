@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const screenshotDir = joinPath(root, 'target', 'e2e-screenshots');
@@ -121,4 +122,21 @@ export async function startMeeting(page, serverUrl, title) {
   await page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).fill(title);
   await page.getByRole('button', { name: 'Bijeenkomst starten' }).click();
   await page.getByRole('textbox', { name: 'Uw naam' }).waitFor();
+}
+
+/**
+ * One server and one browser for a test file: started before its tests, stopped after.
+ * Read `.server` and `.browser` inside the tests.
+ */
+export function sharedServerAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
 }

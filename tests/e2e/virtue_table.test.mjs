@@ -2,28 +2,18 @@
 // same cell at the same moment end with both texts merged, and the facilitator's lock
 // makes the table read-only for participants.
 
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPerson, eventually, screenshot, join, startMeeting,
+  sharedServerAndBrowser, newPerson, eventually, screenshot, join, startMeeting,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = sharedServerAndBrowser();
 
 const cell = (page, column, row) => page.getByRole('textbox', { name: `${column}, rij ${row}` });
 
 test('two people typing in the same cell at once end with both texts merged', async () => {
+  const { server, browser } = shared;
   const facilitator = await newPerson(browser);
   await startMeeting(facilitator.page, server.url, 'Deugdentabel');
   await join(facilitator.page, facilitator.page.url(), 'Fenna');
