@@ -133,14 +133,21 @@ pub enum VotePhase {
     Revealed,
 }
 
-/// A vote, with every ballot. Never sent to clients as such: see [`VoteView`].
+/// What a vote asks and how many votes each person has: the same for everyone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Vote {
+pub struct VoteSettings {
     pub question: String,
     pub options: Vec<String>,
     pub votes_per_person: u32,
     pub max_per_option: u32,
     pub facilitator_votes: bool,
+}
+
+/// A vote, with every ballot. Never sent to clients as such: see [`VoteView`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    #[serde(flatten)]
+    pub settings: VoteSettings,
     pub phase: VotePhase,
     /// Each voter's chosen option indices.
     pub ballots: BTreeMap<MemberId, Vec<usize>>,
@@ -545,11 +552,13 @@ impl Meeting {
                     ));
                 }
                 self.vote = Some(Vote {
-                    question,
-                    options,
-                    votes_per_person,
-                    max_per_option,
-                    facilitator_votes: facilitator_votes.unwrap_or(false),
+                    settings: VoteSettings {
+                        question,
+                        options,
+                        votes_per_person,
+                        max_per_option,
+                        facilitator_votes: facilitator_votes.unwrap_or(false),
+                    },
                     phase: VotePhase::Open,
                     ballots: BTreeMap::new(),
                 });
@@ -572,28 +581,31 @@ impl Meeting {
                 if vote.phase != VotePhase::Open {
                     return Err(Refusal::conflict("the vote is closed"));
                 }
-                if facilitator && !vote.facilitator_votes {
+                if facilitator && !vote.settings.facilitator_votes {
                     return Err(Refusal::forbidden(
                         "the facilitator does not take part in this vote",
                     ));
                 }
-                if options.len() > vote.votes_per_person as usize {
+                if options.len() > vote.settings.votes_per_person as usize {
                     return Err(Refusal::invalid(format!(
                         "you have {} votes",
-                        vote.votes_per_person
+                        vote.settings.votes_per_person
                     )));
                 }
-                if let Some(bad) = options.iter().find(|&&o| o >= vote.options.len()) {
+                if let Some(bad) = options.iter().find(|&&o| o >= vote.settings.options.len()) {
                     return Err(Refusal::invalid(format!("there is no option {bad}")));
                 }
                 let mut per_option: BTreeMap<usize, u32> = BTreeMap::new();
                 for &option in &options {
                     *per_option.entry(option).or_default() += 1;
                 }
-                if per_option.values().any(|&n| n > vote.max_per_option) {
+                if per_option
+                    .values()
+                    .any(|&n| n > vote.settings.max_per_option)
+                {
                     return Err(Refusal::invalid(format!(
                         "at most {} vote(s) per option",
-                        vote.max_per_option
+                        vote.settings.max_per_option
                     )));
                 }
                 if options.is_empty() {
@@ -782,11 +794,7 @@ impl Vote {
     fn view_for(&self, member: Option<&str>) -> VoteView {
         let results = (self.phase == VotePhase::Revealed).then(|| self.ranking());
         VoteView {
-            question: self.question.clone(),
-            options: self.options.clone(),
-            votes_per_person: self.votes_per_person,
-            max_per_option: self.max_per_option,
-            facilitator_votes: self.facilitator_votes,
+            settings: self.settings.clone(),
             phase: self.phase,
             voters: self.ballots.len(),
             your_ballot: member
@@ -799,13 +807,13 @@ impl Vote {
 
     /// Options by votes, most first; equal counts share a rank (1, 1, 3, ...).
     pub fn ranking(&self) -> Vec<RankedOption> {
-        let mut counts = vec![0u32; self.options.len()];
+        let mut counts = vec![0u32; self.settings.options.len()];
         for &option in self.ballots.values().flatten() {
             if let Some(count) = counts.get_mut(option) {
                 *count += 1;
             }
         }
-        let mut order: Vec<usize> = (0..self.options.len()).collect();
+        let mut order: Vec<usize> = (0..self.settings.options.len()).collect();
         order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
         let mut ranked: Vec<RankedOption> = Vec::with_capacity(order.len());
         for (place, &option) in order.iter().enumerate() {
@@ -815,7 +823,7 @@ impl Vote {
             };
             ranked.push(RankedOption {
                 option,
-                label: self.options[option].clone(),
+                label: self.settings.options[option].clone(),
                 votes: counts[option],
                 rank,
             });
@@ -851,11 +859,8 @@ pub struct ParticipantView {
 /// A vote as one person may see it: counts only after the reveal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteView {
-    pub question: String,
-    pub options: Vec<String>,
-    pub votes_per_person: u32,
-    pub max_per_option: u32,
-    pub facilitator_votes: bool,
+    #[serde(flatten)]
+    pub settings: VoteSettings,
     pub phase: VotePhase,
     /// How many people have voted (not for what).
     pub voters: usize,

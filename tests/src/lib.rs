@@ -245,13 +245,23 @@ pub struct YClient {
     outgoing: mpsc::UnboundedSender<Message>,
     closed: Arc<Mutex<Option<Closed>>>,
     synced: Arc<Mutex<bool>>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    tasks: Tasks,
 }
 
-impl Drop for YClient {
-    /// Dropping a client drops its socket, as closing a browser tab would.
+/// A client's reader and writer tasks. Dropping a client drops its socket, as closing a
+/// browser tab would.
+#[derive(Default)]
+struct Tasks(Vec<tokio::task::JoinHandle<()>>);
+
+impl Tasks {
+    fn push(&mut self, task: tokio::task::JoinHandle<()>) {
+        self.0.push(task);
+    }
+}
+
+impl Drop for Tasks {
     fn drop(&mut self) {
-        for task in &self.tasks {
+        for task in &self.0 {
             task.abort();
         }
     }
@@ -284,7 +294,7 @@ impl YClient {
             outgoing: outgoing.clone(),
             closed: Arc::clone(&closed),
             synced: Arc::clone(&synced),
-            tasks: vec![writer],
+            tasks: Tasks(vec![writer]),
         };
         // Send our state vector, as y-websocket does on connect.
         let sv = doc.transact().state_vector();
@@ -603,16 +613,7 @@ pub struct MeetingClient {
     inbox: Arc<Mutex<MeetingInbox>>,
     next_id: u64,
     strays_taken: usize,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Drop for MeetingClient {
-    /// Dropping a client drops its socket, as closing a browser tab would.
-    fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
-    }
+    tasks: Tasks,
 }
 
 impl MeetingClient {
@@ -667,7 +668,7 @@ impl MeetingClient {
             inbox: Arc::clone(&inbox),
             next_id: 0,
             strays_taken: 0,
-            tasks: vec![writer],
+            tasks: Tasks(vec![writer]),
         };
         let sv = doc.transact().state_vector();
         client.send_raw(YMessage::Sync(SyncMessage::SyncStep1(sv)).encode_v1());

@@ -18,7 +18,8 @@ pub fn VotePanel(provider: Provider) -> impl IntoView {
             m.as_ref().is_some_and(|m| {
                 m.you.member.is_some()
                     && m.vote.as_ref().is_some_and(|v| {
-                        v.phase == VotePhase::Open && (!m.you.facilitator || v.facilitator_votes)
+                        v.phase == VotePhase::Open
+                            && (!m.you.facilitator || v.settings.facilitator_votes)
                     })
             })
         })
@@ -47,14 +48,15 @@ fn VoteBody(
 ) -> impl IntoView {
     let language = use_language();
     let left = vote
+        .settings
         .votes_per_person
         .saturating_sub(vote.your_ballot.len() as u32);
-    let options = vote.options.clone();
+    let options = vote.settings.options.clone();
     let mine = vote.your_ballot.clone();
     let phase = vote.phase;
     let voters = vote.voters;
     let results = vote.results.clone();
-    let question = vote.question.clone();
+    let question = vote.settings.question.clone();
     let ranked = results.map(|results| {
         let shared: Vec<bool> = results
             .iter()
