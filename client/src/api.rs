@@ -47,3 +47,19 @@ pub async fn board_info(board: &str, token: &str) -> Result<BoardInfo, ApiFailur
         .map_err(|_| ApiFailure::Unreachable)?;
     read(response).await
 }
+
+/// The whole shared document of `board` as one Yjs update (v1).
+pub async fn board_document(board: &str, token: &str) -> Result<Vec<u8>, ApiFailure> {
+    let response = Request::get(&format!("/api/boards/{board}/document"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    if !response.ok() {
+        return Err(ApiFailure::Refused {
+            status: response.status(),
+            reason: String::new(),
+        });
+    }
+    response.binary().await.map_err(|_| ApiFailure::Unreachable)
+}

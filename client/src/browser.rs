@@ -21,6 +21,32 @@ pub fn save(key: &str, value: &str) -> bool {
     local_storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
 }
 
+/// The keys this device remembered that start with `prefix`.
+pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
+    let Some(storage) = local_storage() else {
+        return Vec::new();
+    };
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with(prefix))
+        .collect()
+}
+
+/// Moves keyboard focus to the element with `id` once it is on the page (after the
+/// current render).
+pub fn focus_soon(id: String) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(element) = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    });
+}
+
 /// The path part of the address, e.g. `/b/abc`.
 pub fn path() -> String {
     window()

@@ -8,10 +8,12 @@
 //! - [`i18n`]: every interface text, in Dutch and English.
 //! - [`api`], [`browser`]: the HTTP API and browser APIs.
 
+pub mod activities;
 pub mod api;
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod doc_list;
 pub mod i18n;
 pub mod screens;
 pub mod steps;

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards/{board_id}", get(board_info))
         .route("/api/boards/{board_id}/commands", post(run_command))
         .route("/api/boards/{board_id}/state", get(meeting_state))
+        .route("/api/boards/{board_id}/document", get(board_document))
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
@@ -259,6 +260,36 @@ async fn meeting_state(
         .await
         .map_err(room_unavailable)?;
     Ok(Json(view))
+}
+
+/// The board's shared document as one Yjs update (v1), for instance to copy an earlier
+/// meeting's virtue table into a new one. Anyone with a link to the board may read it, as
+/// they may over the WebSocket.
+async fn board_document(
+    State(state): State<AppState>,
+    Path(board_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let (meta, _) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let update = state
+        .rooms
+        .document(&meta.id)
+        .await
+        .map_err(room_unavailable)?
+        .ok_or_else(|| {
+            Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the document cannot be read now; try again",
+            )
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        update,
+    )
+        .into_response())
 }
 
 async fn open_socket(

@@ -100,6 +100,11 @@ enum Request {
         caller: Caller,
         reply: oneshot::Sender<MeetingView>,
     },
+    /// The whole document as one Yjs update (v1), over HTTP; `None` if it cannot be
+    /// encoded.
+    Document {
+        reply: oneshot::Sender<Option<Vec<u8>>>,
+    },
     Messages {
         connection: ConnectionId,
         messages: Vec<ClientMessage>,
@@ -260,6 +265,11 @@ impl Rooms {
             reply,
         })
         .await
+    }
+
+    /// The board's document as one Yjs update (v1).
+    pub async fn document(&self, board: &BoardId) -> Result<Option<Vec<u8>>, JoinError> {
+        self.ask(board, |reply| Request::Document { reply }).await
     }
 
     /// Sends a request to the board's room (starting it if needed) and awaits the answer.
@@ -517,6 +527,9 @@ impl Room {
                 }
                 Request::View { caller, reply } => {
                     let _ = reply.send(self.board.view_for(&caller, now_ms()));
+                }
+                Request::Document { reply } => {
+                    let _ = reply.send(self.board.encode_state());
                 }
                 Request::Messages {
                     connection,

@@ -5,9 +5,11 @@
 //! - [`api`]: the JSON bodies of the HTTP API.
 //! - [`model`]: the layout of the board document and of presence states.
 //! - [`meeting`]: the facilitated meeting (agenda, timer, groups, votes, lock, roles), decided by the server.
+//! - [`card_game`]: activity B's rules (one card each, top threes, adopting a virtue).
 //! - [`deck`]: the virtue cards Leerkring ships (our own Dutch texts, with te weinig / te veel hints).
 
 pub mod api;
+pub mod card_game;
 pub mod deck;
 pub mod ids;
 pub mod meeting;

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::card_game::CardGame;
+
 /// Public id of a person on a board (the server derives it from the person's secret key).
 pub type MemberId = String;
 
@@ -120,6 +122,10 @@ pub enum GroupPlan {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Groups {
     pub members: Vec<Vec<MemberId>>,
+    /// Counts the times groups were formed in this meeting, so each grouping writes in
+    /// workspaces of its own (see `model::group_notes`).
+    #[serde(default)]
+    pub formation: u32,
     /// True while people work in their groups; false back in plenary.
     pub working: bool,
 }
@@ -174,6 +180,9 @@ pub struct Meeting {
     pub members: BTreeMap<MemberId, Member>,
     /// The member the facilitator role was handed to, if it was.
     pub delegate: Option<MemberId>,
+    /// Activity B: cards, picks, top threes and adoptions.
+    #[serde(default)]
+    pub cards: CardGame,
 }
 
 impl Default for Meeting {
@@ -187,6 +196,7 @@ impl Default for Meeting {
             table_locked: false,
             members: BTreeMap::new(),
             delegate: None,
+            cards: CardGame::default(),
         }
     }
 }
@@ -243,6 +253,37 @@ pub enum Command {
     RenameMember { member: MemberId, name: String },
     /// Remove a member from the meeting. Facilitator.
     RemoveMember { member: MemberId },
+    /// Add a card of the team's own to the deck. Anyone.
+    AddCard { name: String, text: String },
+    /// Round 1 of the card activity: your card and why (replaces an earlier pick). Anyone,
+    /// during round 1 only.
+    PickCard { card: String, motivation: String },
+    /// Put your card back. During round 1 only.
+    UnpickCard,
+    /// Show a picked card large to everyone while it is read out (`None`: stop showing).
+    /// The facilitator, or the card's holder for their own card.
+    ReadOut { card: Option<String> },
+    /// Round 2: put a card in play at `place` (0, 1 or 2) of a group's top three, or
+    /// empty the place (`card` empty). A member of the group for their own group (`group`
+    /// empty), the facilitator for any group.
+    SetGroupTop {
+        group: Option<usize>,
+        place: usize,
+        card: Option<String>,
+    },
+    /// Round 3: settle the team's top three of the cards in play. Facilitator.
+    SetTeamTop { cards: Vec<String> },
+    /// Adopt a virtue of the team's top three: yourself (`member` empty), or anyone when
+    /// the facilitator does it.
+    Adopt {
+        virtue: String,
+        member: Option<MemberId>,
+    },
+    /// Undo an adoption; same rights as [`Command::Adopt`].
+    Unadopt {
+        virtue: String,
+        member: Option<MemberId>,
+    },
 }
 
 impl Command {
@@ -250,7 +291,16 @@ impl Command {
     pub fn needs_facilitator(&self) -> bool {
         !matches!(
             self,
-            Command::Hello { .. } | Command::CastVote { .. } | Command::Reclaim
+            Command::Hello { .. }
+                | Command::CastVote { .. }
+                | Command::Reclaim
+                | Command::AddCard { .. }
+                | Command::PickCard { .. }
+                | Command::UnpickCard
+                | Command::ReadOut { .. }
+                | Command::SetGroupTop { .. }
+                | Command::Adopt { .. }
+                | Command::Unadopt { .. }
         )
     }
 }
@@ -307,7 +357,7 @@ pub struct Context {
     pub token_holders: Vec<MemberId>,
 }
 
-fn clean_text(text: &str, what: &str) -> Result<String, Refusal> {
+pub(crate) fn clean_text(text: &str, what: &str) -> Result<String, Refusal> {
     let text = text.trim();
     if text.is_empty() {
         return Err(Refusal::invalid(format!("{what} must not be empty")));
@@ -378,6 +428,57 @@ impl Meeting {
             .iter()
             .filter(|(_, m)| !m.removed)
             .map(|(id, _)| id)
+    }
+
+    /// The key of the current step (e.g. `"cards.round1"`).
+    pub fn step_key(&self) -> Option<&'static str> {
+        self.agenda
+            .get(self.position.activity)?
+            .steps()
+            .get(self.position.step)
+            .map(|(key, _)| *key)
+    }
+
+    fn require_step(&self, key: &str, what: &str) -> Result<(), Refusal> {
+        if self.step_key() == Some(key) {
+            Ok(())
+        } else {
+            Err(Refusal::conflict(format!("{what} only in step {key}")))
+        }
+    }
+
+    /// The caller's member id, once they have introduced themselves.
+    fn known_member(&self, caller: &Caller, what: &str) -> Result<MemberId, Refusal> {
+        let member = caller
+            .member
+            .clone()
+            .ok_or_else(|| Refusal::invalid(format!("a member key is needed to {what}")))?;
+        if !self.members.contains_key(&member) {
+            return Err(Refusal::conflict(format!(
+                "introduce yourself (hello) before you {what}"
+            )));
+        }
+        Ok(member)
+    }
+
+    /// Whom an adoption is for: the caller, or anyone when the facilitator asks.
+    fn adopter(&self, caller: &Caller, member: Option<MemberId>) -> Result<MemberId, Refusal> {
+        let me = self.known_member(caller, "adopt a virtue")?;
+        match member {
+            None => Ok(me),
+            Some(other) if other == me => Ok(me),
+            Some(other) => {
+                if !self.is_facilitator(caller) {
+                    return Err(Refusal::forbidden(
+                        "only the facilitator may adopt a virtue for someone else",
+                    ));
+                }
+                if !self.live_members().any(|m| *m == other) {
+                    return Err(Refusal::invalid("no such member"));
+                }
+                Ok(other)
+            }
+        }
     }
 
     /// Runs `command` for `caller`. On refusal the meeting is unchanged.
@@ -565,15 +666,7 @@ impl Meeting {
             }
             Command::CastVote { options } => {
                 let facilitator = self.is_facilitator(caller);
-                let member = caller
-                    .member
-                    .clone()
-                    .ok_or_else(|| Refusal::invalid("a member key is needed to vote"))?;
-                if !self.members.contains_key(&member) {
-                    return Err(Refusal::conflict(
-                        "introduce yourself (hello) before voting",
-                    ));
-                }
+                let member = self.known_member(caller, "vote")?;
                 let vote = self
                     .vote
                     .as_mut()
@@ -672,6 +765,61 @@ impl Meeting {
                         group.retain(|m| *m != member);
                     }
                 }
+                self.cards.forget(&member);
+            }
+            Command::AddCard { name, text } => {
+                self.known_member(caller, "add a card")?;
+                self.cards.add_card(&name, &text)?;
+            }
+            Command::PickCard { card, motivation } => {
+                let member = self.known_member(caller, "pick a card")?;
+                self.require_step("cards.round1", "cards are picked")?;
+                self.cards.pick(&member, &card, &motivation)?;
+            }
+            Command::UnpickCard => {
+                let member = self.known_member(caller, "put a card back")?;
+                self.require_step("cards.round1", "cards are put back")?;
+                self.cards.unpick(&member)?;
+            }
+            Command::ReadOut { card } => {
+                let facilitator = self.is_facilitator(caller);
+                self.cards
+                    .read_out(caller.member.as_ref(), facilitator, card)?;
+            }
+            Command::SetGroupTop { group, place, card } => {
+                self.require_step("cards.round2_groups", "groups make their top three")?;
+                let groups = self
+                    .groups
+                    .as_ref()
+                    .filter(|g| g.working)
+                    .ok_or_else(|| Refusal::conflict("there are no groups at work"))?;
+                let own = caller
+                    .member
+                    .as_ref()
+                    .and_then(|me| groups.members.iter().position(|g| g.contains(me)));
+                let group = match (group, self.is_facilitator(caller)) {
+                    (Some(group), true) => group,
+                    (Some(group), false) if Some(group) == own => group,
+                    (Some(_), false) => {
+                        return Err(Refusal::forbidden(
+                            "you may only set your own group's top three",
+                        ))
+                    }
+                    (None, _) => own.ok_or_else(|| Refusal::forbidden("you are not in a group"))?,
+                };
+                if group >= groups.members.len() {
+                    return Err(Refusal::invalid("no such group"));
+                }
+                self.cards.set_group_place(group, place, card.as_deref())?;
+            }
+            Command::SetTeamTop { cards } => self.cards.set_team_top(&cards)?,
+            Command::Adopt { virtue, member } => {
+                let member = self.adopter(caller, member)?;
+                self.cards.adopt(&virtue, member)?;
+            }
+            Command::Unadopt { virtue, member } => {
+                let member = self.adopter(caller, member)?;
+                self.cards.unadopt(&virtue, &member)?;
             }
         }
         Ok(())
@@ -728,10 +876,14 @@ impl Meeting {
                 groups
             }
         };
+        let formation = self.groups.as_ref().map_or(0, |g| g.formation + 1);
         self.groups = Some(Groups {
             members,
+            formation,
             working: true,
         });
+        // A new grouping starts its top threes afresh.
+        self.cards.group_tops.clear();
         Ok(())
     }
 
@@ -779,6 +931,7 @@ impl Meeting {
             groups: self.groups.clone(),
             vote: self.vote.as_ref().map(|v| v.view_for(you.as_deref())),
             table_locked: self.table_locked,
+            cards: self.cards.clone(),
             participants,
             you: YouView {
                 member: you,
@@ -903,6 +1056,7 @@ pub struct MeetingView {
     pub groups: Option<Groups>,
     pub vote: Option<VoteView>,
     pub table_locked: bool,
+    pub cards: CardGame,
     pub participants: Vec<ParticipantView>,
     pub you: YouView,
 }
@@ -1296,6 +1450,196 @@ mod tests {
             .participants
             .iter()
             .all(|p| p.member != "a"));
+    }
+
+    #[test]
+    fn the_card_rounds_follow_the_method_and_refuse_cheats() {
+        let people = ["a", "b", "c", "d"];
+        let mut meeting = meeting_with(&people);
+        let ctx = context(&people);
+        let run = |m: &mut Meeting, who: &Caller, command: Command| {
+            m.apply(who, command, &ctx).map_err(|r| r.status)
+        };
+        let pick = |card: &str| Command::PickCard {
+            card: card.into(),
+            motivation: "Omdat het telt".into(),
+        };
+        // The default agenda starts with the card activity, round 1.
+        assert_eq!(meeting.step_key(), Some("cards.round1"));
+        assert_eq!(
+            run(&mut meeting, &person("a"), pick("Geen deugd")),
+            Err(422)
+        );
+        assert_eq!(run(&mut meeting, &person("a"), pick("geduld")), Ok(()));
+        assert_eq!(
+            meeting.cards.picks["a"].card, "Geduld",
+            "the deck's spelling"
+        );
+        assert_eq!(
+            run(&mut meeting, &person("b"), pick("Geduld")),
+            Err(409),
+            "one card, one holder"
+        );
+        assert_eq!(
+            run(
+                &mut meeting,
+                &person("b"),
+                Command::AddCard {
+                    name: "Zachtmoedigheid".into(),
+                    text: "Je lacht samen, op het goede moment.".into()
+                }
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            run(
+                &mut meeting,
+                &person("c"),
+                Command::AddCard {
+                    name: "geduld".into(),
+                    text: String::new()
+                }
+            ),
+            Err(409),
+            "no second card of a name"
+        );
+        assert_eq!(
+            run(&mut meeting, &person("b"), pick("Zachtmoedigheid")),
+            Ok(())
+        );
+        assert_eq!(run(&mut meeting, &person("c"), pick("Lef/moed")), Ok(()));
+        assert_eq!(run(&mut meeting, &person("d"), pick("Respect")), Ok(()));
+        assert_eq!(
+            run(&mut meeting, &person("d"), pick("Eerlijkheid")),
+            Ok(()),
+            "a pick can change"
+        );
+        // Reading out: the holder or the facilitator, nobody else.
+        let read = |card: &str| Command::ReadOut {
+            card: Some(card.into()),
+        };
+        assert_eq!(run(&mut meeting, &person("b"), read("Geduld")), Err(403));
+        assert_eq!(run(&mut meeting, &person("a"), read("Geduld")), Ok(()));
+        assert_eq!(meeting.cards.reading.as_deref(), Some("Geduld"));
+        assert_eq!(run(&mut meeting, &facilitator(), read("Lef/moed")), Ok(()));
+        assert_eq!(
+            meeting.cards.in_play(),
+            vec!["Eerlijkheid", "Geduld", "Lef/moed", "Zachtmoedigheid"],
+            "unpicked cards (Respect) left the game"
+        );
+
+        // Round 2: picks are closed; groups make top threes of cards in play.
+        run(&mut meeting, &facilitator(), Command::NextStep).expect("round 2");
+        assert_eq!(run(&mut meeting, &person("a"), pick("Lef/moed")), Err(409));
+        let place = |place: usize, card: &str| Command::SetGroupTop {
+            group: None,
+            place,
+            card: Some(card.to_owned()),
+        };
+        assert_eq!(
+            run(&mut meeting, &person("a"), place(0, "Geduld")),
+            Err(409),
+            "no groups yet"
+        );
+        run(
+            &mut meeting,
+            &facilitator(),
+            Command::FormGroups {
+                plan: GroupPlan::Manual {
+                    groups: vec![vec!["a".into(), "b".into()], vec!["c".into(), "d".into()]],
+                },
+            },
+        )
+        .expect("groups");
+        // Group mates fill different places at once; neither undoes the other.
+        assert_eq!(run(&mut meeting, &person("a"), place(0, "Geduld")), Ok(()));
+        assert_eq!(
+            run(&mut meeting, &person("b"), place(2, "Zachtmoedigheid")),
+            Ok(())
+        );
+        assert_eq!(
+            run(&mut meeting, &person("a"), place(1, "lef/moed")),
+            Ok(())
+        );
+        assert_eq!(
+            run(&mut meeting, &person("c"), place(0, "Respect")),
+            Err(422),
+            "out of play"
+        );
+        assert_eq!(
+            run(&mut meeting, &person("c"), place(3, "Geduld")),
+            Err(422),
+            "a fourth place"
+        );
+        let other_group = Command::SetGroupTop {
+            group: Some(0),
+            place: 0,
+            card: Some("Eerlijkheid".into()),
+        };
+        assert_eq!(run(&mut meeting, &person("c"), other_group), Err(403));
+        assert_eq!(
+            run(&mut meeting, &person("c"), place(0, "Lef/moed")),
+            Ok(())
+        );
+        assert_eq!(
+            run(&mut meeting, &person("d"), place(1, "Lef/moed")),
+            Ok(()),
+            "a card moves"
+        );
+        assert_eq!(
+            meeting.cards.group_tops[&0],
+            vec!["Geduld", "Lef/moed", "Zachtmoedigheid"]
+        );
+        assert_eq!(meeting.cards.group_tops[&1], vec!["", "Lef/moed", ""]);
+
+        // Round 3: the facilitator settles the team's top three; people adopt.
+        let team_top = Command::SetTeamTop {
+            cards: vec!["Lef/moed".into(), "Geduld".into(), "Eerlijkheid".into()],
+        };
+        assert_eq!(run(&mut meeting, &person("a"), team_top.clone()), Err(403));
+        assert_eq!(run(&mut meeting, &facilitator(), team_top), Ok(()));
+        let adopt = |virtue: &str, member: Option<&str>| Command::Adopt {
+            virtue: virtue.into(),
+            member: member.map(str::to_owned),
+        };
+        assert_eq!(
+            run(&mut meeting, &person("b"), adopt("Zachtmoedigheid", None)),
+            Err(422),
+            "not in the top three"
+        );
+        assert_eq!(
+            run(&mut meeting, &person("b"), adopt("lef/moed", None)),
+            Ok(())
+        );
+        assert_eq!(
+            run(&mut meeting, &person("b"), adopt("Lef/moed", None)),
+            Err(409)
+        );
+        assert_eq!(
+            run(&mut meeting, &person("b"), adopt("Geduld", Some("c"))),
+            Err(403)
+        );
+        assert_eq!(
+            run(&mut meeting, &facilitator(), adopt("Geduld", Some("c"))),
+            Ok(())
+        );
+        assert_eq!(meeting.cards.adoptions["Lef/moed"], vec!["b"]);
+        assert_eq!(meeting.cards.adoptions["Geduld"], vec!["c"]);
+        run(
+            &mut meeting,
+            &facilitator(),
+            Command::RemoveMember { member: "c".into() },
+        )
+        .expect("remove");
+        assert!(
+            !meeting.cards.adoptions.contains_key("Geduld"),
+            "a removed member's adoption goes"
+        );
+        let view = meeting.view_for(&person("a"), &ctx);
+        assert_eq!(
+            view.cards.team_top,
+            vec!["Lef/moed", "Geduld", "Eerlijkheid"]
+        );
     }
 
     #[test]

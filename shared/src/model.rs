@@ -12,9 +12,12 @@ pub const FLIPOVER: &str = "flipover";
 /// `Y.Map`.
 pub const VIRTUE_TABLE: &str = "virtue_table";
 
-/// Keys of a virtue table row (a `Y.Map`): a stable id, and one `Y.Text` per column.
+/// The key of every list item's stable id (a string): virtue table rows, practice
+/// stories, notes.
+pub const ITEM_ID: &str = "id";
+
+/// Keys of a virtue table row (a `Y.Map`): besides its id, one `Y.Text` per column.
 pub mod row {
-    pub const ID: &str = "id";
     pub const TOO_LITTLE: &str = "te_weinig";
     pub const VIRTUE: &str = "deugd";
     pub const TOO_MUCH: &str = "te_veel";
@@ -34,9 +37,48 @@ pub enum RootKind {
 pub const LOCKABLE: [(&str, RootKind); 2] =
     [(VIRTUE_TABLE, RootKind::Array), (FLIPOVER, RootKind::Text)];
 
-/// The shared notes of group `index` (0-based), each group's own workspace.
-pub fn group_notes(index: usize) -> String {
-    format!("group_notes_{index}")
+/// The shared notes of group `index` (0-based) of the `formation`-th grouping of the
+/// meeting: each group's own workspace, fresh each time groups are formed.
+pub fn group_notes(formation: u32, index: usize) -> String {
+    format!("group_notes_{formation}_{index}")
+}
+
+/// Activity A's practice stories of group `index` of grouping `formation`: a `Y.Array` of
+/// `Y.Map`s with [`story`] keys.
+pub fn practice_stories(formation: u32, index: usize) -> String {
+    format!("practice_stories_{formation}_{index}")
+}
+
+/// Keys of a practice story (a `Y.Map`).
+pub mod story {
+    /// The virtue the story is about (`Y.Text`).
+    pub const VIRTUE: &str = "deugd";
+    /// Where the teller acted from: one of [`STANCES`] (a string).
+    pub const STANCE: &str = "houding";
+    /// The story itself (`Y.Text`).
+    pub const TEXT: &str = "verhaal";
+    /// From the middle, too little, too much.
+    pub const STANCES: [&str; 3] = ["midden", "te_weinig", "te_veel"];
+}
+
+/// The answers to one debrief question of the activity at agenda position `activity`: a
+/// `Y.Array` of `Y.Map`s with [`note`] keys. `question` is [`DEBRIEF_YIELD`] or
+/// [`DEBRIEF_USABLE`].
+pub fn debrief_answers(activity: usize, question: &str) -> String {
+    format!("debrief_{activity}_{question}")
+}
+
+/// *Wat heeft deze oefening opgeleverd?*
+pub const DEBRIEF_YIELD: &str = "opgeleverd";
+/// *Wat is bruikbaar in je praktijk?*
+pub const DEBRIEF_USABLE: &str = "bruikbaar";
+
+/// Keys of a note on a list (a `Y.Map`), such as a debrief answer.
+pub mod note {
+    /// Who wrote it (their display name when they added it).
+    pub const AUTHOR: &str = "auteur";
+    /// The note itself (`Y.Text`).
+    pub const TEXT: &str = "tekst";
 }
 
 /// What one person's client announces about them over awareness.

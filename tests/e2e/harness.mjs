@@ -97,6 +97,14 @@ export async function eventually(what, check, timeout = 10000) {
   }
 }
 
+/** Waits until `check(page)` holds for every person (each with a `.name`). */
+export async function everyone(people, what, check) {
+  await Promise.all(people.map((person) => eventually(`${person.name}: ${what}`, () => check(person.page))));
+}
+
+/** The heading of the current step. */
+export const stepHeading = (page, name) => page.getByRole('heading', { level: 2, name });
+
 /** Saves a screenshot under target/e2e-screenshots. */
 export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
@@ -108,12 +116,32 @@ export async function screenshot(page, name) {
 /** The shared flip-over text field. */
 export const flipover = (page) => page.getByRole('textbox', { name: 'Gezamenlijke flip-over' });
 
-/** Opens a board link and joins under `name`. */
+/** Opens a board link and joins under `name`; resolves once the board is up. */
 export async function join(page, url, name) {
   await page.goto(url);
   await page.getByRole('textbox', { name: 'Uw naam' }).fill(name);
   await page.getByRole('button', { name: 'Meedoen' }).click();
-  await flipover(page).waitFor();
+  await page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
+}
+
+/** The facilitator jumps to a step by its title in the whole agenda. */
+export async function goToStep(page, title) {
+  const agenda = page.getByText('Hele programma');
+  if (!(await page.getByRole('button', { name: title, exact: true }).isVisible())) await agenda.click();
+  await page.getByRole('button', { name: title, exact: true }).click();
+  await stepHeading(page, title).waitFor();
+}
+
+/** One new person per `[name, newPerson options]`, each joined through `link`. */
+export async function joinAll(browser, link, people) {
+  const joined = [];
+  for (const [name, options] of people) {
+    const person = await newPerson(browser, options ?? {});
+    person.name = name;
+    await join(person.page, link, name);
+    joined.push(person);
+  }
+  return joined;
 }
 
 /** Starts a meeting from the start page; resolves on the join form of the new board. */

@@ -575,7 +575,7 @@ async fn the_locked_table_refuses_a_participants_edit_and_keeps_it_from_everyone
         "an edit of the flip-over"
     );
     // Group notes stay open while the table is locked.
-    let notes = group_notes(0);
+    let notes = group_notes(0, 0);
     meeting
         .cheat
         .send_update(&text_update(&notes, "onze notities"));
@@ -731,7 +731,7 @@ async fn the_lock_holds_for_a_table_that_already_has_content() {
 /// touches the (open) group notes, then one that writes into the locked table.
 fn split_edit() -> (Vec<u8>, Vec<u8>) {
     let doc = yrs::Doc::new();
-    let notes = doc.get_or_insert_text(group_notes(0).as_str());
+    let notes = doc.get_or_insert_text(group_notes(0, 0).as_str());
     let table = doc.get_or_insert_text(VIRTUE_TABLE);
     let first = {
         let mut txn = doc.transact_mut();

@@ -6,6 +6,7 @@ use leerkring_shared::meeting::{Command, GroupPlan, MeetingView};
 use leerkring_shared::model::group_notes;
 use leptos::prelude::*;
 
+use crate::activities::member_name;
 use crate::components::shared_text::SharedText;
 use crate::i18n::use_language;
 use crate::sync::Provider;
@@ -13,15 +14,26 @@ use crate::sync::Provider;
 fn names(view: &MeetingView, members: &[String]) -> String {
     members
         .iter()
-        .map(|id| {
-            view.participants
-                .iter()
-                .find(|p| &p.member == id)
-                .map_or("?", |p| p.name.as_str())
-        })
+        .map(|id| member_name(view, id))
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// One group as an activity's part of its card sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupSlot {
+    /// Which grouping of the meeting (see `Groups::formation`).
+    pub formation: u32,
+    pub index: usize,
+    /// The groups are at work (not back in plenary).
+    pub working: bool,
+    /// The viewer belongs to this group.
+    pub mine: bool,
+}
+
+/// What an activity adds to each group's card, such as its top three or its practice
+/// stories.
+pub type GroupExtra = fn(Provider, GroupSlot) -> AnyView;
 
 /// How the facilitator splits people.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,7 +44,10 @@ enum Mode {
 }
 
 #[component]
-pub fn GroupsPanel(provider: Provider) -> impl IntoView {
+pub fn GroupsPanel(
+    provider: Provider,
+    #[prop(optional)] extra: Option<GroupExtra>,
+) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
@@ -68,16 +83,16 @@ pub fn GroupsPanel(provider: Provider) -> impl IntoView {
         meeting.with(|m| {
             let m = m.as_ref()?;
             let groups = m.groups.as_ref()?;
-            let visible: Vec<(usize, String)> = groups
+            let visible: Vec<(usize, bool, String)> = groups
                 .members
                 .iter()
                 .enumerate()
                 .filter(|(index, _)| {
                     !groups.working || m.you.facilitator || m.you.group == Some(*index)
                 })
-                .map(|(index, members)| (index, names(m, members)))
+                .map(|(index, members)| (index, m.you.group == Some(index), names(m, members)))
                 .collect();
-            Some((groups.working, visible))
+            Some((groups.formation, groups.working, visible))
         })
     });
     let notes = StoredValue::new(provider);
@@ -169,10 +184,11 @@ pub fn GroupsPanel(provider: Provider) -> impl IntoView {
                 </Show>
                 {move || {
                     let notes = notes.get_value();
-                    shown.get().map(|(working, visible)| {
+                    shown.get().map(|(formation, working, visible)| {
                         view! {
                             <div class="group-grid">
-                                {visible.into_iter().map(|(index, members)| {
+                                {visible.into_iter().map(|(index, mine, members)| {
+                                    let slot = GroupSlot { formation, index, working, mine };
                                     let title = move || (language.texts().group_name)(index + 1);
                                     view! {
                                         <div class="group-card">
@@ -180,13 +196,14 @@ pub fn GroupsPanel(provider: Provider) -> impl IntoView {
                                             <p class="muted">{members.clone()}</p>
                                             <SharedText
                                                 provider=notes.clone()
-                                                root=group_notes(index)
+                                                root=group_notes(formation, index)
                                                 id=format!("group-notes-{index}")
                                                 label=Signal::derive(move || format!("{} – {}", (language.texts().group_name)(index + 1), language.texts().flipover_heading))
                                                 hint=Signal::derive(move || language.texts().group_notes_hint.to_owned())
                                                 readonly=Signal::derive(move || !working)
                                                 rows=6
                                             />
+                                            {extra.map(|extra| extra(notes.clone(), slot))}
                                         </div>
                                     }
                                 }).collect::<Vec<_>>()}

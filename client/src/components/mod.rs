@@ -2,9 +2,11 @@
 
 pub mod agenda;
 pub mod connection_status;
+pub mod copy_table;
 pub mod flipover;
 pub mod groups;
 pub mod invite;
+pub mod note_list;
 pub mod participants;
 pub mod presence;
 pub mod shared_text;

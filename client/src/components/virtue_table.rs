@@ -3,88 +3,99 @@
 //! character. Rows can be added, moved and removed; while the facilitator has locked the
 //! table, participants can only read it.
 
+use leerkring_shared::meeting::MeetingView;
 use leerkring_shared::model::{row, VIRTUE_TABLE};
 use leptos::prelude::*;
-use yrs::types::ToJson;
-use yrs::{
-    Any, Array, ArrayRef, Doc, GetString, Map, MapPrelim, MapRef, Observable, Out, TextPrelim,
-    TextRef, Transact, TransactionMut,
-};
+use yrs::{Array, ArrayRef, Doc, GetString, Observable, ReadTxn, TextRef, Transact};
 
-use crate::browser;
+use crate::components::copy_table::CopyTable;
 use crate::components::shared_text::TextField;
+use crate::doc_list::{find_item, insert_item, push_item, remove_item, text_of, watch_ids};
 use crate::i18n::use_language;
 use crate::sync::Provider;
 
-/// The ids of the table's rows, in order.
-fn row_ids<T: yrs::ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<String> {
+/// The three column texts of every row, in order.
+pub fn table_rows<T: ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<[String; 3]> {
     table
         .iter(txn)
         .filter_map(|value| match value {
-            Out::YMap(map) => match map.get(txn, row::ID)?.to_json(txn) {
-                Any::String(id) => Some(id.to_string()),
-                _ => None,
-            },
+            yrs::Out::YMap(map) => Some(row::COLUMNS.map(|column| {
+                text_of(&map, txn, column)
+                    .map(|t| t.get_string(txn))
+                    .unwrap_or_default()
+            })),
             _ => None,
         })
         .collect()
 }
 
-/// The row with `id`: its position and its map.
-fn find_row<T: yrs::ReadTxn>(table: &ArrayRef, txn: &T, id: &str) -> Option<(u32, MapRef)> {
-    table.iter(txn).enumerate().find_map(|(index, value)| match value {
-        Out::YMap(map) => {
-            let matches = matches!(map.get(txn, row::ID)?.to_json(txn), Any::String(found) if &*found == id);
-            matches.then_some((index as u32, map))
+fn same_virtue(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Appends rows (te weinig, deugd, te veel) whose virtue the table does not have yet;
+/// returns how many were added.
+pub fn add_missing_rows(doc: &Doc, rows: Vec<[String; 3]>) -> usize {
+    let table = doc.get_or_insert_array(VIRTUE_TABLE);
+    let present: Vec<String> = table_rows(&table, &doc.transact())
+        .into_iter()
+        .map(|[_, virtue, _]| virtue)
+        .collect();
+    let mut added: Vec<String> = Vec::new();
+    for texts in rows {
+        let virtue = texts[1].clone();
+        let known = present
+            .iter()
+            .chain(&added)
+            .any(|p| same_virtue(p, &virtue));
+        if virtue.trim().is_empty() || known {
+            continue;
         }
-        _ => None,
-    })
-}
-
-/// Inserts a row at `index` with the given column texts; returns its new id.
-fn insert_row(
-    table: &ArrayRef,
-    txn: &mut TransactionMut,
-    index: u32,
-    texts: [String; 3],
-) -> String {
-    let id = browser::random_hex(8);
-    let map = table.insert(
-        txn,
-        index,
-        MapPrelim::from([(row::ID, Any::from(id.clone()))]),
-    );
-    for (column, text) in row::COLUMNS.into_iter().zip(texts) {
-        map.insert(txn, column, TextPrelim::new(text));
+        let fields: Vec<(&str, String)> = row::COLUMNS.into_iter().zip(texts).collect();
+        push_item(doc, &table, &fields, &[]);
+        added.push(virtue);
     }
-    id
-}
-
-fn cell_text(map: &MapRef, txn: &impl yrs::ReadTxn, column: &str) -> Option<TextRef> {
-    match map.get(txn, column)? {
-        Out::YText(text) => Some(text),
-        _ => None,
-    }
+    added.len()
 }
 
 /// Moves a row by `offset` (-1 up, +1 down). A row is moved by copying its texts into a
 /// new row at the new place: yrs has no move for arrays.
 fn move_row(doc: &Doc, table: &ArrayRef, id: &str, offset: i64) {
     let mut txn = doc.transact_mut();
-    let Some((index, map)) = find_row(table, &txn, id) else {
+    let Some((index, map)) = find_item(table, &txn, id) else {
         return;
     };
     let target = i64::from(index) + offset;
     if target < 0 || target >= i64::from(table.len(&txn)) {
         return;
     }
-    let texts = row::COLUMNS.map(|column| {
-        cell_text(&map, &txn, column)
-            .map(|t| t.get_string(&txn))
-            .unwrap_or_default()
-    });
+    let texts: Vec<(&str, String)> = row::COLUMNS
+        .into_iter()
+        .map(|column| {
+            let text = text_of(&map, &txn, column)
+                .map(|t| t.get_string(&txn))
+                .unwrap_or_default();
+            (column, text)
+        })
+        .collect();
     table.remove(&mut txn, index);
-    insert_row(table, &mut txn, target as u32, texts);
+    insert_item(table, &mut txn, target as u32, &texts, &[]);
+}
+
+/// The names of the people who adopted `virtue` (matched ignoring case).
+fn adopter_names(view: &MeetingView, virtue: &str) -> Vec<String> {
+    view.cards
+        .adoptions
+        .iter()
+        .filter(|(adopted, _)| same_virtue(adopted, virtue))
+        .flat_map(|(_, members)| members)
+        .filter_map(|member| {
+            view.participants
+                .iter()
+                .find(|p| &p.member == member)
+                .map(|p| p.name.clone())
+        })
+        .collect()
 }
 
 #[component]
@@ -92,10 +103,7 @@ pub fn VirtueTable(provider: Provider) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
     let table = doc.get_or_insert_array(VIRTUE_TABLE);
-    let rows = RwSignal::new(row_ids(&table, &doc.transact()));
-    table.observe("virtue-table-rows", move |txn, event| {
-        rows.set(row_ids(event.target(), txn));
-    });
+    let rows = watch_ids(&doc, &table, "virtue-table-rows".to_owned());
     let meeting = provider.meeting();
     let leads =
         Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)));
@@ -105,9 +113,11 @@ pub fn VirtueTable(provider: Provider) -> impl IntoView {
     let actions = StoredValue::new((doc.clone(), table.clone()));
     let add = move |_| {
         actions.with_value(|(doc, table)| {
-            let mut txn = doc.transact_mut();
-            let end = table.len(&txn);
-            insert_row(table, &mut txn, end, Default::default());
+            let fields: Vec<(&str, String)> = row::COLUMNS
+                .into_iter()
+                .map(|c| (c, String::new()))
+                .collect();
+            push_item(doc, table, &fields, &[]);
         });
     };
     let cells = StoredValue::new(provider);
@@ -140,6 +150,9 @@ pub fn VirtueTable(provider: Provider) -> impl IntoView {
             <button type="button" class="primary" disabled=move || readonly.get() on:click=add>
                 {move || language.texts().add_virtue}
             </button>
+            <Show when=move || leads.get()>
+                <CopyTable doc=actions.with_value(|(doc, _)| doc.clone())/>
+            </Show>
         </section>
     }
 }
@@ -156,8 +169,8 @@ fn VirtueRow(
     let table = doc.get_or_insert_array(VIRTUE_TABLE);
     let texts: Option<[TextRef; 3]> = {
         let txn = doc.transact();
-        find_row(&table, &txn, &id).and_then(|(_, map)| {
-            let [a, b, c] = row::COLUMNS.map(|column| cell_text(&map, &txn, column));
+        find_item(&table, &txn, &id).and_then(|(_, map)| {
+            let [a, b, c] = row::COLUMNS.map(|column| text_of(&map, &txn, column));
             Some([a?, b?, c?])
         })
     };
@@ -178,14 +191,7 @@ fn VirtueRow(
     let actions = StoredValue::new((doc, table, id.clone()));
     let shift =
         move |offset: i64| actions.with_value(|(doc, table, id)| move_row(doc, table, id, offset));
-    let remove = move |_| {
-        actions.with_value(|(doc, table, id)| {
-            let mut txn = doc.transact_mut();
-            if let Some((index, _)) = find_row(table, &txn, id) {
-                table.remove(&mut txn, index);
-            }
-        });
-    };
+    let remove = move |_| actions.with_value(|(doc, table, id)| remove_item(doc, table, id));
     let Some(texts) = texts else {
         return ().into_any();
     };
@@ -201,6 +207,15 @@ fn VirtueRow(
         } else {
             name
         }
+    };
+    let meeting = provider.meeting();
+    let adopters = move || {
+        let names = meeting.with(|m| {
+            m.as_ref()
+                .map(|m| adopter_names(m, &typed_name.get()))
+                .unwrap_or_default()
+        });
+        (!names.is_empty()).then(|| format!("{} {}", language.texts().adopted_by, names.join(", ")))
     };
     view! {
         <tr>
@@ -218,6 +233,7 @@ fn VirtueRow(
                             readonly=readonly
                             rows=2
                         />
+                        {(column == 1).then(|| view! { <p class="adopters">{adopters}</p> })}
                     </td>
                 }
             }).collect::<Vec<_>>()}

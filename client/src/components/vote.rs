@@ -8,7 +8,12 @@ use crate::i18n::use_language;
 use crate::sync::Provider;
 
 #[component]
-pub fn VotePanel(provider: Provider) -> impl IntoView {
+pub fn VotePanel(
+    provider: Provider,
+    /// Offer the facilitator the form to open a vote of their own.
+    #[prop(default = true)]
+    open_form: bool,
+) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
@@ -24,14 +29,15 @@ pub fn VotePanel(provider: Provider) -> impl IntoView {
             })
         })
     };
-    let open_form = move || leads() && vote().is_none_or(|v| v.phase == VotePhase::Revealed);
+    let show_form =
+        move || open_form && leads() && vote().is_none_or(|v| v.phase == VotePhase::Revealed);
     let command = provider.sender();
     view! {
-        <Show when=move || leads() || vote().is_some()>
+        <Show when=move || (open_form && leads()) || vote().is_some()>
             <section class="card vote" aria-labelledby="vote-heading">
                 <h2 id="vote-heading">{move || language.texts().vote_heading}</h2>
                 {move || vote().map(|v| view! { <VoteBody vote=v may_vote=may_vote() leads=leads() command=command/> })}
-                <Show when=open_form>
+                <Show when=show_form>
                     <OpenVoteForm command=command/>
                 </Show>
             </section>

@@ -8,18 +8,15 @@ use leerkring_shared::model::{color_for, Presence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::activities::StepWorkspace;
 use crate::api::{self, ApiFailure};
 use crate::browser;
 use crate::components::agenda::AgendaPanel;
 use crate::components::connection_status::ConnectionStatus;
-use crate::components::flipover::Flipover;
-use crate::components::groups::GroupsPanel;
 use crate::components::invite::Invite;
 use crate::components::participants::ParticipantsPanel;
 use crate::components::presence::PresenceList;
 use crate::components::timer::TimerPanel;
-use crate::components::virtue_table::VirtueTable;
-use crate::components::vote::VotePanel;
 use crate::i18n::use_language;
 use crate::screens::join::{member_key, participant_id, remembered_name, JoinForm};
 use crate::sync::Provider;
@@ -41,6 +38,22 @@ fn token_key(board: &str) -> String {
 
 fn info_key(board: &str) -> String {
     format!("leerkring.info.{board}")
+}
+
+/// The boards this device has opened before, other than `except`: id, title and token,
+/// by title.
+pub fn remembered_boards(except: &str) -> Vec<(String, String, String)> {
+    let mut boards: Vec<(String, String, String)> = browser::keys_with_prefix(&info_key(""))
+        .into_iter()
+        .filter_map(|key| {
+            let board = key.strip_prefix(&info_key(""))?.to_owned();
+            let info: BoardInfo = serde_json::from_str(&browser::load(&key)?).ok()?;
+            let token = browser::load(&token_key(&board))?;
+            (board != except).then_some((board, info.title, token))
+        })
+        .collect();
+    boards.sort_by(|a, b| a.1.cmp(&b.1));
+    boards
 }
 
 /// The token from the link, remembered so the board also opens from a bookmark.
@@ -159,10 +172,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                     <AgendaPanel provider=provider.clone()/>
                     <TimerPanel provider=provider.clone()/>
                 </div>
-                <GroupsPanel provider=provider.clone()/>
-                <VotePanel provider=provider.clone()/>
-                <VirtueTable provider=provider.clone()/>
-                <Flipover provider=provider.clone()/>
+                <StepWorkspace provider=provider.clone()/>
             </div>
             <aside class="board-side">
                 {invite.map(|url| view! { <Invite join_url=url/> })}

@@ -1,0 +1,91 @@
+//! A list of notes on the board, such as the answers to a debrief question: anyone adds a
+//! note (with their name on it), writes in it, and can remove it. Each note is its own
+//! shared text, so two people never overwrite each other.
+
+use leerkring_shared::model::note;
+use leptos::prelude::*;
+use yrs::Transact;
+
+use crate::browser;
+use crate::components::shared_text::TextField;
+use crate::doc_list::{find_item, push_item, remove_item, string_of, text_of, watch_ids};
+use crate::i18n::use_language;
+use crate::sync::Provider;
+
+/// `root` names the list in the document; `heading` is its question, `id` the HTML id
+/// prefix, `author` the name put on new notes.
+#[component]
+pub fn NoteList(
+    provider: Provider,
+    root: String,
+    id: String,
+    #[prop(into)] heading: Signal<String>,
+    #[prop(into)] author: Signal<String>,
+) -> impl IntoView {
+    let language = use_language();
+    let doc = provider.doc().clone();
+    let list = doc.get_or_insert_array(root.as_str());
+    let notes = watch_ids(&doc, &list, format!("notes-{root}"));
+    let heading_id = format!("{id}-heading");
+    let labelled_by = heading_id.clone();
+    let actions = StoredValue::new((doc, list));
+    let prefix = id.clone();
+    let add = move |_| {
+        let new_id = actions.with_value(|(doc, list)| {
+            push_item(
+                doc,
+                list,
+                &[(note::TEXT, String::new())],
+                &[(note::AUTHOR, author.get_untracked())],
+            )
+        });
+        browser::focus_soon(format!("{prefix}-{new_id}"));
+    };
+    let cells = StoredValue::new(provider);
+    view! {
+        <section class="note-list" aria-labelledby=labelled_by>
+            <h3 id=heading_id>{move || heading.get()}</h3>
+            <ul>
+                <For each=move || notes.get() key=|id| id.clone() let:note_id>
+                    {
+                        let found = actions.with_value(|(doc, list)| {
+                            let txn = doc.transact();
+                            find_item(list, &txn, &note_id).and_then(|(_, map)| {
+                                Some((text_of(&map, &txn, note::TEXT)?, string_of(&map, &txn, note::AUTHOR).unwrap_or_default()))
+                            })
+                        });
+                        found.map(|(text, writer)| {
+                            let label = {
+                                let writer = writer.clone();
+                                Signal::derive(move || format!("{} – {}", heading.get(), (language.texts().note_by)(&writer)))
+                            };
+                            let remove_label = (language.texts().remove_note)(&writer);
+                            let target = note_id.clone();
+                            view! {
+                                <li class="note">
+                                    <TextField
+                                        provider=cells.get_value()
+                                        text=text
+                                        editing=format!("{}:{}", id, note_id)
+                                        id=format!("{}-{}", id, note_id)
+                                        aria_label=label
+                                        readonly=Signal::derive(|| false)
+                                        rows=2
+                                    />
+                                    <div class="note-footer">
+                                        <span class="muted">{writer}</span>
+                                        <button type="button" class="small danger" aria-label=remove_label
+                                            on:click=move |_| actions.with_value(|(doc, list)| remove_item(doc, list, &target))>
+                                            "✕"
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        })
+                    }
+                </For>
+            </ul>
+            <button type="button" on:click=add>{move || language.texts().add_note}</button>
+        </section>
+    }
+}
