@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sharedServerAndBrowser, newPerson, eventually, screenshot, flipover, join, startMeeting,
+  sharedServerAndBrowser, newPerson, eventually, everyone, stepHeading, screenshot, flipover, goToStep, join,
+  startMeeting,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -25,6 +26,9 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
 
   const anna = await newPerson(browser);
   const bram = await newPerson(browser, { viewport: { width: 360, height: 740 } });
+  facilitator.name = 'Fenna';
+  anna.name = 'Anna';
+  bram.name = 'Bram';
   await join(anna.page, joinLink, 'Anna');
   await join(bram.page, joinLink, 'Bram');
   for (const person of [facilitator, anna, bram]) {
@@ -33,6 +37,11 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
     await eventually('connected', async () => (await person.page.getByRole('status').first().textContent()).includes('Verbonden'));
   }
   assert.equal(await anna.page.getByRole('button', { name: 'Link kopiëren' }).count(), 0, 'participants get no invite controls');
+
+  // The free flip-over belongs to the case consultation: the facilitator goes to its intake.
+  await goToStep(facilitator.page, 'Inbreng');
+  await everyone([facilitator, anna, bram], 'the intake with its flip-over', async (page) =>
+    (await stepHeading(page, 'Inbreng').isVisible()) && flipover(page).isVisible());
 
   // One types, the others see it within a second.
   await flipover(anna.page).click();

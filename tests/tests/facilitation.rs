@@ -181,6 +181,7 @@ fn facilitator_commands(meeting: &Meeting) -> Vec<Value> {
         json!({"type": "rename_member", "member": cheat, "name": "Begeleider"}),
         json!({"type": "remove_member", "member": fenna}),
         json!({"type": "remove_member", "member": bram}),
+        json!({"type": "set_team_top", "cards": ["Geduld"]}),
     ]
 }
 
@@ -1141,4 +1142,188 @@ async fn a_removed_member_is_closed_out_and_stays_out() {
         .command(json!({"type": "cast_vote", "options": [0]}))
         .await
         .expect("anna still votes");
+}
+
+#[tokio::test]
+async fn the_card_rounds_refuse_a_cheat_over_websocket_and_http() {
+    let mut meeting = Meeting::start().await;
+    let cheat_key = meeting.cheat.key.clone();
+    let pick =
+        |card: &str| json!({"type": "pick_card", "card": card, "motivation": "Omdat het telt"});
+    // Round 1 (the default agenda's first step): one card per person, one holder per card.
+    meeting
+        .anna
+        .command(pick("Geduld"))
+        .await
+        .expect("anna picks Geduld");
+    let before = meeting.facilitator_state().await;
+    assert_eq!(
+        meeting.cheat.command(pick("geduld")).await,
+        Err((409, "someone else already picked this card".into())),
+        "a card anna holds"
+    );
+    assert_eq!(
+        refusal(
+            meeting
+                .participant_http(Some(&cheat_key), &pick("Bestaat niet"))
+                .await
+        ),
+        (422, "there is no such card".into())
+    );
+    assert_eq!(
+        refusal(meeting.participant_http(None, &pick("Respect")).await),
+        (422, "a member key is needed to pick a card".into()),
+        "no member, no pick"
+    );
+    let read_annas = json!({"type": "read_out", "card": "Geduld"});
+    assert_eq!(
+        meeting.cheat.command(read_annas.clone()).await,
+        Err((
+            403,
+            "only the facilitator or the card's holder may show it".into()
+        ))
+    );
+    assert_eq!(
+        meeting.facilitator_state().await,
+        before,
+        "refusals change nothing"
+    );
+    meeting
+        .cheat
+        .command(pick("Respect"))
+        .await
+        .expect("the cheat's own pick");
+    meeting
+        .bram
+        .command(pick("Lef/moed"))
+        .await
+        .expect("bram's pick");
+
+    // Round 2: no more picks; top threes only for your own group and of cards in play.
+    meeting.lead(json!({"type": "next_step"})).await;
+    assert_eq!(
+        meeting.cheat.command(pick("Eerlijkheid")).await,
+        Err((409, "cards are picked only in step cards.round1".into()))
+    );
+    let (anna, bram, cheat) = (
+        meeting.anna.member_id(),
+        meeting.bram.member_id(),
+        meeting.cheat.member_id(),
+    );
+    meeting
+        .lead(json!({"type": "form_groups", "plan": {"mode": "manual", "groups": [[anna, bram], [cheat]]}}))
+        .await;
+    let place = |group: Option<usize>, place: usize, card: &str| json!({"type": "set_group_top", "group": group, "place": place, "card": card});
+    assert_eq!(
+        meeting.cheat.command(place(Some(0), 0, "Respect")).await,
+        Err((403, "you may only set your own group's top three".into()))
+    );
+    assert_eq!(
+        refusal(
+            meeting
+                .participant_http(Some(&cheat_key), &place(None, 0, "Eerlijkheid"))
+                .await
+        ),
+        (422, "Eerlijkheid is not in play".into()),
+        "nobody picked it: it left the game"
+    );
+    assert_eq!(
+        meeting.cheat.command(place(None, 3, "Respect")).await,
+        Err((422, "a top three has places 0 to 2".into()))
+    );
+    meeting
+        .cheat
+        .command(place(None, 0, "Respect"))
+        .await
+        .expect("own group");
+    meeting
+        .anna
+        .command(place(None, 0, "Geduld"))
+        .await
+        .expect("anna's group");
+
+    // Round 3: only the facilitator settles the top three; adopting is for yourself.
+    let adopt = |virtue: &str, member: Option<&str>| json!({"type": "adopt", "virtue": virtue, "member": member});
+    assert_eq!(
+        meeting.cheat.command(adopt("Respect", None)).await,
+        Err((
+            422,
+            "only a virtue of the team's top three can be adopted".into()
+        ))
+    );
+    meeting
+        .lead(json!({"type": "set_team_top", "cards": ["Geduld", "Respect", "Lef/moed"]}))
+        .await;
+    assert_eq!(
+        meeting.cheat.command(adopt("Geduld", Some(&anna))).await,
+        Err((
+            403,
+            "only the facilitator may adopt a virtue for someone else".into()
+        ))
+    );
+    meeting
+        .cheat
+        .command(adopt("Respect", None))
+        .await
+        .expect("adopt for yourself");
+    meeting.lead(adopt("Geduld", Some(&anna))).await;
+    let view = meeting
+        .anna
+        .wait_view("everyone sees the adoptions", |view| {
+            view["cards"]["adoptions"]["Geduld"] == json!([anna])
+        })
+        .await;
+    assert_eq!(view["cards"]["adoptions"]["Respect"], json!([cheat]));
+    assert_eq!(view["cards"]["group_tops"]["0"], json!(["Geduld", "", ""]));
+    assert_eq!(view["cards"]["group_tops"]["1"], json!(["Respect", "", ""]));
+    assert_eq!(
+        view["cards"]["team_top"],
+        json!(["Geduld", "Respect", "Lef/moed"])
+    );
+}
+
+#[tokio::test]
+async fn the_document_can_be_read_with_a_board_token_only() {
+    let meeting = Meeting::start().await;
+    meeting
+        .anna
+        .send_update(&text_update(FLIPOVER, "Wat we leerden"));
+    let id = meeting.id().to_owned();
+    let url = meeting
+        .server
+        .http_url(&format!("/api/boards/{id}/document"));
+    let client = reqwest::Client::new();
+    let wrong = client
+        .get(&url)
+        .bearer_auth("x".repeat(43))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(wrong.status(), 401);
+    // The edit went over the WebSocket; read until it has been stored.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let response = client
+            .get(&url)
+            .bearer_auth(&meeting.board.participant_token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let bytes = response.bytes().await.expect("body");
+        let doc = yrs::Doc::new();
+        let flipover = doc.get_or_insert_text(FLIPOVER);
+        let update = <yrs::Update as yrs::updates::decoder::Decode>::decode_v1(&bytes)
+            .expect("a Yjs update");
+        doc.transact_mut().apply_update(update).expect("applies");
+        if yrs::GetString::get_string(&flipover, &doc.transact()) == "Wat we leerden" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the document never held the edit"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -194,6 +194,7 @@ pub fn GroupsPanel(
                                         <div class="group-card">
                                             <h3>{title}</h3>
                                             <p class="muted">{members.clone()}</p>
+                                            {extra.map(|extra| extra(notes.clone(), slot))}
                                             <SharedText
                                                 provider=notes.clone()
                                                 root=group_notes(formation, index)
@@ -203,7 +204,6 @@ pub fn GroupsPanel(
                                                 readonly=Signal::derive(move || !working)
                                                 rows=6
                                             />
-                                            {extra.map(|extra| extra(notes.clone(), slot))}
                                         </div>
                                     }
                                 }).collect::<Vec<_>>()}
