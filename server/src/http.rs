@@ -173,12 +173,26 @@ async fn board_info(
             &meta.participant_token,
         )
     });
+    let join_qr_svg = join_url.as_deref().and_then(qr_svg);
     Ok(Json(BoardInfo {
         board_id: meta.id,
         title: meta.title,
         role,
         join_url,
+        join_qr_svg,
     }))
+}
+
+/// The QR code for `url` as an SVG document (black on white, at least 200 px).
+fn qr_svg(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .dark_color(qrcode::render::svg::Color("#000000"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build(),
+    )
 }
 
 #[derive(Deserialize)]

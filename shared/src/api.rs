@@ -51,6 +51,10 @@ pub struct BoardInfo {
     /// The participants' link; only for the facilitator, who hands it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_url: Option<String>,
+    /// The participants' link as a QR code (an SVG document), with `join_url`. Made by the
+    /// server so the browser client does not carry a QR encoder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_qr_svg: Option<String>,
 }
 
 /// Body of every refused HTTP request.

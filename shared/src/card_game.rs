@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::deck;
+use crate::deck::{self, same_name};
 use crate::meeting::{clean_text, MemberId, Refusal};
 
 /// Longest motivation or card text, in characters.
@@ -57,12 +57,6 @@ pub struct CardGame {
     /// Who adopted which virtue of the team's top three.
     #[serde(default)]
     pub adoptions: BTreeMap<String, Vec<MemberId>>,
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.trim().chars().flat_map(char::to_lowercase))
 }
 
 fn clean_long_text(text: &str, what: &str) -> Result<String, Refusal> {

@@ -39,7 +39,7 @@ const fn c(
 }
 
 /// The deck, alphabetical by name.
-pub const DECK: &[VirtueCard] = &[
+pub static DECK: &[VirtueCard] = &[
     c(
         "Aandacht",
         "Je bent er met je hoofd en je hart bij als iemand iets vertelt. Je merkt wat er speelt, zonder de ander te overvallen met vragen of te blijven aandringen.",
@@ -444,15 +444,16 @@ pub const DECK: &[VirtueCard] = &[
     ),
 ];
 
+/// Whether two virtue names are the same, ignoring surrounding spaces and the case of
+/// ASCII letters. Only ASCII is folded: full Unicode case tables would add about 10 kB to
+/// the browser client, and virtue names start with a plain capital.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// Looks up a card by name, ignoring case.
 pub fn card(name: &str) -> Option<&'static VirtueCard> {
-    let name = name.trim();
-    DECK.iter().find(|card| {
-        card.name
-            .chars()
-            .flat_map(char::to_lowercase)
-            .eq(name.chars().flat_map(char::to_lowercase))
-    })
+    DECK.iter().find(|card| same_name(card.name, name))
 }
 
 #[cfg(test)]

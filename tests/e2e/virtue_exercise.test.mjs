@@ -85,7 +85,8 @@ test('Activity A: an earlier table copied in, practice stories in pairs, shared,
     for (const writer of Object.values(writers)) {
       if (!texts.some((t) => t.startsWith(`Verhaal van ${writer.name}`))) return false;
     }
-    const checked = await page.getByRole('radio', { checked: true }).evaluateAll((radios) =>
+    const stances = page.getByRole('group', { name: 'Handelde u vanuit…' });
+    const checked = await stances.getByRole('radio', { checked: true }).evaluateAll((radios) =>
       radios.map((r) => r.closest('label').textContent.trim()));
     const wanted = Object.values(writers).map((w) => stanceOf[w.name]).sort();
     return JSON.stringify(checked.sort()) === JSON.stringify(wanted);

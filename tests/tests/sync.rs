@@ -399,6 +399,13 @@ async fn board_info_tells_each_token_its_role_and_only_the_facilitator_the_join_
     assert_eq!(facilitator["role"], "facilitator");
     assert_eq!(facilitator["title"], "Rollen");
     assert_eq!(facilitator["join_url"], board.join_url.as_str());
+    let qr = facilitator["join_qr_svg"]
+        .as_str()
+        .expect("a QR code for the facilitator");
+    assert!(
+        qr.contains("<svg") && qr.contains("#000000"),
+        "an SVG QR code: {qr}"
+    );
 
     let participant: serde_json::Value = info(board.participant_token.clone())
         .await
@@ -408,7 +415,7 @@ async fn board_info_tells_each_token_its_role_and_only_the_facilitator_the_join_
         .expect("json");
     assert_eq!(participant["role"], "participant");
     assert!(
-        participant.get("join_url").is_none(),
+        participant.get("join_url").is_none() && participant.get("join_qr_svg").is_none(),
         "participants are not handed the link: {participant}"
     );
 

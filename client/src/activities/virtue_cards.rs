@@ -169,12 +169,14 @@ fn DeckPicker(
     let language = use_language();
     let filter = RwSignal::new(String::new());
     let cards = move || {
-        let wanted = filter.get().trim().to_lowercase();
+        let wanted = filter.get().trim().to_ascii_lowercase();
         game.with(|g| {
             DECK.iter()
                 .map(|c| (c.name.to_owned(), c.text.to_owned()))
                 .chain(g.own_cards.iter().map(|c| (c.name.clone(), c.text.clone())))
-                .filter(|(name, _)| wanted.is_empty() || name.to_lowercase().contains(&wanted))
+                .filter(|(name, _)| {
+                    wanted.is_empty() || name.to_ascii_lowercase().contains(&wanted)
+                })
                 .map(|(name, text)| {
                     let holder = g.holder(&name).cloned();
                     (name, text, holder)
@@ -461,7 +463,7 @@ fn SettleTeamTop(provider: Provider) -> impl IntoView {
                 <fieldset>
                     <legend>{move || language.texts().settle_top_legend}</legend>
                     {ranking.into_iter().map(|(card, votes)| {
-                        let id = format!("settle-{}", card.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "-"));
+                        let id = format!("settle-{}", card.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
                         let name = card.clone();
                         let toggled = card.clone();
                         let label = card.clone();

@@ -3,24 +3,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use qrcode::render::svg;
-use qrcode::QrCode;
 use wasm_bindgen::JsCast;
 
 use crate::browser;
 use crate::i18n::use_language;
-
-/// The QR code for `url` as an SVG document.
-fn qr_svg(url: &str) -> Option<String> {
-    let code = QrCode::new(url.as_bytes()).ok()?;
-    Some(
-        code.render::<svg::Color>()
-            .min_dimensions(200, 200)
-            .dark_color(svg::Color("#000000"))
-            .light_color(svg::Color("#ffffff"))
-            .build(),
-    )
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Copied {
@@ -30,13 +16,13 @@ enum Copied {
 }
 
 #[component]
-pub fn Invite(join_url: String) -> impl IntoView {
+/// `qr_svg` is the link as a QR code, an SVG document the server made.
+pub fn Invite(join_url: String, qr_svg: String) -> impl IntoView {
     let language = use_language();
     let copied = RwSignal::new(Copied::Not);
-    let svg = qr_svg(&join_url).unwrap_or_default();
     let qr_source = format!(
         "data:image/svg+xml;charset=utf-8,{}",
-        js_sys::encode_uri_component(&svg)
+        js_sys::encode_uri_component(&qr_svg)
     );
     let url_for_copy = join_url.clone();
     let copy = move |_| {

@@ -10,6 +10,7 @@ pub mod note_list;
 pub mod participants;
 pub mod presence;
 pub mod shared_text;
+pub mod table_lock;
 pub mod timer;
 pub mod virtue_table;
 pub mod vote;

@@ -3,6 +3,7 @@
 //! character. Rows can be added, moved and removed; while the facilitator has locked the
 //! table, participants can only read it.
 
+use leerkring_shared::deck::same_name;
 use leerkring_shared::meeting::MeetingView;
 use leerkring_shared::model::{row, VIRTUE_TABLE};
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use yrs::{Array, ArrayRef, Doc, GetString, Observable, ReadTxn, TextRef, Transac
 
 use crate::components::copy_table::CopyTable;
 use crate::components::shared_text::TextField;
+use crate::components::table_lock::{locked_for_me, TableLock};
 use crate::doc_list::{find_item, insert_item, push_item, remove_item, text_of, watch_ids};
 use crate::i18n::use_language;
 use crate::sync::Provider;
@@ -29,10 +31,6 @@ pub fn table_rows<T: ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<[String; 3]> {
         .collect()
 }
 
-fn same_virtue(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
 /// Appends rows (te weinig, deugd, te veel) whose virtue the table does not have yet;
 /// returns how many were added.
 pub fn add_missing_rows(doc: &Doc, rows: Vec<[String; 3]>) -> usize {
@@ -44,10 +42,7 @@ pub fn add_missing_rows(doc: &Doc, rows: Vec<[String; 3]>) -> usize {
     let mut added: Vec<String> = Vec::new();
     for texts in rows {
         let virtue = texts[1].clone();
-        let known = present
-            .iter()
-            .chain(&added)
-            .any(|p| same_virtue(p, &virtue));
+        let known = present.iter().chain(&added).any(|p| same_name(p, &virtue));
         if virtue.trim().is_empty() || known {
             continue;
         }
@@ -87,7 +82,7 @@ fn adopter_names(view: &MeetingView, virtue: &str) -> Vec<String> {
     view.cards
         .adoptions
         .iter()
-        .filter(|(adopted, _)| same_virtue(adopted, virtue))
+        .filter(|(adopted, _)| same_name(adopted, virtue))
         .flat_map(|(_, members)| members)
         .filter_map(|member| {
             view.participants
@@ -107,9 +102,7 @@ pub fn VirtueTable(provider: Provider) -> impl IntoView {
     let meeting = provider.meeting();
     let leads =
         Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)));
-    let locked =
-        Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.table_locked)));
-    let readonly = Signal::derive(move || locked.get() && !leads.get());
+    let readonly = locked_for_me(&provider);
     let actions = StoredValue::new((doc.clone(), table.clone()));
     let add = move |_| {
         actions.with_value(|(doc, table)| {
@@ -120,14 +113,13 @@ pub fn VirtueTable(provider: Provider) -> impl IntoView {
             push_item(doc, table, &fields, &[]);
         });
     };
+    let lock = view! { <TableLock provider=provider.clone()/> };
     let cells = StoredValue::new(provider);
     view! {
         <section class="card virtue-table" aria-labelledby="virtue-table-heading">
             <h2 id="virtue-table-heading">{move || language.texts().table_heading}</h2>
             <p class="hint">{move || language.texts().table_intro}</p>
-            <Show when=move || readonly.get()>
-                <p class="notice" role="status">{move || language.texts().table_locked}</p>
-            </Show>
+            {lock}
             <table>
                 <caption class="visually-hidden">{move || language.texts().table_heading}</caption>
                 <thead>

@@ -153,6 +153,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
     let invite = info
         .join_url
         .clone()
+        .zip(info.join_qr_svg.clone())
         .filter(|_| info.role == Role::Facilitator);
     let refusal = provider.refusal();
     view! {
@@ -175,7 +176,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                 <StepWorkspace provider=provider.clone()/>
             </div>
             <aside class="board-side">
-                {invite.map(|url| view! { <Invite join_url=url/> })}
+                {invite.map(|(url, qr)| view! { <Invite join_url=url qr_svg=qr/> })}
                 <ParticipantsPanel provider=provider.clone()/>
                 <PresenceList peers=provider.peers()/>
             </aside>

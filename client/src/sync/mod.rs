@@ -66,8 +66,11 @@ struct Inner {
     attempts: Cell<u32>,
     status: RwSignal<Status>,
     peers: RwSignal<Vec<Peer>>,
-    /// The meeting as the server lets this person see it.
+    /// The meeting as the server lets this person see it: the last view received, kept on
+    /// the device so the current step's workspace also shows offline.
     meeting: RwSignal<Option<MeetingView>>,
+    /// Where this device keeps the last meeting view.
+    meeting_key: String,
     /// The server's clock minus this device's, from the latest meeting view.
     clock_offset_ms: RwSignal<f64>,
     /// The latest command the server refused, to show the person why.
@@ -97,6 +100,9 @@ impl Provider {
         {
             let _ = doc.transact_mut_with(FROM_DEVICE).apply_update(saved);
         }
+        let meeting_key = format!("leerkring.meeting.{board}");
+        let last_meeting = browser::load(&meeting_key)
+            .and_then(|json| serde_json::from_str::<MeetingView>(&json).ok());
         let name = me.name.clone();
         let mut awareness = Awareness::with_clock(doc.clone(), || browser::now_ms() as u64);
         if let Ok(json) = serde_json::to_string(&me) {
@@ -114,7 +120,8 @@ impl Provider {
                 attempts: Cell::new(0),
                 status: RwSignal::new(Status::Connecting),
                 peers: RwSignal::new(Vec::new()),
-                meeting: RwSignal::new(None),
+                meeting: RwSignal::new(last_meeting),
+                meeting_key,
                 clock_offset_ms: RwSignal::new(0.0),
                 refusal: RwSignal::new(None),
                 name,
@@ -340,6 +347,9 @@ impl Provider {
                     self.inner
                         .clock_offset_ms
                         .set(view.now_ms as f64 - browser::now_ms());
+                    if let Ok(text) = std::str::from_utf8(json) {
+                        browser::save(&self.inner.meeting_key, text);
+                    }
                     self.inner.meeting.set(Some(view));
                 }
             }
