@@ -27,6 +27,15 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
 
   // Round 1: everyone picks a card and says why.
   await everyone(all, 'round 1', (page) => stepHeading(page, 'Ronde 1: een kaart kiezen').isVisible());
+  // The team adds a card of its own; everyone's deck has it.
+  await facilitator.page.getByText('Eigen kaart toevoegen').click();
+  await facilitator.page.getByRole('textbox', { name: 'Naam van de deugd' }).fill('Zachtmoedigheid');
+  await facilitator.page.getByRole('textbox', { name: 'Korte uitleg' }).fill('Je blijft mild, ook als iemand boos op je is.');
+  await facilitator.page.getByRole('button', { name: 'Kaart toevoegen' }).click();
+  await dina.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill('zacht');
+  await eventually('Dina sees the team\'s own card', () =>
+    dina.page.getByRole('button', { name: 'Kies Zachtmoedigheid', exact: true }).isVisible());
+  assert.ok(await dina.page.getByText('Je blijft mild, ook als iemand boos op je is.').isVisible());
   const picks = [[anna, 'Geduld'], [bram, 'Respect'], [cor, 'Lef/moed'], [dina, 'Eerlijkheid']];
   for (const [person, card] of picks) {
     await person.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill(card.slice(0, 4));

@@ -57,6 +57,8 @@ test('two people typing in the same cell at once end with both texts merged', as
   await cell(facilitator.page, 'Te weinig', 1).fill('Vluchtig');
   await cell(anna.page, 'Te veel', 1).click();
   await anna.page.keyboard.type('Traag');
+  await eventually('the others see who is typing in that cell', () =>
+    cell(facilitator.page, 'Te veel', 1).locator('xpath=..').getByText('Anna', { exact: true }).isVisible());
   await facilitator.page.getByRole('button', { name: 'Deugd toevoegen' }).click();
   await cell(bram.page, 'Deugd', 2).click();
   await bram.page.keyboard.type('Betrokkenheid');

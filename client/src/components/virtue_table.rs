@@ -225,6 +225,7 @@ fn VirtueRow(
                             readonly=readonly
                             rows=2
                         />
+                        <CellPresence provider=provider.clone() field=format!("{VIRTUE_TABLE}:{id}:{}", row::COLUMNS[column])/>
                         {(column == 1).then(|| view! { <p class="adopters">{adopters}</p> })}
                     </td>
                 }
@@ -243,4 +244,26 @@ fn VirtueRow(
         </tr>
     }
     .into_any()
+}
+
+/// Who else is typing in this cell right now, in their presence colour.
+#[component]
+fn CellPresence(provider: Provider, field: String) -> impl IntoView {
+    let peers = provider.peers();
+    let here = move || {
+        peers.with(|peers| {
+            peers
+                .iter()
+                .filter(|p| !p.is_me && p.presence.editing.as_deref() == Some(field.as_str()))
+                .map(|p| (p.presence.name.clone(), p.presence.color.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <p class="cell-presence">
+            {move || here().into_iter().map(|(name, color)| view! {
+                <span class="cell-person" style:--person-color=color>{name}</span>
+            }).collect::<Vec<_>>()}
+        </p>
+    }
 }
