@@ -671,6 +671,7 @@ async fn page(
     if path.starts_with("/api/") || path.starts_with("/ws/") || path == "/api" || path == "/ws" {
         let error = ApiError {
             error: "no such endpoint".into(),
+            error_nl: None,
         };
         return (StatusCode::NOT_FOUND, Json(error)).into_response();
     }

@@ -50,17 +50,21 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// A refused request.
-pub struct Refusal(StatusCode, String);
+pub struct Refusal(StatusCode, String, Option<String>);
 
 impl Refusal {
     fn new(status: StatusCode, error: impl Into<String>) -> Self {
-        Self(status, error.into())
+        Self(status, error.into(), None)
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        (self.0, Json(ApiError { error: self.1 })).into_response()
+        let body = ApiError {
+            error: self.1,
+            error_nl: self.2,
+        };
+        (self.0, Json(body)).into_response()
     }
 }
 
@@ -253,9 +257,10 @@ async fn run_command(
     let caller = caller_for(&meta.id, role, member_key(&headers))?;
     match state.rooms.command(&meta.id, caller, command).await {
         Ok(Ok(view)) => Ok(Json(view)),
-        Ok(Err(refused)) => Err(Refusal::new(
+        Ok(Err(refused)) => Err(Refusal(
             StatusCode::from_u16(refused.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
             refused.reason,
+            refused.reason_nl,
         )),
         Err(error) => Err(room_unavailable(error)),
     }

@@ -621,6 +621,7 @@ impl Room {
             } else {
                 let refusal = Refusal::forbidden(
                     "the table is locked by the facilitator; your edit was not saved",
+                    "De begeleider heeft de tabel vergrendeld; uw wijziging is niet bewaard.",
                 );
                 self.reply(connection, None, Some(refusal));
             }
@@ -693,6 +694,9 @@ impl Room {
             return Err(Refusal {
                 status: 503,
                 reason: "could not store the change; try again".into(),
+                reason_nl: Some(
+                    "De wijziging kon niet worden bewaard; probeer het opnieuw.".into(),
+                ),
             });
         }
         if let Some(member) = removes {
@@ -763,7 +767,10 @@ impl Room {
                         let id = serde_json::from_slice::<serde_json::Value>(&json)
                             .ok()
                             .and_then(|value| value.get("id")?.as_u64());
-                        let refusal = Refusal::invalid(format!("not a command: {error}"));
+                        let refusal = Refusal::invalid(
+                            format!("not a command: {error}"),
+                            format!("Geen geldige opdracht: {error}"),
+                        );
                         self.reply(connection, id, Some(refusal));
                     }
                 }

@@ -61,6 +61,9 @@ pub struct BoardInfo {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: String,
+    /// The same in Dutch, for refused meeting commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_nl: Option<String>,
 }
 
 #[cfg(test)]

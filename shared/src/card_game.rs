@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::deck::{self, same_name};
-use crate::meeting::{clean_text, MemberId, Refusal};
+use crate::meeting::{clean_text, MemberId, Refusal, Subject};
 
 /// Longest motivation or card text, in characters.
 pub const MAX_CARD_TEXT_CHARS: usize = 500;
@@ -59,17 +59,19 @@ pub struct CardGame {
     pub adoptions: BTreeMap<String, Vec<MemberId>>,
 }
 
-fn clean_long_text(text: &str, what: &str) -> Result<String, Refusal> {
+fn clean_long_text(text: &str, (what, wat): Subject) -> Result<String, Refusal> {
     let text = text.trim();
     if text.chars().count() > MAX_CARD_TEXT_CHARS {
-        return Err(Refusal::invalid(format!(
-            "{what} must be at most {MAX_CARD_TEXT_CHARS} characters"
-        )));
+        return Err(Refusal::invalid(
+            format!("{what} must be at most {MAX_CARD_TEXT_CHARS} characters"),
+            format!("{wat} mag hoogstens {MAX_CARD_TEXT_CHARS} tekens lang zijn."),
+        ));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Refusal::invalid(format!(
-            "{what} must not contain control characters"
-        )));
+        return Err(Refusal::invalid(
+            format!("{what} must not contain control characters"),
+            format!("{wat} mag geen stuurtekens bevatten."),
+        ));
     }
     Ok(text.to_owned())
 }
@@ -101,15 +103,19 @@ impl CardGame {
     }
 
     pub(crate) fn add_card(&mut self, name: &str, text: &str) -> Result<(), Refusal> {
-        let name = clean_text(name, "the card's name")?;
-        let text = clean_long_text(text, "the card's text")?;
+        let name = clean_text(name, ("the card's name", "De naam van de kaart"))?;
+        let text = clean_long_text(text, ("the card's text", "De uitleg van de kaart"))?;
         if self.find(&name).is_some() {
-            return Err(Refusal::conflict("there is already a card with this name"));
+            return Err(Refusal::conflict(
+                "there is already a card with this name",
+                "Er is al een kaart met deze naam.",
+            ));
         }
         if self.own_cards.len() >= MAX_OWN_CARDS {
-            return Err(Refusal::conflict(format!(
-                "a team may add at most {MAX_OWN_CARDS} cards"
-            )));
+            return Err(Refusal::conflict(
+                format!("a team may add at most {MAX_OWN_CARDS} cards"),
+                format!("Een team kan hoogstens {MAX_OWN_CARDS} eigen kaarten toevoegen."),
+            ));
         }
         self.own_cards.push(OwnCard { name, text });
         Ok(())
@@ -124,10 +130,13 @@ impl CardGame {
         let card = self
             .find(card)
             .map(|(name, _)| name.to_owned())
-            .ok_or_else(|| Refusal::invalid("there is no such card"))?;
-        let motivation = clean_long_text(motivation, "the motivation")?;
+            .ok_or_else(|| Refusal::invalid("there is no such card", "Deze kaart bestaat niet."))?;
+        let motivation = clean_long_text(motivation, ("the motivation", "De motivatie"))?;
         if self.holder(&card).is_some_and(|holder| holder != member) {
-            return Err(Refusal::conflict("someone else already picked this card"));
+            return Err(Refusal::conflict(
+                "someone else already picked this card",
+                "Iemand anders heeft deze kaart al gekozen.",
+            ));
         }
         if let Some(previous) = self.picks.get(member) {
             if previous.card != card && self.reading.as_ref() == Some(&previous.card) {
@@ -139,10 +148,12 @@ impl CardGame {
     }
 
     pub(crate) fn unpick(&mut self, member: &MemberId) -> Result<(), Refusal> {
-        let pick = self
-            .picks
-            .remove(member)
-            .ok_or_else(|| Refusal::conflict("you have not picked a card"))?;
+        let pick = self.picks.remove(member).ok_or_else(|| {
+            Refusal::conflict(
+                "you have not picked a card",
+                "U hebt nog geen kaart gekozen.",
+            )
+        })?;
         if self.reading.as_ref() == Some(&pick.card) {
             self.reading = None;
         }
@@ -159,17 +170,22 @@ impl CardGame {
             if !facilitator && self.reading.as_ref().and_then(|c| self.holder(c)) != member {
                 return Err(Refusal::forbidden(
                     "only the facilitator or the card's holder may do this",
+                    "Alleen de begeleider of wie de kaart koos, kan dit doen.",
                 ));
             }
             self.reading = None;
             return Ok(());
         };
-        let holder = self
-            .holder(&card)
-            .ok_or_else(|| Refusal::conflict("nobody picked this card"))?;
+        let holder = self.holder(&card).ok_or_else(|| {
+            Refusal::conflict(
+                "nobody picked this card",
+                "Niemand heeft deze kaart gekozen.",
+            )
+        })?;
         if !facilitator && Some(holder) != member {
             return Err(Refusal::forbidden(
                 "only the facilitator or the card's holder may show it",
+                "Alleen de begeleider of wie de kaart koos, kan hem laten zien.",
             ));
         }
         self.reading = self.picks.get(holder).map(|p| p.card.clone());
@@ -180,9 +196,10 @@ impl CardGame {
     /// them in the deck's spelling.
     fn top_three(&self, cards: &[String]) -> Result<Vec<String>, Refusal> {
         if cards.len() > TOP {
-            return Err(Refusal::invalid(format!(
-                "a top three has at most {TOP} cards"
-            )));
+            return Err(Refusal::invalid(
+                format!("a top three has at most {TOP} cards"),
+                format!("Een top drie heeft hoogstens {TOP} kaarten."),
+            ));
         }
         let mut checked: Vec<String> = Vec::with_capacity(cards.len());
         for card in cards {
@@ -190,9 +207,17 @@ impl CardGame {
                 .in_play()
                 .into_iter()
                 .find(|name| same_name(name, card))
-                .ok_or_else(|| Refusal::invalid(format!("{card} is not in play")))?;
+                .ok_or_else(|| {
+                    Refusal::invalid(
+                        format!("{card} is not in play"),
+                        format!("{card} is niet meer in het spel."),
+                    )
+                })?;
             if checked.contains(&name) {
-                return Err(Refusal::invalid(format!("{name} is in the list twice")));
+                return Err(Refusal::invalid(
+                    format!("{name} is in the list twice"),
+                    format!("{name} staat twee keer in de lijst."),
+                ));
             }
             checked.push(name);
         }
@@ -209,10 +234,10 @@ impl CardGame {
         card: Option<&str>,
     ) -> Result<(), Refusal> {
         if place >= TOP {
-            return Err(Refusal::invalid(format!(
-                "a top three has places 0 to {}",
-                TOP - 1
-            )));
+            return Err(Refusal::invalid(
+                format!("a top three has places 0 to {}", TOP - 1),
+                format!("Een top drie heeft {TOP} plaatsen."),
+            ));
         }
         let card = match card {
             Some(card) => self.top_three(&[card.to_owned()])?.remove(0),
@@ -234,6 +259,7 @@ impl CardGame {
         if top.is_empty() {
             return Err(Refusal::invalid(
                 "the team's top three needs at least one card",
+                "De top drie van het team heeft minstens één kaart nodig.",
             ));
         }
         // Adoptions of virtues that left the top three go with them.
@@ -247,14 +273,22 @@ impl CardGame {
             .iter()
             .find(|name| same_name(name, virtue))
             .cloned()
-            .ok_or_else(|| Refusal::invalid("only a virtue of the team's top three can be adopted"))
+            .ok_or_else(|| {
+                Refusal::invalid(
+                    "only a virtue of the team's top three can be adopted",
+                    "Alleen een deugd uit de top drie van het team kan geadopteerd worden.",
+                )
+            })
     }
 
     pub(crate) fn adopt(&mut self, virtue: &str, member: MemberId) -> Result<(), Refusal> {
         let virtue = self.top_virtue(virtue)?;
         let adopters = self.adoptions.entry(virtue).or_default();
         if adopters.contains(&member) {
-            return Err(Refusal::conflict("already adopted by this person"));
+            return Err(Refusal::conflict(
+                "already adopted by this person",
+                "Deze persoon heeft deze deugd al geadopteerd.",
+            ));
         }
         adopters.push(member);
         Ok(())
@@ -266,7 +300,10 @@ impl CardGame {
         let before = adopters.len();
         adopters.retain(|m| m != member);
         if adopters.len() == before {
-            return Err(Refusal::conflict("this person has not adopted this virtue"));
+            return Err(Refusal::conflict(
+                "this person has not adopted this virtue",
+                "Deze persoon heeft deze deugd niet geadopteerd.",
+            ));
         }
         if adopters.is_empty() {
             self.adoptions.remove(&virtue);

@@ -305,36 +305,42 @@ impl Command {
     }
 }
 
-/// A refused command: an HTTP status (401, 403, 409 or 422) and why.
+/// A refused command: an HTTP status (401, 403, 409 or 422) and why, in English (the
+/// stable reason of the API) and in Dutch (what the interface shows people).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{status}: {reason}")]
 pub struct Refusal {
     pub status: u16,
     pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_nl: Option<String>,
 }
 
 impl Refusal {
-    pub fn forbidden(reason: impl Into<String>) -> Self {
+    fn new(status: u16, reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
         Self {
-            status: 403,
+            status,
             reason: reason.into(),
+            reason_nl: Some(reason_nl.into()),
         }
     }
 
-    pub fn conflict(reason: impl Into<String>) -> Self {
-        Self {
-            status: 409,
-            reason: reason.into(),
-        }
+    pub fn forbidden(reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
+        Self::new(403, reason, reason_nl)
     }
 
-    pub fn invalid(reason: impl Into<String>) -> Self {
-        Self {
-            status: 422,
-            reason: reason.into(),
-        }
+    pub fn conflict(reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
+        Self::new(409, reason, reason_nl)
+    }
+
+    pub fn invalid(reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
+        Self::new(422, reason, reason_nl)
     }
 }
+
+/// What a refusal talks about, in English and in Dutch (the Dutch starting a sentence):
+/// `("the question", "De vraag")`.
+pub type Subject<'a> = (&'a str, &'a str);
 
 /// Who sends a command, as the server established it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -357,20 +363,25 @@ pub struct Context {
     pub token_holders: Vec<MemberId>,
 }
 
-pub(crate) fn clean_text(text: &str, what: &str) -> Result<String, Refusal> {
+pub(crate) fn clean_text(text: &str, (what, wat): Subject) -> Result<String, Refusal> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Refusal::invalid(format!("{what} must not be empty")));
+        return Err(Refusal::invalid(
+            format!("{what} must not be empty"),
+            format!("{wat} mag niet leeg zijn."),
+        ));
     }
     if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(Refusal::invalid(format!(
-            "{what} must be at most {MAX_TEXT_CHARS} characters"
-        )));
+        return Err(Refusal::invalid(
+            format!("{what} must be at most {MAX_TEXT_CHARS} characters"),
+            format!("{wat} mag hoogstens {MAX_TEXT_CHARS} tekens lang zijn."),
+        ));
     }
     if text.chars().any(char::is_control) {
-        return Err(Refusal::invalid(format!(
-            "{what} must not contain control characters"
-        )));
+        return Err(Refusal::invalid(
+            format!("{what} must not contain control characters"),
+            format!("{wat} mag geen stuurtekens bevatten."),
+        ));
     }
     Ok(text.to_owned())
 }
@@ -439,31 +450,38 @@ impl Meeting {
             .map(|(key, _)| *key)
     }
 
-    fn require_step(&self, key: &str, what: &str) -> Result<(), Refusal> {
+    /// `what` says in English what happens only in step `key`; `wat` is the whole Dutch
+    /// sentence.
+    fn require_step(&self, key: &str, what: &str, wat: &str) -> Result<(), Refusal> {
         if self.step_key() == Some(key) {
             Ok(())
         } else {
-            Err(Refusal::conflict(format!("{what} only in step {key}")))
+            Err(Refusal::conflict(
+                format!("{what} only in step {key}"),
+                wat.to_owned(),
+            ))
         }
     }
 
-    /// The caller's member id, once they have introduced themselves.
-    fn known_member(&self, caller: &Caller, what: &str) -> Result<MemberId, Refusal> {
+    /// The caller's member id, once they have introduced themselves. `what` is what they
+    /// want to do, in English ("vote") and as a Dutch infinitive ("te stemmen").
+    fn known_member(&self, caller: &Caller, (what, wat): Subject) -> Result<MemberId, Refusal> {
         let member = caller
             .member
             .clone()
-            .ok_or_else(|| Refusal::invalid(format!("a member key is needed to {what}")))?;
+            .ok_or_else(|| Refusal::invalid(format!("a member key is needed to {what}"), format!("Om {wat} is een persoonlijke sleutel nodig; open het bord opnieuw via de link.")))?;
         if !self.members.contains_key(&member) {
-            return Err(Refusal::conflict(format!(
-                "introduce yourself (hello) before you {what}"
-            )));
+            return Err(Refusal::conflict(
+                format!("introduce yourself (hello) before you {what}"),
+                format!("Om {wat} doet u eerst mee met uw naam."),
+            ));
         }
         Ok(member)
     }
 
     /// Whom an adoption is for: the caller, or anyone when the facilitator asks.
     fn adopter(&self, caller: &Caller, member: Option<MemberId>) -> Result<MemberId, Refusal> {
-        let me = self.known_member(caller, "adopt a virtue")?;
+        let me = self.known_member(caller, ("adopt a virtue", "een deugd te adopteren"))?;
         match member {
             None => Ok(me),
             Some(other) if other == me => Ok(me),
@@ -471,10 +489,14 @@ impl Meeting {
                 if !self.is_facilitator(caller) {
                     return Err(Refusal::forbidden(
                         "only the facilitator may adopt a virtue for someone else",
+                        "Alleen de begeleider kan een deugd voor iemand anders laten adopteren.",
                     ));
                 }
                 if !self.live_members().any(|m| *m == other) {
-                    return Err(Refusal::invalid("no such member"));
+                    return Err(Refusal::invalid(
+                        "no such member",
+                        "Deze deelnemer bestaat niet.",
+                    ));
                 }
                 Ok(other)
             }
@@ -491,11 +513,15 @@ impl Meeting {
         if command.needs_facilitator() && !self.is_facilitator(caller) {
             return Err(Refusal::forbidden(
                 "only the facilitator (begeleider) may do this",
+                "Alleen de begeleider kan dit doen.",
             ));
         }
         if let Some(member) = &caller.member {
             if self.members.get(member).is_some_and(|m| m.removed) {
-                return Err(Refusal::forbidden("you were removed from this meeting"));
+                return Err(Refusal::forbidden(
+                    "you were removed from this meeting",
+                    "U bent uit deze bijeenkomst verwijderd.",
+                ));
             }
         }
         let mut next = self.clone();
@@ -508,9 +534,9 @@ impl Meeting {
         match command {
             Command::Hello { name } => {
                 let member = caller.member.clone().ok_or_else(|| {
-                    Refusal::invalid("a member key is needed to introduce yourself")
+                    Refusal::invalid("a member key is needed to introduce yourself", "Om mee te doen is een persoonlijke sleutel nodig; open het bord opnieuw via de link.")
                 })?;
-                let name = clean_text(&name, "name")?;
+                let name = clean_text(&name, ("name", "De naam"))?;
                 self.members.insert(
                     member,
                     Member {
@@ -521,11 +547,15 @@ impl Meeting {
             }
             Command::SetAgenda { activities } => {
                 if activities.is_empty() {
-                    return Err(Refusal::invalid("the agenda needs at least one activity"));
+                    return Err(Refusal::invalid(
+                        "the agenda needs at least one activity",
+                        "Het programma heeft minstens één activiteit nodig.",
+                    ));
                 }
                 if activities.len() > 20 {
                     return Err(Refusal::invalid(
                         "the agenda may have at most 20 activities",
+                        "Het programma kan hoogstens 20 activiteiten hebben.",
                     ));
                 }
                 self.agenda = activities;
@@ -545,7 +575,10 @@ impl Meeting {
                         step: 0,
                     }
                 } else {
-                    return Err(Refusal::conflict("this is the last step of the agenda"));
+                    return Err(Refusal::conflict(
+                        "this is the last step of the agenda",
+                        "Dit is de laatste stap van het programma.",
+                    ));
                 };
                 self.go_to(next);
             }
@@ -562,20 +595,29 @@ impl Meeting {
                         step: self.step_count(activity - 1).saturating_sub(1),
                     }
                 } else {
-                    return Err(Refusal::conflict("this is the first step of the agenda"));
+                    return Err(Refusal::conflict(
+                        "this is the first step of the agenda",
+                        "Dit is de eerste stap van het programma.",
+                    ));
                 };
                 self.go_to(previous);
             }
             Command::GoToStep { activity, step } => {
                 if step >= self.step_count(activity) {
-                    return Err(Refusal::invalid("no such step on the agenda"));
+                    return Err(Refusal::invalid(
+                        "no such step on the agenda",
+                        "Deze stap staat niet op het programma.",
+                    ));
                 }
                 self.go_to(Position { activity, step });
             }
             Command::StartTimer { seconds } => {
                 let seconds = seconds.unwrap_or(self.suggested_minutes() * 60);
                 if seconds == 0 || seconds > 4 * 3600 {
-                    return Err(Refusal::invalid("a timer runs from 1 second to 4 hours"));
+                    return Err(Refusal::invalid(
+                        "a timer runs from 1 second to 4 hours",
+                        "Een timer loopt van 1 seconde tot 4 uur.",
+                    ));
                 }
                 let duration_ms = u64::from(seconds) * 1000;
                 self.timer = Timer::Running {
@@ -593,7 +635,12 @@ impl Meeting {
                         remaining_ms: ends_at_ms.saturating_sub(context.now_ms),
                     };
                 }
-                _ => return Err(Refusal::conflict("the timer is not running")),
+                _ => {
+                    return Err(Refusal::conflict(
+                        "the timer is not running",
+                        "De timer loopt niet.",
+                    ))
+                }
             },
             Command::ResumeTimer => match self.timer {
                 Timer::Paused {
@@ -605,18 +652,31 @@ impl Meeting {
                         ends_at_ms: context.now_ms + remaining_ms,
                     };
                 }
-                _ => return Err(Refusal::conflict("the timer is not paused")),
+                _ => {
+                    return Err(Refusal::conflict(
+                        "the timer is not paused",
+                        "De timer staat niet op pauze.",
+                    ))
+                }
             },
             Command::StopTimer => {
                 if self.timer == Timer::Stopped {
-                    return Err(Refusal::conflict("the timer is not running"));
+                    return Err(Refusal::conflict(
+                        "the timer is not running",
+                        "De timer loopt niet.",
+                    ));
                 }
                 self.timer = Timer::Stopped;
             }
             Command::FormGroups { plan } => self.form_groups(plan, context)?,
             Command::EndGroups => match self.groups.as_mut() {
                 Some(groups) if groups.working => groups.working = false,
-                _ => return Err(Refusal::conflict("there are no groups at work")),
+                _ => {
+                    return Err(Refusal::conflict(
+                        "there are no groups at work",
+                        "Er zijn geen groepen aan het werk.",
+                    ))
+                }
             },
             Command::OpenVote {
                 question,
@@ -630,27 +690,33 @@ impl Meeting {
                     .as_ref()
                     .is_some_and(|v| v.phase == VotePhase::Open)
                 {
-                    return Err(Refusal::conflict("a vote is already open; close it first"));
+                    return Err(Refusal::conflict(
+                        "a vote is already open; close it first",
+                        "Er loopt al een stemming; sluit die eerst.",
+                    ));
                 }
-                let question = clean_text(&question, "the question")?;
+                let question = clean_text(&question, ("the question", "De vraag"))?;
                 if options.len() < 2 || options.len() > MAX_VOTE_OPTIONS {
-                    return Err(Refusal::invalid(format!(
-                        "a vote needs 2 to {MAX_VOTE_OPTIONS} options"
-                    )));
+                    return Err(Refusal::invalid(
+                        format!("a vote needs 2 to {MAX_VOTE_OPTIONS} options"),
+                        format!("Een stemming heeft 2 tot {MAX_VOTE_OPTIONS} keuzes nodig."),
+                    ));
                 }
                 let options = options
                     .iter()
-                    .map(|o| clean_text(o, "an option"))
+                    .map(|o| clean_text(o, ("an option", "Een keuze")))
                     .collect::<Result<Vec<_>, _>>()?;
                 let votes_per_person = votes_per_person.unwrap_or(3);
                 let max_per_option = max_per_option.unwrap_or(1);
                 if votes_per_person == 0 || votes_per_person > 10 {
-                    return Err(Refusal::invalid("each person has 1 to 10 votes"));
+                    return Err(Refusal::invalid(
+                        "each person has 1 to 10 votes",
+                        "Iedereen heeft 1 tot 10 stemmen.",
+                    ));
                 }
                 if max_per_option == 0 || max_per_option > votes_per_person {
                     return Err(Refusal::invalid(
-                        "votes per option must be between 1 and the votes per person",
-                    ));
+                        "votes per option must be between 1 and the votes per person", "Het aantal stemmen per keuze ligt tussen 1 en het aantal stemmen per persoon."));
                 }
                 self.vote = Some(Vote {
                     settings: VoteSettings {
@@ -666,27 +732,34 @@ impl Meeting {
             }
             Command::CastVote { options } => {
                 let facilitator = self.is_facilitator(caller);
-                let member = self.known_member(caller, "vote")?;
+                let member = self.known_member(caller, ("vote", "te stemmen"))?;
                 let vote = self
                     .vote
                     .as_mut()
-                    .ok_or_else(|| Refusal::conflict("there is no vote"))?;
+                    .ok_or_else(|| Refusal::conflict("there is no vote", "Er is geen stemming."))?;
                 if vote.phase != VotePhase::Open {
-                    return Err(Refusal::conflict("the vote is closed"));
+                    return Err(Refusal::conflict(
+                        "the vote is closed",
+                        "De stemming is gesloten.",
+                    ));
                 }
                 if facilitator && !vote.settings.facilitator_votes {
                     return Err(Refusal::forbidden(
                         "the facilitator does not take part in this vote",
+                        "De begeleider stemt bij deze stemming niet mee.",
                     ));
                 }
                 if options.len() > vote.settings.votes_per_person as usize {
-                    return Err(Refusal::invalid(format!(
-                        "you have {} votes",
-                        vote.settings.votes_per_person
-                    )));
+                    return Err(Refusal::invalid(
+                        format!("you have {} votes", vote.settings.votes_per_person),
+                        format!("U hebt {} stemmen.", vote.settings.votes_per_person),
+                    ));
                 }
                 if let Some(bad) = options.iter().find(|&&o| o >= vote.settings.options.len()) {
-                    return Err(Refusal::invalid(format!("there is no option {bad}")));
+                    return Err(Refusal::invalid(
+                        format!("there is no option {bad}"),
+                        format!("Keuze {bad} bestaat niet."),
+                    ));
                 }
                 let mut per_option: BTreeMap<usize, u32> = BTreeMap::new();
                 for &option in &options {
@@ -696,10 +769,16 @@ impl Meeting {
                     .values()
                     .any(|&n| n > vote.settings.max_per_option)
                 {
-                    return Err(Refusal::invalid(format!(
-                        "at most {} vote(s) per option",
-                        vote.settings.max_per_option
-                    )));
+                    return Err(Refusal::invalid(
+                        format!(
+                            "at most {} vote(s) per option",
+                            vote.settings.max_per_option
+                        ),
+                        format!(
+                            "Hoogstens {} stem(men) per keuze.",
+                            vote.settings.max_per_option
+                        ),
+                    ));
                 }
                 if options.is_empty() {
                     vote.ballots.remove(&member);
@@ -709,28 +788,52 @@ impl Meeting {
             }
             Command::CloseVote => match self.vote.as_mut() {
                 Some(vote) if vote.phase == VotePhase::Open => vote.phase = VotePhase::Closed,
-                _ => return Err(Refusal::conflict("there is no open vote")),
+                _ => {
+                    return Err(Refusal::conflict(
+                        "there is no open vote",
+                        "Er is geen open stemming.",
+                    ))
+                }
             },
             Command::RevealVote => match self.vote.as_mut() {
                 Some(vote) if vote.phase != VotePhase::Revealed => vote.phase = VotePhase::Revealed,
-                Some(_) => return Err(Refusal::conflict("the vote is already revealed")),
-                None => return Err(Refusal::conflict("there is no vote")),
+                Some(_) => {
+                    return Err(Refusal::conflict(
+                        "the vote is already revealed",
+                        "De uitslag is al getoond.",
+                    ))
+                }
+                None => {
+                    return Err(Refusal::conflict(
+                        "there is no vote",
+                        "Er is geen stemming.",
+                    ))
+                }
             },
             Command::LockTable => {
                 if self.table_locked {
-                    return Err(Refusal::conflict("the table is already locked"));
+                    return Err(Refusal::conflict(
+                        "the table is already locked",
+                        "De tabel is al vergrendeld.",
+                    ));
                 }
                 self.table_locked = true;
             }
             Command::UnlockTable => {
                 if !self.table_locked {
-                    return Err(Refusal::conflict("the table is not locked"));
+                    return Err(Refusal::conflict(
+                        "the table is not locked",
+                        "De tabel is niet vergrendeld.",
+                    ));
                 }
                 self.table_locked = false;
             }
             Command::HandOver { member } => {
                 if !self.live_members().any(|m| *m == member) {
-                    return Err(Refusal::invalid("no such member"));
+                    return Err(Refusal::invalid(
+                        "no such member",
+                        "Deze deelnemer bestaat niet.",
+                    ));
                 }
                 self.delegate = Some(member);
             }
@@ -738,21 +841,32 @@ impl Meeting {
                 if !caller.facilitator_token {
                     return Err(Refusal::forbidden(
                         "only the holder of the facilitator link may take the role back",
+                        "Alleen wie de link van de begeleider heeft, kan de rol terugnemen.",
                     ));
                 }
                 self.delegate = None;
             }
             Command::RenameMember { member, name } => {
-                let name = clean_text(&name, "name")?;
+                let name = clean_text(&name, ("name", "De naam"))?;
                 match self.members.get_mut(&member) {
                     Some(found) if !found.removed => found.name = name,
-                    _ => return Err(Refusal::invalid("no such member")),
+                    _ => {
+                        return Err(Refusal::invalid(
+                            "no such member",
+                            "Deze deelnemer bestaat niet.",
+                        ))
+                    }
                 }
             }
             Command::RemoveMember { member } => {
                 match self.members.get_mut(&member) {
                     Some(found) if !found.removed => found.removed = true,
-                    _ => return Err(Refusal::invalid("no such member")),
+                    _ => {
+                        return Err(Refusal::invalid(
+                            "no such member",
+                            "Deze deelnemer bestaat niet.",
+                        ))
+                    }
                 }
                 if self.delegate.as_ref() == Some(&member) {
                     self.delegate = None;
@@ -768,17 +882,26 @@ impl Meeting {
                 self.cards.forget(&member);
             }
             Command::AddCard { name, text } => {
-                self.known_member(caller, "add a card")?;
+                self.known_member(caller, ("add a card", "een kaart toe te voegen"))?;
                 self.cards.add_card(&name, &text)?;
             }
             Command::PickCard { card, motivation } => {
-                let member = self.known_member(caller, "pick a card")?;
-                self.require_step("cards.round1", "cards are picked")?;
+                let member = self.known_member(caller, ("pick a card", "een kaart te kiezen"))?;
+                self.require_step(
+                    "cards.round1",
+                    "cards are picked",
+                    "Kaarten kiest u in ronde 1.",
+                )?;
                 self.cards.pick(&member, &card, &motivation)?;
             }
             Command::UnpickCard => {
-                let member = self.known_member(caller, "put a card back")?;
-                self.require_step("cards.round1", "cards are put back")?;
+                let member =
+                    self.known_member(caller, ("put a card back", "een kaart terug te leggen"))?;
+                self.require_step(
+                    "cards.round1",
+                    "cards are put back",
+                    "Een kaart terugleggen kan alleen in ronde 1.",
+                )?;
                 self.cards.unpick(&member)?;
             }
             Command::ReadOut { card } => {
@@ -787,12 +910,17 @@ impl Meeting {
                     .read_out(caller.member.as_ref(), facilitator, card)?;
             }
             Command::SetGroupTop { group, place, card } => {
-                self.require_step("cards.round2_groups", "groups make their top three")?;
-                let groups = self
-                    .groups
-                    .as_ref()
-                    .filter(|g| g.working)
-                    .ok_or_else(|| Refusal::conflict("there are no groups at work"))?;
+                self.require_step(
+                    "cards.round2_groups",
+                    "groups make their top three",
+                    "De groepen maken hun top drie in ronde 2.",
+                )?;
+                let groups = self.groups.as_ref().filter(|g| g.working).ok_or_else(|| {
+                    Refusal::conflict(
+                        "there are no groups at work",
+                        "Er zijn geen groepen aan het werk.",
+                    )
+                })?;
                 let own = caller
                     .member
                     .as_ref()
@@ -803,12 +931,18 @@ impl Meeting {
                     (Some(_), false) => {
                         return Err(Refusal::forbidden(
                             "you may only set your own group's top three",
+                            "U kiest alleen de top drie van uw eigen groep.",
                         ))
                     }
-                    (None, _) => own.ok_or_else(|| Refusal::forbidden("you are not in a group"))?,
+                    (None, _) => own.ok_or_else(|| {
+                        Refusal::forbidden("you are not in a group", "U zit niet in een groep.")
+                    })?,
                 };
                 if group >= groups.members.len() {
-                    return Err(Refusal::invalid("no such group"));
+                    return Err(Refusal::invalid(
+                        "no such group",
+                        "Deze groep bestaat niet.",
+                    ));
                 }
                 self.cards.set_group_place(group, place, card.as_deref())?;
             }
@@ -831,14 +965,23 @@ impl Meeting {
                 let mut seen = std::collections::BTreeSet::new();
                 for member in groups.iter().flatten() {
                     if !self.live_members().any(|m| m == member) {
-                        return Err(Refusal::invalid(format!("no such member: {member}")));
+                        return Err(Refusal::invalid(
+                            format!("no such member: {member}"),
+                            format!("Deze deelnemer bestaat niet: {member}"),
+                        ));
                     }
                     if !seen.insert(member) {
-                        return Err(Refusal::invalid("a member can be in one group only"));
+                        return Err(Refusal::invalid(
+                            "a member can be in one group only",
+                            "Iemand zit maar in één groep.",
+                        ));
                     }
                 }
                 if groups.iter().filter(|g| !g.is_empty()).count() < 2 {
-                    return Err(Refusal::invalid("form at least two groups"));
+                    return Err(Refusal::invalid(
+                        "form at least two groups",
+                        "Maak minstens twee groepen.",
+                    ));
                 }
                 groups.into_iter().filter(|g| !g.is_empty()).collect()
             }
@@ -863,10 +1006,16 @@ impl Meeting {
                     GroupPlan::Manual { .. } => 0,
                 };
                 if count < 2 || people.len() < count {
-                    return Err(Refusal::conflict(format!(
-                        "{} people present: too few for {count} groups",
-                        people.len()
-                    )));
+                    return Err(Refusal::conflict(
+                        format!(
+                            "{} people present: too few for {count} groups",
+                            people.len()
+                        ),
+                        format!(
+                            "{} aanwezigen: te weinig voor {count} groepen.",
+                            people.len()
+                        ),
+                    ));
                 }
                 Shuffler(context.random | 1).shuffle(&mut people);
                 let mut groups = vec![Vec::new(); count];
@@ -1640,6 +1789,63 @@ mod tests {
             view.cards.team_top,
             vec!["Lef/moed", "Geduld", "Eerlijkheid"]
         );
+    }
+
+    #[test]
+    fn every_refusal_also_says_why_in_dutch() {
+        let mut meeting = meeting_with(&["a", "b"]);
+        let ctx = context(&["a", "b"]);
+        let attempts = [
+            (person("a"), Command::NextStep),
+            (person("a"), Command::Hello { name: " ".into() }),
+            (facilitator(), Command::PreviousStep),
+            (facilitator(), Command::StartTimer { seconds: Some(0) }),
+            (facilitator(), Command::PauseTimer),
+            (person("a"), Command::CastVote { options: vec![0] }),
+            (
+                person("a"),
+                Command::PickCard {
+                    card: "Bestaat niet".into(),
+                    motivation: String::new(),
+                },
+            ),
+            (person("a"), Command::UnpickCard),
+            (
+                person("a"),
+                Command::Adopt {
+                    virtue: "Geduld".into(),
+                    member: None,
+                },
+            ),
+            (
+                person("a"),
+                Command::ReadOut {
+                    card: Some("Geduld".into()),
+                },
+            ),
+            (
+                Caller {
+                    facilitator_token: false,
+                    member: None,
+                },
+                Command::PickCard {
+                    card: "Geduld".into(),
+                    motivation: String::new(),
+                },
+            ),
+        ];
+        for (caller, command) in attempts {
+            let refusal = meeting
+                .apply(&caller, command.clone(), &ctx)
+                .expect_err("refused");
+            let dutch = refusal.reason_nl.clone().unwrap_or_default();
+            assert!(
+                !dutch.is_empty()
+                    && dutch != refusal.reason
+                    && dutch.starts_with(char::is_uppercase),
+                "{command:?}: {refusal:?}"
+            );
+        }
     }
 
     #[test]

@@ -1162,13 +1162,16 @@ async fn the_card_rounds_refuse_a_cheat_over_websocket_and_http() {
         Err((409, "someone else already picked this card".into())),
         "a card anna holds"
     );
+    let (status, body) = meeting
+        .participant_http(Some(&cheat_key), &pick("Bestaat niet"))
+        .await;
     assert_eq!(
-        refusal(
-            meeting
-                .participant_http(Some(&cheat_key), &pick("Bestaat niet"))
-                .await
-        ),
-        (422, "there is no such card".into())
+        (status, body["error"].as_str()),
+        (422, Some("there is no such card"))
+    );
+    assert_eq!(
+        body["error_nl"], "Deze kaart bestaat niet.",
+        "the refusal in Dutch too"
     );
     assert_eq!(
         refusal(meeting.participant_http(None, &pick("Respect")).await),

@@ -17,7 +17,7 @@ use crate::components::invite::Invite;
 use crate::components::participants::ParticipantsPanel;
 use crate::components::presence::PresenceList;
 use crate::components::timer::TimerPanel;
-use crate::i18n::use_language;
+use crate::i18n::{use_language, Lang};
 use crate::screens::join::{member_key, participant_id, remembered_name, JoinForm};
 use crate::sync::Provider;
 
@@ -167,7 +167,13 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                 </div>
                 <ConnectionStatus status=provider.status()/>
                 <p class="refusal" role="alert">
-                    {move || refusal.get().map(|r| format!("{} {}", language.texts().refused, r.reason))}
+                    {move || refusal.get().map(|r| {
+                        let reason = match (language.0.get(), r.reason_nl) {
+                            (Lang::Nl, Some(dutch)) => dutch,
+                            _ => r.reason,
+                        };
+                        format!("{} {reason}", language.texts().refused)
+                    })}
                 </p>
                 <div class="step-row">
                     <AgendaPanel provider=provider.clone()/>
