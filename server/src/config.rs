@@ -32,6 +32,15 @@ pub struct Config {
     )]
     pub assets_dir: PathBuf,
 
+    /// Redis to share boards with other server nodes (e.g. redis://127.0.0.1:6379/).
+    /// Without it boards live in the embedded store under the data dir.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// This node's name in Redis streams; by default a random one per process.
+    #[arg(long, env = "LEERKRING_NODE_NAME")]
+    pub node_name: Option<String>,
+
     #[command(flatten)]
     pub limits: Limits,
 

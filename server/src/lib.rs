@@ -6,8 +6,8 @@
 //! - [`connection`]: one WebSocket connection and its limits.
 //! - [`rooms`]: boards in memory, one task each; the group commit.
 //! - [`board`]: a board's document and presence, without I/O.
-//! - [`storage`]: the [`storage::Store`] trait and the embedded file store.
-//! - [`broadcast`]: relaying updates between server nodes.
+//! - [`storage`]: the [`storage::Store`] trait, the embedded file store and Redis.
+//! - [`broadcast`]: relaying updates between server nodes (through Redis).
 
 pub mod assets;
 pub mod board;
@@ -28,11 +28,36 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::assets::Assets;
-use crate::broadcast::SingleNode;
+use crate::broadcast::redis::RedisBroadcast;
+use crate::broadcast::{Broadcast, SingleNode};
 use crate::config::Config;
 use crate::http::AppState;
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
+use crate::storage::redis::RedisStore;
+use crate::storage::Store;
+
+/// The store and the relay between nodes: the embedded store alone by default, Redis for
+/// both when a Redis URL is given.
+async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Broadcast>)> {
+    let Some(url) = config.redis_url.as_deref() else {
+        return Ok((
+            Arc::new(FileStore::open(&config.data_dir)?),
+            Arc::new(SingleNode),
+        ));
+    };
+    let node = config
+        .node_name
+        .clone()
+        .unwrap_or_else(|| format!("node-{:016x}", rand::random::<u64>()));
+    let spool = config.data_dir.join("spool");
+    let store = RedisStore::connect(url, node.clone(), &spool)
+        .await
+        .map_err(std::io::Error::other)?;
+    let broadcast = RedisBroadcast::new(url, node.clone()).map_err(std::io::Error::other)?;
+    tracing::info!(%node, "boards are shared through redis");
+    Ok((Arc::new(store), Arc::new(broadcast)))
+}
 
 /// Serves on `listener` until `shutdown` completes, then closes every connection and
 /// flushes every board before returning.
@@ -45,8 +70,8 @@ pub async fn serve(
     let assets = tokio::task::spawn_blocking(move || Assets::load(&assets_dir))
         .await
         .map_err(std::io::Error::other)??;
-    let store = Arc::new(FileStore::open(&config.data_dir)?);
-    let rooms = Rooms::new(store.clone(), Arc::new(SingleNode), config.rooms.clone());
+    let (store, broadcast) = storage(&config).await?;
+    let rooms = Rooms::new(store.clone(), broadcast, config.rooms.clone());
     let state = AppState {
         store,
         rooms: rooms.clone(),

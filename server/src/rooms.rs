@@ -25,7 +25,7 @@ use yrs::updates::decoder::Decode;
 use yrs::Update;
 
 use crate::board::{Board, ConnectionId};
-use crate::broadcast::Broadcast;
+use crate::broadcast::{Broadcast, Remote};
 use crate::config::RoomSettings;
 use crate::storage::{BoardLog, Store};
 
@@ -435,7 +435,7 @@ impl Room {
         &mut self,
         generation: u64,
         mut requests: mpsc::Receiver<Request>,
-        mut remote: Option<mpsc::Receiver<Bytes>>,
+        mut remote: Option<mpsc::Receiver<Remote>>,
     ) {
         let grace = self.shared.settings.unload_after();
         let mut batch = Vec::with_capacity(BATCH_LIMIT);
@@ -456,7 +456,8 @@ impl Room {
                     }
                 }
                 update = next_remote(&mut remote) => match update {
-                    Some(bytes) => self.apply_remote(bytes),
+                    Some(Remote::Update(bytes)) => self.apply_remote(bytes),
+                    Some(Remote::Meeting(json)) => self.adopt_remote_meeting(&json),
                     None => remote = None,
                 },
                 () = sleep_until(unload_at), if unload_at.is_some() => {
@@ -641,6 +642,19 @@ impl Room {
             Ok(()) => self.send_to_all_but(None, &Bytes::from(update_frame(&bytes))),
             Err(error) => {
                 tracing::warn!(board = %self.id, %error, "refused an update from another node")
+            }
+        }
+    }
+
+    /// Takes the meeting another node stored (a command run there) and shows it.
+    fn adopt_remote_meeting(&mut self, json: &[u8]) {
+        match serde_json::from_slice(json) {
+            Ok(meeting) => {
+                self.board.restore_meeting(meeting);
+                self.send_meeting_views();
+            }
+            Err(error) => {
+                tracing::warn!(board = %self.id, %error, "ignored a meeting from another node")
             }
         }
     }
@@ -905,7 +919,7 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-async fn next_remote(remote: &mut Option<mpsc::Receiver<Bytes>>) -> Option<Bytes> {
+async fn next_remote(remote: &mut Option<mpsc::Receiver<Remote>>) -> Option<Remote> {
     match remote {
         Some(receiver) => receiver.recv().await,
         None => std::future::pending().await,

@@ -5,12 +5,12 @@
 //! when [`BoardLog::append`] returns `Ok`, the updates survive a crash. The room only
 //! broadcasts an update after that, so nothing a client has seen can be lost.
 //!
-//! [`embedded`] keeps it all in files under the data dir (the default). A Redis Streams
-//! implementation for several server nodes is the second implementation of these traits
-//! (docs/ARCHITECTURE.md).
+//! [`embedded`] keeps it all in files under the data dir (the default); [`redis`] keeps it
+//! in Redis, so several server nodes can serve the same boards (docs/ARCHITECTURE.md).
 
 pub mod embedded;
 mod record_log;
+pub mod redis;
 
 use async_trait::async_trait;
 use bytes::Bytes;

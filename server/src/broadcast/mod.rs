@@ -2,8 +2,10 @@
 //!
 //! Within one node a room fans updates out to its own connections. When several nodes
 //! serve the same board, each room also publishes what it stored and applies what the
-//! other nodes stored; the Redis Streams implementation does that (docs/ARCHITECTURE.md).
-//! A single node has no one to relay to: [`SingleNode`].
+//! other nodes stored: [`redis::RedisBroadcast`] does that over the board's Redis stream
+//! (docs/ARCHITECTURE.md). A single node has no one to relay to: [`SingleNode`].
+
+pub mod redis;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -14,14 +16,23 @@ use tokio::sync::mpsc;
 #[error("broadcast unavailable: {0}")]
 pub struct BroadcastError(pub String);
 
+/// What another node stored for a board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remote {
+    /// A document update (Yjs v1), or a whole state to merge.
+    Update(Bytes),
+    /// The meeting's new state (JSON of `leerkring_shared::meeting::Meeting`).
+    Meeting(Bytes),
+}
+
 /// Carries stored updates between the nodes serving a board.
 #[async_trait]
 pub trait Broadcast: Send + Sync + 'static {
     /// Tells the other nodes about updates this node has durably stored.
     async fn publish(&self, board: &BoardId, updates: &[Bytes]) -> Result<(), BroadcastError>;
-    /// Updates that other nodes stored for `board`, delivered while the receiver lives.
-    /// A closed receiver means no other node will ever send any.
-    async fn subscribe(&self, board: &BoardId) -> Result<mpsc::Receiver<Bytes>, BroadcastError>;
+    /// What other nodes stored for `board`, delivered while the receiver lives. A closed
+    /// receiver means no other node will ever send any.
+    async fn subscribe(&self, board: &BoardId) -> Result<mpsc::Receiver<Remote>, BroadcastError>;
 }
 
 /// The embedded default: this node is the only one.
@@ -33,7 +44,7 @@ impl Broadcast for SingleNode {
         Ok(())
     }
 
-    async fn subscribe(&self, _board: &BoardId) -> Result<mpsc::Receiver<Bytes>, BroadcastError> {
+    async fn subscribe(&self, _board: &BoardId) -> Result<mpsc::Receiver<Remote>, BroadcastError> {
         let (_no_other_nodes, receiver) = mpsc::channel(1);
         Ok(receiver)
     }

@@ -1,0 +1,155 @@
+//! Relaying between nodes through each board's Redis stream: a room's subscription is a
+//! task that reads the stream with a blocking `XREAD` and passes on what other nodes
+//! stored. `XADD` in [`crate::storage::redis`] already published, so `publish` has nothing
+//! to do.
+//!
+//! Delivery: every entry after the position read reaches the room, in stream order, at
+//! least once (applying an update twice changes nothing). When Redis goes away the task
+//! reconnects with back-off, first hands the room the board's snapshot (in case
+//! compaction trimmed entries it had not read yet) and then reads on from where it was.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use leerkring_shared::ids::BoardId;
+use redis::aio::MultiplexedConnection;
+use redis::streams::{StreamRangeReply, StreamReadOptions, StreamReadReply};
+use redis::{AsyncCommands, AsyncConnectionConfig, Client, RedisError};
+use tokio::sync::mpsc;
+
+use super::{Broadcast, BroadcastError, Remote};
+use crate::storage::redis::{Keys, DATA, KIND, KIND_MEETING, NODE};
+
+/// How long one `XREAD` blocks before it is sent again (so a closed room is noticed).
+const BLOCK: Duration = Duration::from_secs(2);
+/// Back-off between reconnection attempts.
+const RETRY_MIN: Duration = Duration::from_millis(100);
+const RETRY_MAX: Duration = Duration::from_secs(2);
+
+/// Reads boards' streams for the node named `node`.
+pub struct RedisBroadcast {
+    client: Client,
+    node: String,
+}
+
+impl RedisBroadcast {
+    pub fn new(url: &str, node: String) -> Result<Self, BroadcastError> {
+        let client = Client::open(url).map_err(|e| BroadcastError(e.to_string()))?;
+        Ok(Self { client, node })
+    }
+}
+
+/// A connection of its own for blocking reads, with no limit on how long a reply takes
+/// but a bounded time to connect.
+async fn connect(client: &Client) -> Result<MultiplexedConnection, RedisError> {
+    let config = AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(None);
+    client
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+}
+
+#[async_trait]
+impl Broadcast for RedisBroadcast {
+    async fn publish(&self, _board: &BoardId, _updates: &[Bytes]) -> Result<(), BroadcastError> {
+        Ok(())
+    }
+
+    async fn subscribe(&self, board: &BoardId) -> Result<mpsc::Receiver<Remote>, BroadcastError> {
+        let (sender, receiver) = mpsc::channel(1024);
+        let client = self.client.clone();
+        let node = self.node.clone();
+        let board = board.clone();
+        tokio::spawn(async move { follow(client, node, board, sender).await });
+        Ok(receiver)
+    }
+}
+
+/// Reads `board`'s stream until the room stops listening.
+async fn follow(client: Client, node: String, board: BoardId, sender: mpsc::Sender<Remote>) {
+    let keys = Keys::of(&board);
+    // From the start of what the stream holds: the room loaded the same entries, and
+    // applying them again is harmless; starting later could miss an entry.
+    let mut last = "0-0".to_owned();
+    let mut retry = RETRY_MIN;
+    let mut reconnected = false;
+    while !sender.is_closed() {
+        let mut connection = match connect(&client).await {
+            Ok(connection) => connection,
+            Err(error) => {
+                tracing::warn!(board = %board, %error, "cannot reach redis; retrying");
+                tokio::time::sleep(retry).await;
+                retry = (retry * 2).min(RETRY_MAX);
+                reconnected = true;
+                continue;
+            }
+        };
+        if reconnected {
+            tracing::info!(board = %board, "reading the board's stream again");
+            if let Ok(Some(state)) = connection
+                .hget::<_, _, Option<Vec<u8>>>(&keys.snapshot, "state")
+                .await
+            {
+                if sender
+                    .send(Remote::Update(Bytes::from(state)))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        retry = RETRY_MIN;
+        if let Err(error) = read(&mut connection, &keys, &node, &mut last, &sender).await {
+            tracing::warn!(board = %board, %error, "lost the board's stream; reconnecting");
+            reconnected = true;
+            tokio::time::sleep(retry).await;
+        }
+    }
+}
+
+/// Passes on other nodes' entries after `last` until the connection fails or the room
+/// stops listening.
+async fn read(
+    connection: &mut MultiplexedConnection,
+    keys: &Keys,
+    node: &str,
+    last: &mut String,
+    sender: &mpsc::Sender<Remote>,
+) -> Result<(), RedisError> {
+    let options = StreamReadOptions::default()
+        .block(BLOCK.as_millis() as usize)
+        .count(256);
+    while !sender.is_closed() {
+        let reply: Option<StreamReadReply> = connection
+            .xread_options(&[&keys.stream], &[last.as_str()], &options)
+            .await?;
+        let Some(reply) = reply else { continue };
+        for stream in reply.keys {
+            let range = StreamRangeReply { ids: stream.ids };
+            for entry in &range.ids {
+                last.clone_from(&entry.id);
+                let from: Option<String> = entry.get(NODE);
+                if from.as_deref() == Some(node) {
+                    continue;
+                }
+                let (Some(kind), Some(data)) =
+                    (entry.get::<String>(KIND), entry.get::<Vec<u8>>(DATA))
+                else {
+                    continue;
+                };
+                let remote = if kind == KIND_MEETING {
+                    Remote::Meeting(Bytes::from(data))
+                } else {
+                    Remote::Update(Bytes::from(data))
+                };
+                if sender.send(remote).await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,479 @@
+//! Boards stored in Redis, so that several server nodes can serve the same boards
+//! (docs/ARCHITECTURE.md, "Several nodes"). The design follows y-redis:
+//!
+//! - `leerkring:board:{id}:meta`: the board's metadata (JSON), created with `SET NX`.
+//! - `leerkring:board:{id}:stream`: one stream per board. Every accepted update is an entry
+//!   (`node`, `kind` = `update`, `data`), and so is every new meeting state (`kind` =
+//!   `meeting`). The other nodes read the stream to apply what this node stored
+//!   ([`crate::broadcast::redis`]).
+//! - `leerkring:board:{id}:snapshot`: a hash with the merged `state` and the stream id it
+//!   covers (`upto`); compaction writes it and trims the stream, under a lease and a
+//!   compare-and-set so two nodes never trim what the other has not folded in.
+//! - `leerkring:board:{id}:meeting`: the meeting's latest state.
+//!
+//! Redis runs with `appendonly yes` and `appendfsync always`, so an `XADD` that returned
+//! is on disk: the room still broadcasts only what was stored. When Redis cannot be
+//! reached, updates go to a local spool file (fsynced, record format of the embedded
+//! store) and reach the stream, in order, as soon as Redis is back; the node's own
+//! clients keep working meanwhile.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use leerkring_shared::ids::BoardId;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::streams::StreamRangeReply;
+use redis::{AsyncCommands, Client, RedisError};
+use tokio::sync::Mutex;
+
+use super::record_log::{read_records, write_records};
+use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
+
+/// The Redis keys of one board.
+pub(crate) struct Keys {
+    pub meta: String,
+    pub stream: String,
+    pub snapshot: String,
+    pub meeting: String,
+    pub lease: String,
+}
+
+impl Keys {
+    pub(crate) fn of(board: &BoardId) -> Self {
+        let prefix = format!("leerkring:board:{board}");
+        Self {
+            meta: format!("{prefix}:meta"),
+            stream: format!("{prefix}:stream"),
+            snapshot: format!("{prefix}:snapshot"),
+            meeting: format!("{prefix}:meeting"),
+            lease: format!("{prefix}:lease"),
+        }
+    }
+}
+
+/// Stream entry fields.
+pub(crate) const NODE: &str = "node";
+pub(crate) const KIND: &str = "kind";
+pub(crate) const DATA: &str = "data";
+pub(crate) const KIND_UPDATE: &str = "update";
+pub(crate) const KIND_MEETING: &str = "meeting";
+
+/// How long a node may hold a board's compaction lease.
+const LEASE: Duration = Duration::from_secs(30);
+
+/// Writes the new snapshot and trims the stream only if nobody compacted since this node
+/// read the old one: a compare-and-set, atomic in Redis.
+const COMPACT_SCRIPT: &str = r"
+local current = redis.call('HGET', KEYS[1], 'upto') or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'upto', ARGV[3])
+redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
+return 1
+";
+
+/// Runs `op` again a few times when Redis could not be reached: after Redis comes back
+/// the connection manager reconnects on the first failed command.
+async fn retrying<T, F, Fut>(mut op: F) -> Result<T, RedisError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RedisError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match op().await {
+            Err(error)
+                if attempt < 3
+                    && (error.is_io_error()
+                        || error.is_connection_dropped()
+                        || error.is_connection_refusal()) =>
+            {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+fn unavailable(error: RedisError) -> StoreError {
+    StoreError::Io(io::Error::other(format!("redis: {error}")))
+}
+
+/// Boards in Redis, shared by every node pointed at the same Redis.
+pub struct RedisStore {
+    /// Reconnects by itself after Redis went away; commands fail fast meanwhile.
+    connection: ConnectionManager,
+    node: String,
+    spool_dir: PathBuf,
+}
+
+impl RedisStore {
+    /// A store on the Redis at `url` for the node named `node`; updates that cannot reach
+    /// Redis wait in `spool_dir`. Fails if Redis cannot be reached now.
+    pub async fn connect(url: &str, node: String, spool_dir: &Path) -> Result<Self, StoreError> {
+        let client = Client::open(url).map_err(unavailable)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(5)))
+            .set_number_of_retries(2);
+        let connection = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(unavailable)?;
+        fs::create_dir_all(spool_dir)?;
+        Ok(Self {
+            connection,
+            node,
+            spool_dir: spool_dir.to_owned(),
+        })
+    }
+
+    fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+}
+
+/// Reads the entries of a stream range reply as (kind, data) pairs.
+pub(crate) fn entries(reply: &StreamRangeReply) -> Vec<(String, String, Vec<u8>)> {
+    reply
+        .ids
+        .iter()
+        .filter_map(|entry| {
+            let node: String = entry.get(NODE)?;
+            let kind: String = entry.get(KIND)?;
+            let data: Vec<u8> = entry.get(DATA)?;
+            Some((node, kind, data))
+        })
+        .collect()
+}
+
+#[async_trait]
+impl Store for RedisStore {
+    async fn create_board(&self, meta: &BoardMeta) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(meta).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let key = Keys::of(&meta.id).meta;
+        let created: bool = retrying(|| {
+            let mut connection = self.connection();
+            let (key, json) = (key.clone(), json.clone());
+            async move {
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(json)
+                    .arg("NX")
+                    .query_async::<Option<String>>(&mut connection)
+                    .await
+            }
+        })
+        .await
+        .map(|reply| reply.is_some())
+        .map_err(unavailable)?;
+        if created {
+            Ok(())
+        } else {
+            Err(StoreError::AlreadyExists)
+        }
+    }
+
+    async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError> {
+        let key = Keys::of(id).meta;
+        let json: Option<Vec<u8>> = retrying(|| {
+            let mut connection = self.connection();
+            let key = key.clone();
+            async move { connection.get(key).await }
+        })
+        .await
+        .map_err(unavailable)?;
+        json.map(|json| {
+            serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+
+    async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError> {
+        let keys = Keys::of(id);
+        let connection = self.connection();
+        // Snapshot and stream in one transaction: a compaction in between could otherwise
+        // trim entries the snapshot read here does not hold.
+        let (state, range, meeting): (Option<Vec<u8>>, StreamRangeReply, Option<Vec<u8>>) =
+            retrying(|| {
+                let mut connection = connection.clone();
+                let keys = &keys;
+                async move {
+                    redis::pipe()
+                        .atomic()
+                        .hget(&keys.snapshot, "state")
+                        .xrange_all(&keys.stream)
+                        .get(&keys.meeting)
+                        .query_async(&mut connection)
+                        .await
+                }
+            })
+            .await
+            .map_err(unavailable)?;
+        let spool = Spool::open(self.spool_dir.join(format!("{id}.log")))?;
+        let mut updates: Vec<Vec<u8>> = entries(&range)
+            .into_iter()
+            .filter(|(_, kind, _)| kind == KIND_UPDATE)
+            .map(|(_, _, data)| data)
+            .collect();
+        updates.extend(spool.pending.iter().map(|u| u.to_vec()));
+        let history = StoredHistory {
+            snapshot: state,
+            updates,
+            meeting,
+        };
+        let log = RedisLog {
+            connection,
+            keys,
+            node: self.node.clone(),
+            spool: Arc::new(Mutex::new(spool)),
+            backlog: Backlog::default(),
+        };
+        log.keep_flushing();
+        Ok((history, Box::new(log)))
+    }
+}
+
+/// Updates accepted while Redis could not be reached, kept in a local file until they are
+/// in the stream.
+struct Spool {
+    path: PathBuf,
+    pending: Vec<Bytes>,
+}
+
+impl Spool {
+    fn open(path: PathBuf) -> Result<Self, StoreError> {
+        let pending = match File::open(&path) {
+            Ok(mut file) => read_records(&mut file)?
+                .records
+                .into_iter()
+                .map(Bytes::from)
+                .collect(),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(error) => return Err(error.into()),
+        };
+        Ok(Self { path, pending })
+    }
+
+    /// Adds updates durably.
+    fn push(&mut self, updates: &[Bytes]) -> io::Result<()> {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        write_records(&mut file, updates.iter().map(|u| u.as_ref()))?;
+        file.flush()?;
+        file.sync_all()?;
+        self.pending.extend_from_slice(updates);
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.pending.clear();
+        match fs::remove_file(&self.path) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One board's history in Redis, held by its room on this node.
+struct RedisLog {
+    connection: ConnectionManager,
+    keys: Keys,
+    node: String,
+    spool: Arc<Mutex<Spool>>,
+    backlog: Backlog,
+}
+
+/// Adds `updates` to `stream` as one transaction.
+async fn add(
+    connection: &mut ConnectionManager,
+    stream: &str,
+    node: &str,
+    updates: &[Bytes],
+) -> Result<(), RedisError> {
+    let mut pipe = redis::pipe();
+    pipe.atomic();
+    for update in updates {
+        pipe.xadd(
+            stream,
+            "*",
+            &[
+                (NODE, node.as_bytes()),
+                (KIND, KIND_UPDATE.as_bytes()),
+                (DATA, update.as_ref()),
+            ],
+        )
+        .ignore();
+    }
+    pipe.query_async::<()>(connection).await
+}
+
+/// Sends what waits in the spool, in order; false if Redis is still out of reach.
+async fn flush(
+    connection: &mut ConnectionManager,
+    stream: &str,
+    node: &str,
+    spool: &Mutex<Spool>,
+) -> Result<bool, StoreError> {
+    let mut spool = spool.lock().await;
+    if spool.pending.is_empty() {
+        return Ok(true);
+    }
+    let pending = spool.pending.clone();
+    match add(connection, stream, node, &pending).await {
+        Ok(()) => {
+            tracing::info!(updates = pending.len(), "spooled updates reached redis");
+            spool.clear()?;
+            Ok(true)
+        }
+        Err(_) => Ok(false),
+    }
+}
+
+impl RedisLog {
+    async fn add(&mut self, updates: &[Bytes]) -> Result<(), RedisError> {
+        add(&mut self.connection, &self.keys.stream, &self.node, updates).await
+    }
+
+    async fn flush_spool(&mut self) -> Result<bool, StoreError> {
+        flush(
+            &mut self.connection,
+            &self.keys.stream,
+            &self.node,
+            &self.spool,
+        )
+        .await
+    }
+
+    /// Sends the spool on once Redis is back even if nobody edits: checks every half
+    /// second while the log (its room) lives.
+    fn keep_flushing(&self) {
+        let spool = Arc::downgrade(&self.spool);
+        let mut connection = self.connection.clone();
+        let stream = self.keys.stream.clone();
+        let node = self.node.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
+            loop {
+                tick.tick().await;
+                let Some(spool) = spool.upgrade() else { return };
+                if let Err(error) = flush(&mut connection, &stream, &node, &spool).await {
+                    tracing::error!(%error, "could not clear the spool");
+                }
+            }
+        });
+    }
+}
+
+#[async_trait]
+impl BoardLog for RedisLog {
+    async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError> {
+        let bytes: u64 = updates.iter().map(|u| u.len() as u64).sum();
+        let sent = self.flush_spool().await? && self.add(updates).await.is_ok();
+        if !sent {
+            tracing::warn!(
+                updates = updates.len(),
+                "redis unreachable: updates kept in the local spool"
+            );
+            self.spool.lock().await.push(updates)?;
+        }
+        self.backlog.updates += updates.len() as u64;
+        self.backlog.bytes += bytes;
+        Ok(())
+    }
+
+    /// Folds the stream into the snapshot from what Redis holds (not from this node's
+    /// document, which may not have applied every other node's update yet), then trims
+    /// the stream up to what the snapshot covers.
+    async fn compact(&mut self, _snapshot: Vec<u8>) -> Result<(), StoreError> {
+        if !self.flush_spool().await? {
+            return Ok(());
+        }
+        let leased: Option<String> = redis::cmd("SET")
+            .arg(&self.keys.lease)
+            .arg(&self.node)
+            .arg("NX")
+            .arg("PX")
+            .arg(LEASE.as_millis() as u64)
+            .query_async(&mut self.connection)
+            .await
+            .map_err(unavailable)?;
+        if leased.is_none() {
+            return Ok(());
+        }
+        let result = self.fold().await;
+        let _: Result<(), _> = self.connection.del(&self.keys.lease).await;
+        result?;
+        self.backlog = Backlog::default();
+        Ok(())
+    }
+
+    async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError> {
+        redis::pipe()
+            .atomic()
+            .set(&self.keys.meeting, &meeting)
+            .ignore()
+            .xadd(
+                &self.keys.stream,
+                "*",
+                &[
+                    (NODE, self.node.as_bytes()),
+                    (KIND, KIND_MEETING.as_bytes()),
+                    (DATA, meeting.as_slice()),
+                ],
+            )
+            .ignore()
+            .query_async::<()>(&mut self.connection)
+            .await
+            .map_err(unavailable)
+    }
+
+    fn backlog(&self) -> Backlog {
+        self.backlog
+    }
+}
+
+impl RedisLog {
+    async fn fold(&mut self) -> Result<(), StoreError> {
+        let (state, upto, range): (Option<Vec<u8>>, Option<String>, StreamRangeReply) =
+            redis::pipe()
+                .atomic()
+                .hget(&self.keys.snapshot, "state")
+                .hget(&self.keys.snapshot, "upto")
+                .xrange_all(&self.keys.stream)
+                .query_async(&mut self.connection)
+                .await
+                .map_err(unavailable)?;
+        let Some(last) = range.ids.last().map(|entry| entry.id.clone()) else {
+            return Ok(());
+        };
+        let mut parts: Vec<Vec<u8>> = state.into_iter().collect();
+        parts.extend(
+            entries(&range)
+                .into_iter()
+                .filter(|(_, kind, _)| kind == KIND_UPDATE)
+                .map(|(_, _, data)| data),
+        );
+        let merged = yrs::merge_updates_v1(&parts)
+            .map_err(|error| StoreError::Corrupt(format!("cannot merge the stream: {error}")))?;
+        let written: i64 = redis::Script::new(COMPACT_SCRIPT)
+            .key(&self.keys.snapshot)
+            .key(&self.keys.stream)
+            .arg(upto.unwrap_or_default())
+            .arg(merged)
+            .arg(&last)
+            .invoke_async(&mut self.connection)
+            .await
+            .map_err(unavailable)?;
+        if written == 1 {
+            tracing::info!(upto = %last, "compacted the board's stream");
+        }
+        Ok(())
+    }
+}

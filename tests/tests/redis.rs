@@ -1,0 +1,245 @@
+//! Several server nodes on one Redis (docs/ARCHITECTURE.md, "Several nodes"): each test
+//! starts its own `redis-server` and two `leerkring-server` processes on other ports.
+//! Clients on either node converge; a node killed with SIGKILL loses nothing its clients
+//! saw; compaction trims the stream while people edit; Redis going away for a while
+//! leaves the node's own clients working and everything reaches the other node after.
+
+use std::time::Duration;
+
+use leerkring_shared::api::BoardCreated;
+use leerkring_tests::{eventually, MeetingClient, RedisProcess, ServerProcess, YClient};
+use serde_json::json;
+
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Redis and two nodes, each with its own data dir (for its spool).
+struct Cluster {
+    _dirs: Vec<tempfile::TempDir>,
+    redis: RedisProcess,
+    a: Option<ServerProcess>,
+    b: ServerProcess,
+}
+
+impl Cluster {
+    fn start(extra: &[&str]) -> Self {
+        let dirs: Vec<tempfile::TempDir> = (0..3)
+            .map(|_| tempfile::tempdir().expect("temp dir"))
+            .collect();
+        let redis = RedisProcess::start(dirs[0].path());
+        let url = redis.url();
+        let node = |dir: &tempfile::TempDir, name: &str| {
+            let mut args = vec!["--redis-url", url.as_str(), "--node-name", name];
+            args.extend_from_slice(extra);
+            ServerProcess::start(dir.path(), &args)
+        };
+        let a = node(&dirs[1], "a");
+        let b = node(&dirs[2], "b");
+        Self {
+            _dirs: dirs,
+            redis,
+            a: Some(a),
+            b,
+        }
+    }
+
+    fn a(&self) -> &ServerProcess {
+        self.a.as_ref().expect("node a runs")
+    }
+}
+
+fn url(node: &ServerProcess, board: &BoardCreated) -> String {
+    node.ws_url(board.board_id.as_str(), &board.participant_token)
+}
+
+#[tokio::test]
+async fn clients_on_two_nodes_share_a_board_and_converge() {
+    let cluster = Cluster::start(&[]);
+    let board = cluster.a().create_board("Twee knooppunten").await;
+    // The board made on node a is known on node b: its metadata is in Redis.
+    let on_a = YClient::connect(&url(cluster.a(), &board)).await;
+    let on_b = YClient::connect(&url(&cluster.b, &board)).await;
+    for n in 0..20 {
+        on_a.push_item("deugden", &format!("a-{n}"));
+        on_b.push_item("deugden", &format!("b-{n}"));
+    }
+    on_a.append("flipover", "Geduld ");
+    on_b.append("flipover", "Respect ");
+    eventually("both nodes' clients hold all 40 items", PATIENCE, || {
+        on_a.read_items("deugden").len() == 40 && on_b.read_items("deugden").len() == 40
+    })
+    .await;
+    eventually("the same order and text everywhere", PATIENCE, || {
+        on_a.read_items("deugden") == on_b.read_items("deugden")
+            && on_a.read("flipover") == on_b.read("flipover")
+            && on_a.read("flipover").len() == "Geduld Respect ".len()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_killed_node_loses_nothing_its_clients_saw() {
+    let mut cluster = Cluster::start(&[]);
+    let board = cluster.a().create_board("Stroomuitval").await;
+    let writer = YClient::connect(&url(cluster.a(), &board)).await;
+    let witness = YClient::connect(&url(cluster.a(), &board)).await;
+    for n in 0..200 {
+        writer.push_item("deugden", &format!("deugd-{n}"));
+    }
+    // Kill node a as soon as its other client has seen part of the edits: whatever it
+    // saw was broadcast, so it was stored in Redis first.
+    eventually("the witness saw some edits", PATIENCE, || {
+        witness.read_items("deugden").len() >= 50
+    })
+    .await;
+    cluster.a.take().expect("node a").kill();
+    let seen = witness.read_items("deugden");
+
+    // Both clients go on at node b with what they hold (as the browser client does).
+    let writer_again = YClient::connect_with(&url(&cluster.b, &board), writer.doc.clone()).await;
+    let late = YClient::connect(&url(&cluster.b, &board)).await;
+    let expected: Vec<String> = (0..200).map(|n| format!("deugd-{n}")).collect();
+    eventually("node b ends with all 200 edits", PATIENCE, || {
+        late.read_items("deugden") == expected
+    })
+    .await;
+    assert!(
+        seen.iter()
+            .all(|item| late.read_items("deugden").contains(item)),
+        "everything the witness saw on node a is on node b"
+    );
+    drop(writer_again);
+}
+
+#[tokio::test]
+async fn compaction_trims_the_stream_while_people_edit_and_late_joiners_get_everything() {
+    let cluster = Cluster::start(&["--compact-after-updates", "25"]);
+    let board = cluster.a().create_board("Opruimen").await;
+    let stream = format!("leerkring:board:{}:stream", board.board_id.as_str());
+    let snapshot = format!("leerkring:board:{}:snapshot", board.board_id.as_str());
+    let on_a = YClient::connect(&url(cluster.a(), &board)).await;
+    let on_b = YClient::connect(&url(&cluster.b, &board)).await;
+    for n in 0..150 {
+        on_a.push_item("deugden", &format!("a-{n}"));
+        if n % 3 == 0 {
+            on_b.append("flipover", "x");
+        }
+        if n % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    eventually("both clients hold everything", PATIENCE, || {
+        on_b.read_items("deugden").len() == 150 && on_a.read("flipover").len() == 50
+    })
+    .await;
+    eventually("the stream was trimmed into a snapshot", PATIENCE, || {
+        let length: i64 = cluster.redis.query(redis::cmd("XLEN").arg(&stream));
+        let covered: Option<String> = cluster
+            .redis
+            .query(redis::cmd("HGET").arg(&snapshot).arg("upto"));
+        covered.is_some() && length < 100
+    })
+    .await;
+    for node in [cluster.a(), &cluster.b] {
+        let late = YClient::connect(&url(node, &board)).await;
+        eventually("a late joiner gets the full state", PATIENCE, || {
+            late.read_items("deugden") == on_a.read_items("deugden")
+                && late.read("flipover").len() == 50
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn while_redis_is_away_a_node_keeps_working_and_catches_up_after() {
+    let mut cluster = Cluster::start(&[]);
+    let board = cluster.a().create_board("Redis weg").await;
+    let on_a = YClient::connect(&url(cluster.a(), &board)).await;
+    let mate_on_a = YClient::connect(&url(cluster.a(), &board)).await;
+    let on_b = YClient::connect(&url(&cluster.b, &board)).await;
+    on_a.push_item("deugden", "voor");
+    eventually("node b has the first edit", PATIENCE, || {
+        on_b.read_items("deugden") == ["voor"]
+    })
+    .await;
+
+    cluster.redis.kill();
+    for n in 0..10 {
+        on_a.push_item("deugden", &format!("tijdens-{n}"));
+    }
+    eventually("node a's clients keep working together", PATIENCE, || {
+        mate_on_a.read_items("deugden").len() == 11
+    })
+    .await;
+    assert!(
+        on_a.closed().is_none() && mate_on_a.closed().is_none(),
+        "node a's clients stay connected"
+    );
+
+    cluster.redis.restart();
+    let during: Vec<String> = std::iter::once("voor".to_owned())
+        .chain((0..10).map(|n| format!("tijdens-{n}")))
+        .collect();
+    eventually(
+        "the spooled edits reach node b without anyone editing",
+        PATIENCE,
+        || on_b.read_items("deugden") == during,
+    )
+    .await;
+    on_a.push_item("deugden", "na");
+    let mut expected = during;
+    expected.push("na".to_owned());
+    eventually(
+        "every update reaches node b once Redis is back",
+        PATIENCE,
+        || on_b.read_items("deugden") == expected,
+    )
+    .await;
+    let late = YClient::connect(&url(&cluster.b, &board)).await;
+    eventually("and a late joiner on node b", PATIENCE, || {
+        late.read_items("deugden") == expected
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_meeting_led_on_one_node_is_the_meeting_on_the_other() {
+    let cluster = Cluster::start(&[]);
+    let board = cluster
+        .a()
+        .create_board("Een bijeenkomst, twee knooppunten")
+        .await;
+    let id = board.board_id.as_str();
+    let mut facilitator =
+        MeetingClient::connect(&cluster.a().ws_url(id, &board.facilitator_token)).await;
+    facilitator.hello("Fenna").await.expect("hello on node a");
+    let mut anna = MeetingClient::connect(&cluster.b.ws_url(id, &board.participant_token)).await;
+    anna.hello("Anna").await.expect("hello on node b");
+
+    facilitator
+        .command(json!({"type": "next_step"}))
+        .await
+        .expect("the facilitator moves on");
+    anna.wait_view("node b shows the step chosen on node a", |view| {
+        view["position"]["step"] == 1
+    })
+    .await;
+    // And the other way round: a pick made on node b is part of the meeting on node a.
+    facilitator
+        .command(json!({"type": "previous_step"}))
+        .await
+        .expect("back to round 1");
+    anna.wait_view("back in round 1 on node b", |view| {
+        view["position"]["step"] == 0
+    })
+    .await;
+    anna.command(json!({"type": "pick_card", "card": "Geduld", "motivation": "Rust"}))
+        .await
+        .expect("anna picks on node b");
+    facilitator
+        .wait_view("node a shows anna's pick", |view| {
+            view["cards"]["picks"]
+                .as_object()
+                .is_some_and(|picks| picks.values().any(|p| p["card"] == "Geduld"))
+        })
+        .await;
+}
