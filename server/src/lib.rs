@@ -34,7 +34,7 @@ use crate::config::Config;
 use crate::http::AppState;
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
-use crate::storage::redis::RedisStore;
+use crate::storage::redis::{RedisStore, StreamPositions};
 use crate::storage::Store;
 
 /// The store and the relay between nodes: the embedded store alone by default, Redis for
@@ -51,10 +51,12 @@ async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Br
         .clone()
         .unwrap_or_else(|| format!("node-{:016x}", rand::random::<u64>()));
     let spool = config.data_dir.join("spool");
-    let store = RedisStore::connect(url, node.clone(), &spool)
+    let positions = StreamPositions::default();
+    let store = RedisStore::connect(url, node.clone(), &spool, positions.clone())
         .await
         .map_err(std::io::Error::other)?;
-    let broadcast = RedisBroadcast::new(url, node.clone()).map_err(std::io::Error::other)?;
+    let broadcast =
+        RedisBroadcast::new(url, node.clone(), positions).map_err(std::io::Error::other)?;
     tracing::info!(%node, "boards are shared through redis");
     Ok((Arc::new(store), Arc::new(broadcast)))
 }

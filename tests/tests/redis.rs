@@ -243,3 +243,46 @@ async fn the_meeting_led_on_one_node_is_the_meeting_on_the_other() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn a_reopened_board_keeps_the_latest_meeting_not_an_older_one_from_the_stream() {
+    let cluster = Cluster::start(&["--unload-after-secs", "1"]);
+    let board = cluster.a().create_board("Heropend").await;
+    let id = board.board_id.as_str();
+    let facilitator_url = cluster.a().ws_url(id, &board.facilitator_token);
+    let mut facilitator = MeetingClient::connect(&facilitator_url).await;
+    facilitator.hello("Fenna").await.expect("hello on node a");
+    let mut anna = MeetingClient::connect(&cluster.b.ws_url(id, &board.participant_token)).await;
+    anna.hello("Anna").await.expect("hello on node b");
+    // The stream now holds a meeting from node b (anna's pick) and after it one from node
+    // a (the next step).
+    anna.command(json!({"type": "pick_card", "card": "Respect", "motivation": ""}))
+        .await
+        .expect("anna picks on node b");
+    facilitator
+        .wait_view("node a has the pick", |view| {
+            view["cards"]["picks"]
+                .as_object()
+                .is_some_and(|p| !p.is_empty())
+        })
+        .await;
+    facilitator
+        .command(json!({"type": "next_step"}))
+        .await
+        .expect("next step on node a");
+    drop(facilitator);
+    // Node a unloads the board, then opens it again for a new connection.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let again = MeetingClient::connect(&facilitator_url).await;
+    let view = again
+        .wait_view("the reopened board's meeting", |view| {
+            view["position"].is_object()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        again.view()["position"]["step"],
+        1,
+        "still the latest step: {view}"
+    );
+}

@@ -3,8 +3,8 @@
 //! stored. `XADD` in [`crate::storage::redis`] already published, so `publish` has nothing
 //! to do.
 //!
-//! Delivery: every entry after the position read reaches the room, in stream order, at
-//! least once (applying an update twice changes nothing). When Redis goes away the task
+//! Delivery: every entry after the last one the room loaded reaches the room, in stream
+//! order, at least once (applying an update twice changes nothing). When Redis goes away the task
 //! reconnects with back-off, first hands the room the board's snapshot (in case
 //! compaction trimmed entries it had not read yet) and then reads on from where it was.
 
@@ -19,7 +19,7 @@ use redis::{AsyncCommands, AsyncConnectionConfig, Client, RedisError};
 use tokio::sync::mpsc;
 
 use super::{Broadcast, BroadcastError, Remote};
-use crate::storage::redis::{Keys, DATA, KIND, KIND_MEETING, NODE};
+use crate::storage::redis::{Keys, StreamPositions, DATA, KIND, KIND_MEETING, NODE};
 
 /// How long one `XREAD` blocks before it is sent again (so a closed room is noticed).
 const BLOCK: Duration = Duration::from_secs(2);
@@ -31,12 +31,22 @@ const RETRY_MAX: Duration = Duration::from_secs(2);
 pub struct RedisBroadcast {
     client: Client,
     node: String,
+    /// Where each room's loaded history ends (set by the store when the room opens).
+    positions: StreamPositions,
 }
 
 impl RedisBroadcast {
-    pub fn new(url: &str, node: String) -> Result<Self, BroadcastError> {
+    pub fn new(
+        url: &str,
+        node: String,
+        positions: StreamPositions,
+    ) -> Result<Self, BroadcastError> {
         let client = Client::open(url).map_err(|e| BroadcastError(e.to_string()))?;
-        Ok(Self { client, node })
+        Ok(Self {
+            client,
+            node,
+            positions,
+        })
     }
 }
 
@@ -61,18 +71,23 @@ impl Broadcast for RedisBroadcast {
         let (sender, receiver) = mpsc::channel(1024);
         let client = self.client.clone();
         let node = self.node.clone();
+        let start = self.positions.take(board);
         let board = board.clone();
-        tokio::spawn(async move { follow(client, node, board, sender).await });
+        tokio::spawn(async move { follow(client, node, board, start, sender).await });
         Ok(receiver)
     }
 }
 
 /// Reads `board`'s stream until the room stops listening.
-async fn follow(client: Client, node: String, board: BoardId, sender: mpsc::Sender<Remote>) {
+async fn follow(
+    client: Client,
+    node: String,
+    board: BoardId,
+    start: String,
+    sender: mpsc::Sender<Remote>,
+) {
     let keys = Keys::of(&board);
-    // From the start of what the stream holds: the room loaded the same entries, and
-    // applying them again is harmless; starting later could miss an entry.
-    let mut last = "0-0".to_owned();
+    let mut last = start;
     let mut retry = RETRY_MIN;
     let mut reconnected = false;
     while !sender.is_closed() {

@@ -104,18 +104,47 @@ fn unavailable(error: RedisError) -> StoreError {
     StoreError::Io(io::Error::other(format!("redis: {error}")))
 }
 
+/// Where in each board's stream this node's room loaded up to, so its subscription reads
+/// on from exactly there ([`crate::broadcast::redis`]): earlier entries are in the loaded
+/// history, and reading them again would replay old meeting states.
+#[derive(Clone, Default)]
+pub struct StreamPositions(Arc<std::sync::Mutex<std::collections::HashMap<BoardId, String>>>);
+
+impl StreamPositions {
+    fn set(&self, board: &BoardId, id: String) {
+        if let Ok(mut positions) = self.0.lock() {
+            positions.insert(board.clone(), id);
+        }
+    }
+
+    /// The position loaded for `board` (taken: the next open sets it again), or the start.
+    pub fn take(&self, board: &BoardId) -> String {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut positions| positions.remove(board))
+            .unwrap_or_else(|| "0-0".to_owned())
+    }
+}
+
 /// Boards in Redis, shared by every node pointed at the same Redis.
 pub struct RedisStore {
     /// Reconnects by itself after Redis went away; commands fail fast meanwhile.
     connection: ConnectionManager,
     node: String,
     spool_dir: PathBuf,
+    positions: StreamPositions,
 }
 
 impl RedisStore {
     /// A store on the Redis at `url` for the node named `node`; updates that cannot reach
     /// Redis wait in `spool_dir`. Fails if Redis cannot be reached now.
-    pub async fn connect(url: &str, node: String, spool_dir: &Path) -> Result<Self, StoreError> {
+    pub async fn connect(
+        url: &str,
+        node: String,
+        spool_dir: &Path,
+        positions: StreamPositions,
+    ) -> Result<Self, StoreError> {
         let client = Client::open(url).map_err(unavailable)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
@@ -129,6 +158,7 @@ impl RedisStore {
             connection,
             node,
             spool_dir: spool_dir.to_owned(),
+            positions,
         })
     }
 
@@ -214,6 +244,9 @@ impl Store for RedisStore {
             })
             .await
             .map_err(unavailable)?;
+        if let Some(last) = range.ids.last() {
+            self.positions.set(id, last.id.clone());
+        }
         let spool = Spool::open(self.spool_dir.join(format!("{id}.log")))?;
         let mut updates: Vec<Vec<u8>> = entries(&range)
             .into_iter()
