@@ -35,6 +35,7 @@ use super::record_log::{read_records, write_records};
 use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
 
 /// The Redis keys of one board.
+#[derive(Clone)]
 pub(crate) struct Keys {
     pub meta: String,
     pub stream: String,
@@ -65,6 +66,11 @@ pub(crate) const KIND_MEETING: &str = "meeting";
 
 /// How long a node may hold a board's compaction lease.
 const LEASE: Duration = Duration::from_secs(30);
+/// Besides the room's own trigger (its backlog), every open board's stream is looked at
+/// this often and folded when it holds more entries than [`PERIODIC_FOLD_ENTRIES`]: a
+/// node that only reads, or a writer that died, still gets its stream trimmed.
+const PERIODIC_FOLD_EVERY: Duration = Duration::from_secs(30);
+const PERIODIC_FOLD_ENTRIES: u64 = 500;
 
 /// Writes the new snapshot and trims the stream only if nobody compacted since this node
 /// read the old one: a compare-and-set, atomic in Redis.
@@ -266,7 +272,7 @@ impl Store for RedisStore {
             spool: Arc::new(Mutex::new(spool)),
             backlog: Backlog::default(),
         };
-        log.keep_flushing();
+        log.keep_up();
         Ok((history, Box::new(log)))
     }
 }
@@ -384,20 +390,33 @@ impl RedisLog {
         .await
     }
 
-    /// Sends the spool on once Redis is back even if nobody edits: checks every half
-    /// second while the log (its room) lives.
-    fn keep_flushing(&self) {
+    /// While the log (its room) lives: sends the spool on once Redis is back even if
+    /// nobody edits (checked every half second), and folds a long stream now and then.
+    fn keep_up(&self) {
         let spool = Arc::downgrade(&self.spool);
         let mut connection = self.connection.clone();
-        let stream = self.keys.stream.clone();
+        let keys = self.keys.clone();
         let node = self.node.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_millis(500));
+            let mut last_fold = tokio::time::Instant::now();
             loop {
                 tick.tick().await;
                 let Some(spool) = spool.upgrade() else { return };
-                if let Err(error) = flush(&mut connection, &stream, &node, &spool).await {
-                    tracing::error!(%error, "could not clear the spool");
+                match flush(&mut connection, &keys.stream, &node, &spool).await {
+                    Err(error) => tracing::error!(%error, "could not clear the spool"),
+                    Ok(true) if last_fold.elapsed() >= PERIODIC_FOLD_EVERY => {
+                        last_fold = tokio::time::Instant::now();
+                        let length: u64 = connection.xlen(&keys.stream).await.unwrap_or(0);
+                        if length > PERIODIC_FOLD_ENTRIES {
+                            if let Err(error) =
+                                fold_under_lease(&mut connection, &keys, &node).await
+                            {
+                                tracing::warn!(%error, "periodic compaction failed");
+                            }
+                        }
+                    }
+                    Ok(_) => {}
                 }
             }
         });
@@ -428,21 +447,7 @@ impl BoardLog for RedisLog {
         if !self.flush_spool().await? {
             return Ok(());
         }
-        let leased: Option<String> = redis::cmd("SET")
-            .arg(&self.keys.lease)
-            .arg(&self.node)
-            .arg("NX")
-            .arg("PX")
-            .arg(LEASE.as_millis() as u64)
-            .query_async(&mut self.connection)
-            .await
-            .map_err(unavailable)?;
-        if leased.is_none() {
-            return Ok(());
-        }
-        let result = self.fold().await;
-        let _: Result<(), _> = self.connection.del(&self.keys.lease).await;
-        result?;
+        fold_under_lease(&mut self.connection, &self.keys, &self.node).await?;
         self.backlog = Backlog::default();
         Ok(())
     }
@@ -472,41 +477,63 @@ impl BoardLog for RedisLog {
     }
 }
 
-impl RedisLog {
-    async fn fold(&mut self) -> Result<(), StoreError> {
-        let (state, upto, range): (Option<Vec<u8>>, Option<String>, StreamRangeReply) =
-            redis::pipe()
-                .atomic()
-                .hget(&self.keys.snapshot, "state")
-                .hget(&self.keys.snapshot, "upto")
-                .xrange_all(&self.keys.stream)
-                .query_async(&mut self.connection)
-                .await
-                .map_err(unavailable)?;
-        let Some(last) = range.ids.last().map(|entry| entry.id.clone()) else {
-            return Ok(());
-        };
-        let mut parts: Vec<Vec<u8>> = state.into_iter().collect();
-        parts.extend(
-            entries(&range)
-                .into_iter()
-                .filter(|(_, kind, _)| kind == KIND_UPDATE)
-                .map(|(_, _, data)| data),
-        );
-        let merged = yrs::merge_updates_v1(&parts)
-            .map_err(|error| StoreError::Corrupt(format!("cannot merge the stream: {error}")))?;
-        let written: i64 = redis::Script::new(COMPACT_SCRIPT)
-            .key(&self.keys.snapshot)
-            .key(&self.keys.stream)
-            .arg(upto.unwrap_or_default())
-            .arg(merged)
-            .arg(&last)
-            .invoke_async(&mut self.connection)
-            .await
-            .map_err(unavailable)?;
-        if written == 1 {
-            tracing::info!(upto = %last, "compacted the board's stream");
-        }
-        Ok(())
+/// Folds the stream into the snapshot if no other node is doing so (the lease).
+async fn fold_under_lease(
+    connection: &mut ConnectionManager,
+    keys: &Keys,
+    node: &str,
+) -> Result<(), StoreError> {
+    let leased: Option<String> = redis::cmd("SET")
+        .arg(&keys.lease)
+        .arg(node)
+        .arg("NX")
+        .arg("PX")
+        .arg(LEASE.as_millis() as u64)
+        .query_async(connection)
+        .await
+        .map_err(unavailable)?;
+    if leased.is_none() {
+        return Ok(());
     }
+    let result = fold(connection, keys).await;
+    let _: Result<(), _> = connection.del(&keys.lease).await;
+    result
+}
+
+/// Merges snapshot and stream as Redis holds them into a new snapshot and trims the
+/// stream, unless someone else compacted since the read.
+async fn fold(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), StoreError> {
+    let (state, upto, range): (Option<Vec<u8>>, Option<String>, StreamRangeReply) = redis::pipe()
+        .atomic()
+        .hget(&keys.snapshot, "state")
+        .hget(&keys.snapshot, "upto")
+        .xrange_all(&keys.stream)
+        .query_async(connection)
+        .await
+        .map_err(unavailable)?;
+    let Some(last) = range.ids.last().map(|entry| entry.id.clone()) else {
+        return Ok(());
+    };
+    let mut parts: Vec<Vec<u8>> = state.into_iter().collect();
+    parts.extend(
+        entries(&range)
+            .into_iter()
+            .filter(|(_, kind, _)| kind == KIND_UPDATE)
+            .map(|(_, _, data)| data),
+    );
+    let merged = yrs::merge_updates_v1(&parts)
+        .map_err(|error| StoreError::Corrupt(format!("cannot merge the stream: {error}")))?;
+    let written: i64 = redis::Script::new(COMPACT_SCRIPT)
+        .key(&keys.snapshot)
+        .key(&keys.stream)
+        .arg(upto.unwrap_or_default())
+        .arg(merged)
+        .arg(&last)
+        .invoke_async(connection)
+        .await
+        .map_err(unavailable)?;
+    if written == 1 {
+        tracing::info!(upto = %last, "compacted the board's stream");
+    }
+    Ok(())
 }
