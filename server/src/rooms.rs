@@ -695,6 +695,24 @@ impl Room {
     /// Runs a meeting command and, if it was accepted, stores the meeting and sends
     /// everyone their view. A command whose result cannot be stored is undone.
     async fn run_command(&mut self, caller: &Caller, command: Command) -> Result<(), Refusal> {
+        let latest = match self.log.begin_meeting_change().await {
+            Ok(latest) => latest,
+            Err(error) => {
+                tracing::error!(board = %self.id, %error, "cannot start a meeting change");
+                return Err(cannot_store());
+            }
+        };
+        if let Some(meeting) = latest.and_then(|json| serde_json::from_slice(&json).ok()) {
+            if *self.board.meeting() != meeting {
+                self.board.restore_meeting(meeting);
+            }
+        }
+        let result = self.change_meeting(caller, command).await;
+        self.log.end_meeting_change().await;
+        result
+    }
+
+    async fn change_meeting(&mut self, caller: &Caller, command: Command) -> Result<(), Refusal> {
         let before = self.board.meeting().clone();
         let removes = match &command {
             Command::RemoveMember { member } => Some(member.clone()),
@@ -705,13 +723,7 @@ impl Room {
         if let Err(error) = self.log.save_meeting(self.board.meeting_json()).await {
             tracing::error!(board = %self.id, %error, "could not store the meeting; command undone");
             self.board.restore_meeting(before);
-            return Err(Refusal {
-                status: 503,
-                reason: "could not store the change; try again".into(),
-                reason_nl: Some(
-                    "De wijziging kon niet worden bewaard; probeer het opnieuw.".into(),
-                ),
-            });
+            return Err(cannot_store());
         }
         if let Some(member) = removes {
             for connection in self.board.connections_of(&member) {
@@ -909,6 +921,15 @@ impl Room {
             self.compact().await;
         }
         tracing::debug!(board = %self.id, "room closed");
+    }
+}
+
+/// The refusal of a meeting change that could not be stored.
+fn cannot_store() -> Refusal {
+    Refusal {
+        status: 503,
+        reason: "could not store the change; try again".into(),
+        reason_nl: Some("De wijziging kon niet worden bewaard; probeer het opnieuw.".into()),
     }
 }
 

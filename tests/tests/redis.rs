@@ -286,3 +286,60 @@ async fn a_reopened_board_keeps_the_latest_meeting_not_an_older_one_from_the_str
         "still the latest step: {view}"
     );
 }
+
+#[tokio::test]
+async fn ballots_cast_at_once_on_two_nodes_all_count() {
+    let cluster = Cluster::start(&[]);
+    let board = cluster
+        .a()
+        .create_board("Stemmen op twee knooppunten")
+        .await;
+    let id = board.board_id.as_str();
+    let mut facilitator =
+        MeetingClient::connect(&cluster.a().ws_url(id, &board.facilitator_token)).await;
+    facilitator.hello("Fenna").await.expect("hello");
+    let mut voters = Vec::new();
+    for n in 0..8 {
+        let node = if n % 2 == 0 { cluster.a() } else { &cluster.b };
+        let mut voter = MeetingClient::connect(&node.ws_url(id, &board.participant_token)).await;
+        voter.hello(&format!("Deelnemer {n}")).await.expect("hello");
+        voters.push(voter);
+    }
+    facilitator
+        .command(json!({"type": "open_vote", "question": "Welke deugd?", "options": ["Geduld", "Moed", "Respect"]}))
+        .await
+        .expect("open the vote");
+    for voter in &voters {
+        voter
+            .wait_view("the vote is open everywhere", |view| {
+                view["vote"]["phase"] == "open"
+            })
+            .await;
+    }
+    // Everyone votes at the same moment, half of them on each node.
+    let ballots = voters.iter_mut().enumerate().map(|(n, voter)| async move {
+        voter
+            .command(json!({"type": "cast_vote", "options": [n % 3]}))
+            .await
+    });
+    for result in futures_util::future::join_all(ballots).await {
+        result.expect("a ballot");
+    }
+    facilitator
+        .command(json!({"type": "reveal_vote"}))
+        .await
+        .expect("reveal");
+    let view = voters[1]
+        .wait_view("the results on node b", |view| {
+            view["vote"]["phase"] == "revealed"
+        })
+        .await;
+    assert_eq!(view["vote"]["voters"], 8, "every ballot counted: {view}");
+    let counted: u64 = view["vote"]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["votes"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(counted, 8);
+}

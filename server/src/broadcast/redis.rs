@@ -4,7 +4,8 @@
 //! to do.
 //!
 //! Delivery: every entry after the last one the room loaded reaches the room, in stream
-//! order, at least once (applying an update twice changes nothing). When Redis goes away the task
+//! order, at least once (applying an update twice changes nothing); entries another node's
+//! compaction trimmed before they were read reach it inside the snapshot. When Redis goes away the task
 //! reconnects with back-off, first hands the room the board's snapshot (in case
 //! compaction trimmed entries it had not read yet) and then reads on from where it was.
 
@@ -125,8 +126,19 @@ async fn follow(
     }
 }
 
+/// A stream entry id (`ms-seq`) as numbers, for comparing positions.
+fn position(id: &str) -> (u64, u64) {
+    let (ms, seq) = id.split_once('-').unwrap_or((id, "0"));
+    (ms.parse().unwrap_or(0), seq.parse().unwrap_or(0))
+}
+
 /// Passes on other nodes' entries after `last` until the connection fails or the room
 /// stops listening.
+///
+/// Compaction on another node may trim entries this room has not read yet (the writer
+/// compacts right after its own `XADD`s). So after each read, if the snapshot moved past
+/// where this room was before the read, the room also gets the snapshot, which holds
+/// every trimmed entry.
 async fn read(
     connection: &mut MultiplexedConnection,
     keys: &Keys,
@@ -137,12 +149,13 @@ async fn read(
     let options = StreamReadOptions::default()
         .block(BLOCK.as_millis() as usize)
         .count(256);
+    let mut seen_upto: Option<String> = None;
     while !sender.is_closed() {
+        let before = position(last);
         let reply: Option<StreamReadReply> = connection
             .xread_options(&[&keys.stream], &[last.as_str()], &options)
             .await?;
-        let Some(reply) = reply else { continue };
-        for stream in reply.keys {
+        for stream in reply.map(|r| r.keys).unwrap_or_default() {
             let range = StreamRangeReply { ids: stream.ids };
             for entry in &range.ids {
                 last.clone_from(&entry.id);
@@ -164,6 +177,22 @@ async fn read(
                     return Ok(());
                 }
             }
+        }
+        let upto: Option<String> = connection.hget(&keys.snapshot, "upto").await?;
+        if upto != seen_upto {
+            if upto.as_deref().is_some_and(|upto| position(upto) > before) {
+                let state: Option<Vec<u8>> = connection.hget(&keys.snapshot, "state").await?;
+                if let Some(state) = state {
+                    if sender
+                        .send(Remote::Update(Bytes::from(state)))
+                        .await
+                        .is_err()
+                    {
+                        return Ok(());
+                    }
+                }
+            }
+            seen_upto = upto;
         }
     }
     Ok(())

@@ -95,6 +95,16 @@ pub trait BoardLog: Send {
     async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError>;
     /// Replaces the whole history by `snapshot` (the document's full state).
     async fn compact(&mut self, snapshot: Vec<u8>) -> Result<(), StoreError>;
+    /// Called before a meeting command runs, and followed by [`BoardLog::end_meeting_change`]
+    /// whatever happens. Where several nodes serve a board this takes the board's command
+    /// lock and returns the meeting as last stored by any node, which the room adopts
+    /// before running the command: commands are then applied one at a time across nodes.
+    /// A single node has its room's copy already (the default: `None`).
+    async fn begin_meeting_change(&mut self) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(None)
+    }
+    /// Lets go of what [`BoardLog::begin_meeting_change`] took.
+    async fn end_meeting_change(&mut self) {}
     /// Stores the meeting state durably, replacing the previous one.
     async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError>;
     /// History stored since the last compaction.

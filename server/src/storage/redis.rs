@@ -42,6 +42,8 @@ pub(crate) struct Keys {
     pub snapshot: String,
     pub meeting: String,
     pub lease: String,
+    /// Held while a node runs a meeting command.
+    pub command_lock: String,
 }
 
 impl Keys {
@@ -53,6 +55,7 @@ impl Keys {
             snapshot: format!("{prefix}:snapshot"),
             meeting: format!("{prefix}:meeting"),
             lease: format!("{prefix}:lease"),
+            command_lock: format!("{prefix}:command"),
         }
     }
 }
@@ -64,6 +67,10 @@ pub(crate) const DATA: &str = "data";
 pub(crate) const KIND_UPDATE: &str = "update";
 pub(crate) const KIND_MEETING: &str = "meeting";
 
+/// How long a node may hold a board's command lock (a command takes milliseconds; the
+/// limit only matters if the node dies holding it), and how long one waits for it.
+const COMMAND_LOCK: Duration = Duration::from_secs(3);
+const COMMAND_WAIT: Duration = Duration::from_secs(2);
 /// How long a node may hold a board's compaction lease.
 const LEASE: Duration = Duration::from_secs(30);
 /// Besides the room's own trigger (its backlog), every open board's stream is looked at
@@ -450,6 +457,44 @@ impl BoardLog for RedisLog {
         fold_under_lease(&mut self.connection, &self.keys, &self.node).await?;
         self.backlog = Backlog::default();
         Ok(())
+    }
+
+    /// Takes the board's command lock (waiting for another node's command to finish) and
+    /// reads the meeting as last stored, so commands from all nodes apply one at a time
+    /// to the latest meeting: no ballot cast on one node is overwritten by another's.
+    async fn begin_meeting_change(&mut self) -> Result<Option<Vec<u8>>, StoreError> {
+        let deadline = tokio::time::Instant::now() + COMMAND_WAIT;
+        loop {
+            let taken: Option<String> = redis::cmd("SET")
+                .arg(&self.keys.command_lock)
+                .arg(&self.node)
+                .arg("NX")
+                .arg("PX")
+                .arg(COMMAND_LOCK.as_millis() as u64)
+                .query_async(&mut self.connection)
+                .await
+                .map_err(unavailable)?;
+            if taken.is_some() {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(StoreError::Io(io::Error::other(
+                    "another node holds the board's command lock",
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        match self.connection.get(&self.keys.meeting).await {
+            Ok(meeting) => Ok(meeting),
+            Err(error) => {
+                self.end_meeting_change().await;
+                Err(unavailable(error))
+            }
+        }
+    }
+
+    async fn end_meeting_change(&mut self) {
+        let _: Result<(), _> = self.connection.del(&self.keys.command_lock).await;
     }
 
     async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError> {
