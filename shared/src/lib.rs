@@ -6,6 +6,7 @@
 //! - [`model`]: the layout of the board document and of presence states.
 //! - [`meeting`]: the facilitated meeting (agenda, timer, groups, votes, lock, roles), decided by the server.
 //! - [`card_game`]: activity B's rules (one card each, top threes, adopting a virtue).
+//! - [`privacy`]: the privacy guard (personal data in case texts, and placeholders for it).
 //! - [`deck`]: the virtue cards Leerkring ships (our own Dutch texts, with te weinig / te veel hints).
 
 pub mod api;
@@ -14,4 +15,5 @@ pub mod deck;
 pub mod ids;
 pub mod meeting;
 pub mod model;
+pub mod privacy;
 pub mod protocol;
