@@ -18,7 +18,12 @@ async fn main() -> std::io::Result<()> {
     let config = Config::parse();
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
-    leerkring_server::serve(config, listener, shutdown_signal()).await
+    if let Err(error) = leerkring_server::serve(config, listener, shutdown_signal()).await {
+        // Said plainly (not as a Debug dump) for whoever reads the service log.
+        tracing::error!(%error, "Leerkring stopped");
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
