@@ -47,7 +47,7 @@ pub fn step_text(lang: Lang, key: &str) -> (&'static str, &'static str) {
             ("Share stories", "Exchange the practice stories with the team."),
         ),
         "exercise.debrief" | "cards.debrief" | "evaluation.debrief" => (
-            ("Nabespreken", "Wat heeft deze oefening opgeleverd? Wat is bruikbaar in uw praktijk?"),
+            ("Nabespreken", "Wat heeft deze oefening opgeleverd? Wat is bruikbaar in je praktijk?"),
             ("Debrief", "What did this exercise yield? What is usable in your practice?"),
         ),
         "cards.round1" => (
