@@ -105,6 +105,12 @@ export async function everyone(people, what, check) {
 /** The heading of the current step. */
 export const stepHeading = (page, name) => page.getByRole('heading', { level: 2, name });
 
+/** Waits until the text field named `name` on `page` has keyboard focus (as a person waits to see the cursor). */
+export async function focused(page, name) {
+  const field = page.getByRole('textbox', { name });
+  await eventually(`focus in ${name}`, () => field.evaluate((element) => element === document.activeElement));
+}
+
 /** Saves a screenshot under target/e2e-screenshots. */
 export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });

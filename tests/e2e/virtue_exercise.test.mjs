@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sharedServerAndBrowser, newPerson, eventually, everyone, stepHeading, screenshot, join, joinAll, startMeeting,
-  goToStep,
+  goToStep, focused,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -69,6 +69,7 @@ test('Activity A: an earlier table copied in, practice stories in pairs, shared,
     if (writers[group]) continue;
     writers[group] = person;
     await person.page.getByRole('button', { name: 'Verhaal toevoegen' }).click();
+    await focused(person.page, /^Deugd$/);
     await person.page.keyboard.type('Betrokkenheid');
     await person.page.getByRole('radio', { name: stanceOf[person.name] }).check();
     await person.page.getByRole('textbox', { name: /Wat gebeurde er/ }).fill(`Verhaal van ${person.name}: ik nam te snel over.`);
@@ -98,6 +99,7 @@ test('Activity A: an earlier table copied in, practice stories in pairs, shared,
   await goToStep(facilitator.page, 'Nabespreken');
   const usable = (page) => page.getByRole('region', { name: 'Wat is bruikbaar in je praktijk?' });
   await usable(participants[0].page).getByRole('button', { name: 'Antwoord toevoegen' }).click();
+  await focused(participants[0].page, /antwoord van Anna/);
   await participants[0].page.keyboard.type('Eerst vragen, dan pas doen.');
   await everyone(all, "Anna's answer", async (page) =>
     (await usable(page).getByRole('textbox', { name: /antwoord van Anna/ }).inputValue()) === 'Eerst vragen, dan pas doen.');
