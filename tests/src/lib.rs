@@ -328,11 +328,48 @@ impl Closed {
     }
 }
 
+/// How a client's connection ended, once it has: set by the client's reader task.
+#[derive(Clone, Default)]
+struct CloseWatch(Arc<Mutex<Option<Closed>>>);
+
+impl CloseWatch {
+    /// The server sent a close frame.
+    fn closed_by_server(
+        &self,
+        frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>,
+    ) {
+        *self.0.lock().expect("lock") = Some(Closed::from_frame(frame));
+    }
+
+    /// The stream ended; without a close frame that is an abnormal end.
+    fn ended(&self) {
+        self.0.lock().expect("lock").get_or_insert(Closed {
+            code: u16::from(CloseCode::Abnormal),
+            reason: "stream ended".into(),
+        });
+    }
+
+    fn get(&self) -> Option<Closed> {
+        self.0.lock().expect("lock").clone()
+    }
+
+    /// Waits up to 10 s for the connection to close.
+    async fn wait(&self) -> Closed {
+        eventually(
+            "server closes the connection",
+            Duration::from_secs(10),
+            || self.get().is_some(),
+        )
+        .await;
+        self.get().expect("closed")
+    }
+}
+
 /// A Yjs peer: its own document, kept in sync with a board over y-websocket.
 pub struct YClient {
     pub doc: Doc,
     outgoing: mpsc::UnboundedSender<Message>,
-    closed: Arc<Mutex<Option<Closed>>>,
+    closed: CloseWatch,
     synced: Arc<Mutex<bool>>,
     tasks: Tasks,
 }
@@ -369,7 +406,7 @@ impl YClient {
             .expect("WebSocket connects");
         let (mut sink, mut stream) = socket.split();
         let (outgoing, mut queue) = mpsc::unbounded_channel::<Message>();
-        let closed = Arc::new(Mutex::new(None));
+        let closed = CloseWatch::default();
         let synced = Arc::new(Mutex::new(false));
         let writer = tokio::spawn(async move {
             while let Some(message) = queue.recv().await {
@@ -381,7 +418,7 @@ impl YClient {
         let mut client = Self {
             doc: doc.clone(),
             outgoing: outgoing.clone(),
-            closed: Arc::clone(&closed),
+            closed: closed.clone(),
             synced: Arc::clone(&synced),
             tasks: Tasks(vec![writer]),
         };
@@ -406,16 +443,13 @@ impl YClient {
                 match message {
                     Message::Binary(frame) => handle_server_frame(&doc, &frame, &outgoing, &synced),
                     Message::Close(frame) => {
-                        *closed.lock().expect("lock") = Some(Closed::from_frame(frame));
+                        closed.closed_by_server(frame);
                         break;
                     }
                     _ => {}
                 }
             }
-            closed.lock().expect("lock").get_or_insert(Closed {
-                code: u16::from(CloseCode::Abnormal),
-                reason: "stream ended".into(),
-            });
+            closed.ended();
         });
         client.tasks.push(reader);
         let flag = Arc::clone(&client.synced);
@@ -477,19 +511,12 @@ impl YClient {
 
     /// How the server closed this connection, if it has.
     pub fn closed(&self) -> Option<Closed> {
-        self.closed.lock().expect("lock").clone()
+        self.closed.get()
     }
 
-    /// Waits for the server to close this connection.
+    /// Waits up to 10 s for the server to close this connection.
     pub async fn wait_closed(&self) -> Closed {
-        let closed = Arc::clone(&self.closed);
-        eventually(
-            "server closes the connection",
-            Duration::from_secs(10),
-            || closed.lock().expect("lock").is_some(),
-        )
-        .await;
-        self.closed().expect("closed")
+        self.closed.wait().await
     }
 }
 
@@ -697,7 +724,7 @@ pub struct MeetingClient {
     /// The secret member key this client connected with.
     pub key: String,
     outgoing: mpsc::UnboundedSender<Message>,
-    closed: Arc<Mutex<Option<Closed>>>,
+    closed: CloseWatch,
     synced: Arc<Mutex<bool>>,
     inbox: Arc<Mutex<MeetingInbox>>,
     next_id: u64,
@@ -745,14 +772,14 @@ impl MeetingClient {
             }
         });
         let doc = Doc::new();
-        let closed = Arc::new(Mutex::new(None));
+        let closed = CloseWatch::default();
         let synced = Arc::new(Mutex::new(false));
         let inbox = Arc::new(Mutex::new(MeetingInbox::default()));
         let mut client = Self {
             doc: doc.clone(),
             key: key.to_owned(),
             outgoing: outgoing.clone(),
-            closed: Arc::clone(&closed),
+            closed: closed.clone(),
             synced: Arc::clone(&synced),
             inbox: Arc::clone(&inbox),
             next_id: 0,
@@ -779,16 +806,13 @@ impl MeetingClient {
                         None => handle_server_frame(&doc, &frame, &outgoing, &synced),
                     },
                     Message::Close(frame) => {
-                        *closed.lock().expect("lock") = Some(Closed::from_frame(frame));
+                        closed.closed_by_server(frame);
                         break;
                     }
                     _ => {}
                 }
             }
-            closed.lock().expect("lock").get_or_insert(Closed {
-                code: u16::from(CloseCode::Abnormal),
-                reason: "stream ended".into(),
-            });
+            closed.ended();
         });
         client.tasks.push(reader);
         client
@@ -804,7 +828,6 @@ impl MeetingClient {
         let json = serde_json::to_vec(&envelope).expect("a JSON value serializes");
         self.send_raw(command_frame(&json));
         let inbox = Arc::clone(&self.inbox);
-        let closed = Arc::clone(&self.closed);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(reply) = inbox.lock().expect("lock").replies.remove(&id) {
@@ -813,7 +836,7 @@ impl MeetingClient {
             assert!(
                 Instant::now() < deadline,
                 "no reply within 10 s to command {id} ({command}); connection closed: {:?}",
-                closed.lock().expect("lock")
+                self.closed.get()
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -925,19 +948,12 @@ impl MeetingClient {
 
     /// How the server closed this connection, if it has.
     pub fn closed(&self) -> Option<Closed> {
-        self.closed.lock().expect("lock").clone()
+        self.closed.get()
     }
 
     /// Waits up to 10 s for the server to close this connection.
     pub async fn wait_closed(&self) -> Closed {
-        let closed = Arc::clone(&self.closed);
-        eventually(
-            "server closes the connection",
-            Duration::from_secs(10),
-            || closed.lock().expect("lock").is_some(),
-        )
-        .await;
-        self.closed().expect("closed")
+        self.closed.wait().await
     }
 }
 

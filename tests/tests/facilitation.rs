@@ -95,6 +95,16 @@ impl Meeting {
             .unwrap_or_else(|refused| panic!("facilitator's {text} refused: {refused:?}"));
     }
 
+    /// The facilitator locks the table; returns once the cheat knows it is locked.
+    async fn lock_table(&mut self) {
+        self.lead(json!({"type": "lock_table"})).await;
+        self.cheat
+            .wait_view("the cheat sees the lock", |view| {
+                view["table_locked"] == true
+            })
+            .await;
+    }
+
     /// A command over HTTP with the participant token (the cheat's), with or without a
     /// member key.
     async fn participant_http(&self, key: Option<&str>, command: &Value) -> (u16, Value) {
@@ -550,13 +560,7 @@ async fn votes_are_limited_secret_until_revealed_and_closed_for_good() {
 #[tokio::test]
 async fn the_locked_table_refuses_a_participants_edit_and_keeps_it_from_everyone() {
     let mut meeting = Meeting::start().await;
-    meeting.lead(json!({"type": "lock_table"})).await;
-    meeting
-        .cheat
-        .wait_view("the cheat sees the lock", |view| {
-            view["table_locked"] == true
-        })
-        .await;
+    meeting.lock_table().await;
 
     // The cheat edits the locked parts anyway, with hand-made updates.
     meeting
@@ -682,13 +686,7 @@ async fn the_lock_holds_for_a_table_that_already_has_content() {
             .all(|c| c.read(VIRTUE_TABLE) == "Geduld" && c.read(FLIPOVER) == "Welkom")
     })
     .await;
-    meeting.lead(json!({"type": "lock_table"})).await;
-    meeting
-        .cheat
-        .wait_view("the cheat sees the lock", |view| {
-            view["table_locked"] == true
-        })
-        .await;
+    meeting.lock_table().await;
 
     meeting
         .cheat
@@ -757,13 +755,7 @@ fn split_edit() -> (Vec<u8>, Vec<u8>) {
 #[tokio::test]
 async fn the_lock_cannot_be_dodged_by_sending_the_edit_in_one_frame_with_an_open_one() {
     let mut meeting = Meeting::start().await;
-    meeting.lead(json!({"type": "lock_table"})).await;
-    meeting
-        .cheat
-        .wait_view("the cheat sees the lock", |view| {
-            view["table_locked"] == true
-        })
-        .await;
+    meeting.lock_table().await;
     // Both updates in one frame, so the server checks them in the same batch.
     let (first, second) = split_edit();
     let mut frame = update_frame(&first);
@@ -795,13 +787,7 @@ async fn the_lock_cannot_be_dodged_by_sending_the_edit_in_one_frame_with_an_open
 #[tokio::test]
 async fn the_lock_cannot_be_dodged_by_sending_the_table_edit_before_what_it_depends_on() {
     let mut meeting = Meeting::start().await;
-    meeting.lead(json!({"type": "lock_table"})).await;
-    meeting
-        .cheat
-        .wait_view("the cheat sees the lock", |view| {
-            view["table_locked"] == true
-        })
-        .await;
+    meeting.lock_table().await;
     // The table edit first, while the server cannot place it yet; then the notes edit it
     // depends on, which on its own changes nothing locked.
     let (first, second) = split_edit();
