@@ -900,7 +900,12 @@ impl Room {
         if self.board.is_poisoned() {
             return;
         }
-        let Some(state) = self.board.verified_snapshot() else {
+        let state = if self.log.compacts_from_document() {
+            self.board.verified_snapshot()
+        } else {
+            Some(Vec::new())
+        };
+        let Some(state) = state else {
             tracing::error!(
                 board = %self.id,
                 "compaction skipped: the document's state does not read back; the log keeps everything"

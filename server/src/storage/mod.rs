@@ -95,6 +95,12 @@ pub trait BoardLog: Send {
     async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError>;
     /// Replaces the whole history by `snapshot` (the document's full state).
     async fn compact(&mut self, snapshot: Vec<u8>) -> Result<(), StoreError>;
+    /// Whether [`BoardLog::compact`] needs the room's document state. A log shared by
+    /// several nodes compacts from what its store holds instead, and the room then skips
+    /// encoding and verifying a snapshot it would not use (and passes an empty one).
+    fn compacts_from_document(&self) -> bool {
+        true
+    }
     /// Called before a meeting command runs, and followed by [`BoardLog::end_meeting_change`]
     /// whatever happens. Where several nodes serve a board this takes the board's command
     /// lock and returns the meeting as last stored by any node, which the room adopts

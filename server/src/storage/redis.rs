@@ -450,6 +450,10 @@ impl BoardLog for RedisLog {
     /// Folds the stream into the snapshot from what Redis holds (not from this node's
     /// document, which may not have applied every other node's update yet), then trims
     /// the stream up to what the snapshot covers.
+    fn compacts_from_document(&self) -> bool {
+        false
+    }
+
     async fn compact(&mut self, _snapshot: Vec<u8>) -> Result<(), StoreError> {
         if !self.flush_spool().await? {
             return Ok(());
