@@ -39,7 +39,7 @@ pub fn StepWorkspace(provider: Provider) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let step = Memo::new(move |_| meeting.with(|m| m.as_ref().and_then(current_step)));
-    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let leads = provider.leads();
     let vote_open = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.vote.is_some()));
     let groups_working = move || {
         meeting.with(|m| {
@@ -92,13 +92,13 @@ pub fn StepWorkspace(provider: Provider) -> impl IntoView {
                 view! {
                     <Flipover provider=p/>
                     // Groups and votes stay at hand in steps without their own.
-                    <Show when=move || leads() || groups_working()>
+                    <Show when=move || leads.get() || groups_working()>
                         <details class="card tools" open=groups_working()>
                             <summary>{move || language.texts().groups_heading}</summary>
                             <GroupsPanel provider=tools.get_value()/>
                         </details>
                     </Show>
-                    <Show when=move || leads() || vote_open()>
+                    <Show when=move || leads.get() || vote_open()>
                         <VotePanel provider=tools.get_value()/>
                     </Show>
                 }

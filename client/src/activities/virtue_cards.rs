@@ -22,10 +22,6 @@ fn card_game(provider: &Provider) -> Memo<CardGame> {
     Memo::new(move |_| meeting.with(|m| m.as_ref().map(|m| m.cards.clone()).unwrap_or_default()))
 }
 
-fn leads(meeting: ReadSignal<Option<MeetingView>>) -> Signal<bool> {
-    Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)))
-}
-
 fn name_of(meeting: ReadSignal<Option<MeetingView>>, member: &str) -> String {
     meeting.with(|m| {
         m.as_ref()
@@ -86,8 +82,9 @@ fn ReadingSpotlight(provider: Provider) -> impl IntoView {
             Some((card.clone(), card_text(g, &card), holder, motivation))
         })
     });
+    let leader = provider.leads();
     let may_close = move |holder: &str| {
-        leads(meeting).get()
+        leader.get()
             || meeting.with(|m| m.as_ref().and_then(|m| m.you.member.as_deref()) == Some(holder))
     };
     view! {
@@ -252,7 +249,7 @@ pub fn ChosenCards(provider: Provider, compact: bool) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let game = card_game(&provider);
-    let leader = leads(meeting);
+    let leader = provider.leads();
     let command = provider.sender();
     let chosen = move || {
         game.with(|g| {
@@ -316,7 +313,7 @@ fn GroupTopThree(provider: Provider, group: GroupSlot) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let game = card_game(&provider);
-    let leader = leads(meeting);
+    let leader = provider.leads();
     let command = provider.sender();
     let top = Memo::new(move |_| {
         game.with(|g| g.group_tops.get(&group.index).cloned().unwrap_or_default())
@@ -399,7 +396,7 @@ pub fn CardVote(provider: Provider) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let game = card_game(&provider);
-    let leader = leads(meeting);
+    let leader = provider.leads();
     let command = provider.sender();
     let phase = move || meeting.with(|m| m.as_ref().and_then(|m| m.vote.as_ref().map(|v| v.phase)));
     let may_open = move || leader.get() && phase().is_none_or(|p| p == VotePhase::Revealed);
@@ -491,9 +488,8 @@ fn SettleTeamTop(provider: Provider) -> impl IntoView {
 #[component]
 pub fn TeamTop(provider: Provider, to_table: bool) -> impl IntoView {
     let language = use_language();
-    let meeting = provider.meeting();
     let game = card_game(&provider);
-    let leader = leads(meeting);
+    let leader = provider.leads();
     let doc = StoredValue::new(provider.doc().clone());
     let added = RwSignal::new(None::<usize>);
     let put_in_table = move |_| {
@@ -538,7 +534,7 @@ pub fn AdoptPanel(provider: Provider) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let game = card_game(&provider);
-    let leader = leads(meeting);
+    let leader = provider.leads();
     let command = provider.sender();
     let me = Memo::new(move |_| meeting.with(|m| m.as_ref().and_then(|m| m.you.member.clone())));
     let people = Memo::new(move |_| {

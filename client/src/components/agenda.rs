@@ -23,7 +23,7 @@ fn current(view: &MeetingView) -> Option<(String, usize, usize)> {
 pub fn AgendaPanel(provider: Provider) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
-    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let leads = provider.leads();
     let activity = move || {
         meeting.with(|m| {
             m.as_ref()
@@ -54,7 +54,7 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
             <p class="activity-name">{activity} " · " {counter}</p>
             <h2 id="step-title">{title}</h2>
             <p class="instruction">{instruction}</p>
-            <Show when=leads>
+            <Show when=move || leads.get()>
                 <div class="button-row">
                     <button type="button" on:click=move |_| command(Command::PreviousStep)>
                         {move || language.texts().previous_step}
@@ -101,7 +101,7 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
                         })
                     }}
                 </ol>
-                <Show when=leads>
+                <Show when=move || leads.get()>
                     <AgendaEditor command=command meeting=meeting/>
                 </Show>
             </details>

@@ -50,7 +50,7 @@ pub fn GroupsPanel(
 ) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
-    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let leads = provider.leads();
     let mode = RwSignal::new(Mode::Pairs);
     let count = RwSignal::new(3usize);
     // Group number (1-based) per member for "by hand".
@@ -97,12 +97,12 @@ pub fn GroupsPanel(
     });
     let notes = StoredValue::new(provider);
     view! {
-        <Show when=move || leads() || have_groups()>
+        <Show when=move || leads.get() || have_groups()>
             <section class="card groups" aria-labelledby="groups-heading">
                 <h2 id="groups-heading">
                     {move || if working() || !have_groups() { language.texts().groups_heading } else { language.texts().plenary_heading }}
                 </h2>
-                <Show when=leads>
+                <Show when=move || leads.get()>
                     <form class="groups-form" on:submit=move |event: leptos::ev::SubmitEvent| {
                         event.prevent_default();
                         let plan = match mode.get_untracked() {

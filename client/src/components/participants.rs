@@ -11,7 +11,7 @@ use crate::sync::Provider;
 pub fn ParticipantsPanel(provider: Provider) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
-    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let leads = provider.leads();
     let may_reclaim = move || {
         meeting.with(|m| {
             m.as_ref()
@@ -27,7 +27,7 @@ pub fn ParticipantsPanel(provider: Provider) -> impl IntoView {
                 </button>
             </section>
         </Show>
-        <Show when=leads>
+        <Show when=move || leads.get()>
             <section class="card participants" aria-labelledby="participants-heading">
                 <h2 id="participants-heading">{move || language.texts().participants_heading}</h2>
                 <p>{move || language.texts().you_lead}</p>

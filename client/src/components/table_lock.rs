@@ -26,8 +26,7 @@ pub fn TableLock(provider: Provider) -> impl IntoView {
     let meeting = provider.meeting();
     let locked =
         Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.table_locked)));
-    let leads =
-        Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)));
+    let leads = provider.leads();
     let command = provider.sender();
     view! {
         <Show when=move || leads.get()>

@@ -39,7 +39,7 @@ pub fn TimerPanel(provider: Provider) -> impl IntoView {
     let remaining_for_done = remaining.clone();
     let done = move || matches!(timer(), Timer::Running { .. }) && remaining_for_done() == Some(0);
     let done_for_class = done.clone();
-    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let leads = provider.leads();
     let suggested = move || {
         meeting.with(|m| {
             m.as_ref()
@@ -70,7 +70,7 @@ pub fn TimerPanel(provider: Provider) -> impl IntoView {
             <Show when=done.clone()>
                 <p class="timer-alert" role="alert">{move || language.texts().timer_done}</p>
             </Show>
-            <Show when=leads>
+            <Show when=move || leads.get()>
                 <div class="button-row">
                     {
                         move || match timer() {

@@ -99,9 +99,7 @@ pub fn VirtueTable(provider: Provider) -> impl IntoView {
     let doc = provider.doc().clone();
     let table = doc.get_or_insert_array(VIRTUE_TABLE);
     let rows = watch_ids(&doc, &table, "virtue-table-rows".to_owned());
-    let meeting = provider.meeting();
-    let leads =
-        Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)));
+    let leads = provider.leads();
     let readonly = locked_for_me(&provider);
     let actions = StoredValue::new((doc.clone(), table.clone()));
     let add = move |_| {

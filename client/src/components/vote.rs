@@ -16,7 +16,7 @@ pub fn VotePanel(
 ) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
-    let leads = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator));
+    let leads = provider.leads();
     let vote = move || meeting.with(|m| m.as_ref().and_then(|m| m.vote.clone()));
     let may_vote = move || {
         meeting.with(|m| {
@@ -30,13 +30,13 @@ pub fn VotePanel(
         })
     };
     let show_form =
-        move || open_form && leads() && vote().is_none_or(|v| v.phase == VotePhase::Revealed);
+        move || open_form && leads.get() && vote().is_none_or(|v| v.phase == VotePhase::Revealed);
     let command = provider.sender();
     view! {
-        <Show when=move || (open_form && leads()) || vote().is_some()>
+        <Show when=move || (open_form && leads.get()) || vote().is_some()>
             <section class="card vote" aria-labelledby="vote-heading">
                 <h2 id="vote-heading">{move || language.texts().vote_heading}</h2>
-                {move || vote().map(|v| view! { <VoteBody vote=v may_vote=may_vote() leads=leads() command=command/> })}
+                {move || vote().map(|v| view! { <VoteBody vote=v may_vote=may_vote() leads=leads.get() command=command/> })}
                 <Show when=show_form>
                     <OpenVoteForm command=command/>
                 </Show>

@@ -166,6 +166,13 @@ impl Provider {
         self.inner.meeting.read_only()
     }
 
+    /// Whether this person holds the facilitator role now (it can be handed over and
+    /// taken back during the meeting).
+    pub fn leads(&self) -> Signal<bool> {
+        let meeting = self.meeting();
+        Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)))
+    }
+
     /// The server's clock now, as best this device can tell (milliseconds since the epoch).
     pub fn server_now_ms(&self) -> f64 {
         browser::now_ms() + self.inner.clock_offset_ms.get_untracked()
