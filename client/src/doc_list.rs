@@ -111,3 +111,29 @@ pub fn watch_ids(doc: &Doc, list: &ArrayRef, key: String) -> RwSignal<Vec<String
     });
     ids
 }
+
+/// Each item's id and plain string field `field`, as a signal like [`watch_ids`].
+pub fn watch_strings(
+    doc: &Doc,
+    list: &ArrayRef,
+    field: &'static str,
+    key: String,
+) -> RwSignal<Vec<(String, String)>> {
+    let items = RwSignal::new(item_strings(list, &doc.transact(), field));
+    list.observe(key, move |txn, event| {
+        items.set(item_strings(event.target(), txn, field));
+    });
+    items
+}
+
+fn item_strings<T: ReadTxn>(list: &ArrayRef, txn: &T, field: &str) -> Vec<(String, String)> {
+    list.iter(txn)
+        .filter_map(|value| match value {
+            Out::YMap(map) => Some((
+                string_of(&map, txn, ITEM_ID)?,
+                string_of(&map, txn, field).unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect()
+}

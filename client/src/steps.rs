@@ -105,3 +105,55 @@ pub fn step_text(lang: Lang, key: &str) -> (&'static str, &'static str) {
         Lang::En => en,
     }
 }
+
+/// The method's guiding questions of a case consultation phase (`METHOD.md`, in its own
+/// words); none for other steps.
+pub fn guiding_questions(lang: Lang, key: &str) -> &'static [&'static str] {
+    let (nl, en): (&[&str], &[&str]) = match key {
+        "case.explore" => (
+            &[
+                "Wat is gaande in de omgang, de relatie tussen jou en de cliënt?",
+                "Wat is daarvan waarneming en wat daarvan interpretatie?",
+            ],
+            &[
+                "What is going on in the relationship between you and the client?",
+                "What of it is observation, and what interpretation?",
+            ],
+        ),
+        "case.investigate" => (
+            &[
+                "Welke opties zijn er? Wat kan wel en wat kan niet gedaan worden?",
+                "Wat zie je vanuit het perspectief van de cliënt, en hoe kun je daarbij aansluiten en daarop afstemmen?",
+            ],
+            &[
+                "What options are there? What can and cannot be done?",
+                "What do you see from the client's perspective, and how can you connect and attune to it?",
+            ],
+        ),
+        "case.decide" => (
+            &[
+                "Wat besluiten we over het vervolg?",
+                "In hoeverre is dat anders dan je op basis van je eerste impuls wilde doen, en wat maakt dat je tot deze keuze komt?",
+            ],
+            &[
+                "What do we decide about what comes next?",
+                "How far does that differ from what your first impulse wanted, and what brings you to this choice?",
+            ],
+        ),
+        "case.learn" => (
+            &[
+                "Wat leren we hiervan op metaniveau?",
+                "Is er sprake van afwijken van afspraken of protocollen, en hoe verantwoorden we dat dan?",
+            ],
+            &[
+                "What do we learn from this at meta level?",
+                "Do we deviate from agreements or protocols, and if so, how do we justify that?",
+            ],
+        ),
+        _ => (&[], &[]),
+    };
+    match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
+    }
+}

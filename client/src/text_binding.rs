@@ -2,6 +2,7 @@
 //! field at once: local typing becomes minimal insert/delete operations, and remote
 //! changes update the field while keeping the local cursor where the person left it.
 
+use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use web_sys::HtmlTextAreaElement;
 use yrs::types::text::TextEvent;
@@ -105,6 +106,16 @@ pub fn follow_remote_edits(key: &str, text: &TextRef, area: HtmlTextAreaElement)
             let _ = area.set_selection_range(shift(start, delta), shift(end, delta));
         },
     );
+}
+
+/// The content of `text` as a signal that follows every change, local or remote. `key`
+/// names the observer (one per text and component).
+pub fn watch_text(doc: &Doc, text: &TextRef, key: String) -> RwSignal<String> {
+    let content = RwSignal::new(text.get_string(&doc.transact()));
+    text.observe(key, move |txn: &TransactionMut, event: &TextEvent| {
+        content.set(event.target().get_string(txn));
+    });
+    content
 }
 
 #[cfg(test)]

@@ -6,9 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use leerkring_shared::meeting::{
-    Caller, Command, Context, Meeting, MeetingView, MemberId, Refusal,
+    Caller, Command, Context, Meeting, MeetingView, MemberId, ReadOnlyBecause, ReadOnlyRoot,
+    Refusal,
 };
-use leerkring_shared::model::{RootKind, LOCKABLE};
+use leerkring_shared::model::RootKind;
 use leerkring_shared::protocol::{
     awareness_frame, meeting_frame, sync_step1_frame, sync_step2_frame,
 };
@@ -273,41 +274,67 @@ impl Board {
             .collect()
     }
 
-    /// Which of `updates` (in order, each with whether its sender holds the facilitator
-    /// role) may be applied: while the table is locked, an update from anyone else that
-    /// changes a lockable part of the document is refused.
+    /// Which of `updates` may be applied. Each comes with the parts of the document its
+    /// sender may not change now ([`Meeting::read_only_roots`]); the verdict is `None` for
+    /// an update that leaves them as they were, or why it is refused.
     ///
     /// Each update is tried on a copy of the document that already holds the updates
     /// allowed before it, so an edit split over several updates is judged as a whole.
-    /// Costs a copy of the document, but only while the table is locked.
-    pub fn lock_filter(&self, updates: &[(bool, &[u8])]) -> Vec<bool> {
-        if !self.meeting.table_locked || updates.iter().all(|(exempt, _)| *exempt) {
-            return vec![true; updates.len()];
+    /// Costs a copy of the document, but only when some sender may not change some part.
+    pub fn write_filter(
+        &self,
+        updates: &[(Vec<ReadOnlyRoot>, &[u8])],
+    ) -> Vec<Option<ReadOnlyBecause>> {
+        let first_reason = |roots: &[ReadOnlyRoot]| roots.first().map(|root| root.why);
+        if updates.iter().all(|(roots, _)| roots.is_empty()) {
+            return vec![None; updates.len()];
         }
         let Some(base) = self.encode_state() else {
-            // Without a readable document nothing can be judged: refuse all but the leader.
-            return updates.iter().map(|(exempt, _)| *exempt).collect();
+            // Without a readable document nothing can be judged: refuse every restricted
+            // sender.
+            return updates
+                .iter()
+                .map(|(roots, _)| first_reason(roots))
+                .collect();
         };
+        let mut declared: Vec<(&str, RootKind)> = Vec::new();
+        for root in updates.iter().flat_map(|(roots, _)| roots) {
+            if !declared.iter().any(|(name, _)| *name == root.name) {
+                declared.push((&root.name, root.kind));
+            }
+        }
         let mut allowed_updates: Vec<&[u8]> = Vec::new();
-        let mut copy = LockCopy::new(&base, &allowed_updates);
+        let mut copy = DocCopy::new(&declared, &base, &allowed_updates);
         let mut verdicts = Vec::with_capacity(updates.len());
-        for &(exempt, update) in updates {
-            let before = copy.content();
+        for (roots, update) in updates {
+            let before = copy.content(roots);
             let applied = copy.apply(update);
-            let allowed = exempt || (applied && !before.is_empty() && copy.content() == before);
-            if allowed {
+            let verdict = match (applied, before, copy.content(roots)) {
+                (true, Some(before), Some(after)) => roots
+                    .iter()
+                    .zip(before.iter().zip(&after))
+                    .find(|(_, (was, is))| was != is)
+                    .map(|(root, _)| root.why),
+                _ => first_reason(roots),
+            };
+            if verdict.is_none() {
                 allowed_updates.push(update);
             } else {
-                copy = LockCopy::new(&base, &allowed_updates);
+                copy = DocCopy::new(&declared, &base, &allowed_updates);
             }
-            verdicts.push(allowed);
+            verdicts.push(verdict);
         }
         verdicts
     }
 
-    /// Whether `caller` holds the facilitator role now.
-    pub fn leads(&self, caller: &Caller) -> bool {
-        self.meeting.is_facilitator(caller)
+    /// The parts of the document `connection`'s sender may not change now.
+    pub fn read_only_roots(&self, connection: ConnectionId) -> Vec<ReadOnlyRoot> {
+        let nobody = Caller {
+            facilitator_token: false,
+            member: None,
+        };
+        let caller = self.caller(connection).unwrap_or(&nobody);
+        self.meeting.read_only_roots(caller)
     }
 
     /// Answers a sync step 1: the part of the document the peer lacks; `None` if it
@@ -343,22 +370,23 @@ impl Board {
     }
 }
 
-/// A scratch copy of a document with its lockable parts declared, for [`Board::lock_filter`].
-struct LockCopy {
+/// A scratch copy of a document with its guarded parts declared, for
+/// [`Board::write_filter`].
+struct DocCopy {
     doc: Doc,
 }
 
-impl LockCopy {
-    fn new(base: &[u8], updates: &[&[u8]]) -> Self {
+impl DocCopy {
+    fn new(declared: &[(&str, RootKind)], base: &[u8], updates: &[&[u8]]) -> Self {
         let doc = Doc::new();
-        // Declare the lockable roots with their types, so their content can be compared.
-        for (name, kind) in LOCKABLE {
+        // Declare the guarded roots with their types, so their content can be compared.
+        for (name, kind) in declared {
             match kind {
                 RootKind::Text => {
-                    doc.get_or_insert_text(name);
+                    doc.get_or_insert_text(*name);
                 }
                 RootKind::Array => {
-                    doc.get_or_insert_array(name);
+                    doc.get_or_insert_array(*name);
                 }
             }
         }
@@ -372,7 +400,7 @@ impl LockCopy {
 
     fn apply(&self, update: &[u8]) -> bool {
         match Update::decode_v1(update) {
-            Ok(update) => guarded("lock check", || {
+            Ok(update) => guarded("write check", || {
                 self.doc.transact_mut().apply_update(update)
             })
             .is_some_and(|applied| applied.is_ok()),
@@ -380,23 +408,22 @@ impl LockCopy {
         }
     }
 
-    fn content(&self) -> Vec<Any> {
-        guarded("lock check", || self.lockable_content()).unwrap_or_default()
-    }
-
-    fn lockable_content(&self) -> Vec<Any> {
-        let txn = self.doc.transact();
-        LOCKABLE
-            .iter()
-            .map(|(name, kind)| match kind {
-                RootKind::Text => txn
-                    .get_text(*name)
-                    .map_or(Any::Null, |text| Any::from(text.get_string(&txn))),
-                RootKind::Array => txn
-                    .get_array(*name)
-                    .map_or(Any::Null, |array| array.to_json(&txn)),
-            })
-            .collect()
+    /// The content of `roots`, or `None` if it cannot be read.
+    fn content(&self, roots: &[ReadOnlyRoot]) -> Option<Vec<Any>> {
+        guarded("write check", || {
+            let txn = self.doc.transact();
+            roots
+                .iter()
+                .map(|root| match root.kind {
+                    RootKind::Text => txn
+                        .get_text(root.name.as_str())
+                        .map_or(Any::Null, |text| Any::from(text.get_string(&txn))),
+                    RootKind::Array => txn
+                        .get_array(root.name.as_str())
+                        .map_or(Any::Null, |array| array.to_json(&txn)),
+                })
+                .collect()
+        })
     }
 }
 
@@ -442,18 +469,84 @@ mod tests {
         let notes = writer.get_or_insert_text("group_notes_0");
         let notes_edit = edit(&|txn| notes.insert(txn, 0, "vrij"));
 
-        let unlocked = board.lock_filter(&[(false, &text_edit), (false, &table_edit)]);
-        assert_eq!(unlocked, vec![true, true]);
+        let participant = caller(false, Some("p"));
+        board
+            .run_command(
+                &participant,
+                Command::Hello {
+                    name: "Piet".into(),
+                },
+                0,
+                0,
+            )
+            .expect("hello");
+        let roots = |board: &Board, who: &Caller| board.meeting().read_only_roots(who);
+        let unlocked = board.write_filter(&[
+            (roots(&board, &participant), &text_edit),
+            (roots(&board, &participant), &table_edit),
+        ]);
+        assert_eq!(unlocked, vec![None, None]);
         board
             .run_command(&facilitator, Command::LockTable, 0, 0)
             .expect("lock");
-        let verdicts = board.lock_filter(&[
-            (false, &text_edit),
-            (false, &table_edit),
-            (false, &notes_edit),
-            (true, &table_edit),
+        let locked = Some(ReadOnlyBecause::TableLocked);
+        let verdicts = board.write_filter(&[
+            (roots(&board, &participant), &text_edit),
+            (roots(&board, &participant), &table_edit),
+            (roots(&board, &participant), &notes_edit),
+            (roots(&board, &facilitator), &table_edit),
         ]);
-        assert_eq!(verdicts, vec![false, false, true, true]);
+        assert_eq!(verdicts, vec![locked, locked, None, None]);
+    }
+
+    #[test]
+    fn only_the_contributor_and_the_facilitator_write_a_case_intake() {
+        use leerkring_shared::model::{case_part, case_root};
+        use yrs::Text;
+        let mut board = Board::from_history(StoredHistory::default());
+        let facilitator = caller(true, Some("f"));
+        let contributor = caller(false, Some("a"));
+        let other = caller(false, Some("b"));
+        for (who, name) in [
+            (&facilitator, "Fenna"),
+            (&contributor, "Anna"),
+            (&other, "Bram"),
+        ] {
+            board
+                .run_command(who, Command::Hello { name: name.into() }, 0, 0)
+                .expect("hello");
+        }
+        let to_case = Command::GoToStep {
+            activity: 1,
+            step: 0,
+        };
+        board.run_command(&facilitator, to_case, 0, 0).expect("go");
+        let name = Command::NameContributor {
+            activity: None,
+            member: "a".into(),
+        };
+        board.run_command(&facilitator, name, 0, 5).expect("named");
+        let case_id = board.meeting().cases[&1].id.clone();
+        let writer = Doc::new();
+        let title = writer.get_or_insert_text(case_root(&case_id, case_part::TITLE).as_str());
+        let relation =
+            writer.get_or_insert_text(case_root(&case_id, case_part::RELATIONSHIP).as_str());
+        let type_in = |text: &yrs::TextRef, words: &str| {
+            let mut txn = writer.transact_mut();
+            text.insert(&mut txn, 0, words);
+            txn.encode_update_v1()
+        };
+        let title_edit = type_in(&title, "Meneer wil geen hulp");
+        let relation_edit = type_in(&relation, "Hij houdt de deur dicht");
+        let roots = |who: &Caller| board.meeting().read_only_roots(who);
+        let verdicts = board.write_filter(&[
+            (roots(&other), &title_edit),
+            (roots(&other), &relation_edit),
+            (roots(&contributor), &title_edit),
+            (roots(&facilitator), &title_edit),
+        ]);
+        let intake = Some(ReadOnlyBecause::CaseIntake);
+        assert_eq!(verdicts, vec![intake, None, None, None]);
     }
 
     fn typed(text: &str) -> Vec<u8> {

@@ -557,7 +557,7 @@ impl Room {
 
     /// Stores updates (one group commit), then applies them and passes them on.
     async fn store_and_apply(&mut self, updates: Vec<(ConnectionId, DocUpdate)>) {
-        let updates = self.refuse_locked_edits(updates);
+        let updates = self.refuse_read_only_edits(updates);
         if updates.is_empty() {
             return;
         }
@@ -599,32 +599,25 @@ impl Room {
         self.compact_if_due().await;
     }
 
-    /// Drops edits of the locked table by anyone not leading, telling each sender why.
-    fn refuse_locked_edits(
+    /// Drops edits of parts of the document their senders may not change (the locked
+    /// table, someone else's case intake), telling each sender why.
+    fn refuse_read_only_edits(
         &mut self,
         updates: Vec<(ConnectionId, DocUpdate)>,
     ) -> Vec<(ConnectionId, DocUpdate)> {
-        let checks: Vec<(bool, &[u8])> = updates
+        let checks: Vec<_> = updates
             .iter()
             .map(|(connection, update)| {
-                let exempt = self
-                    .board
-                    .caller(*connection)
-                    .is_some_and(|caller| self.board.leads(caller));
-                (exempt, update.bytes.as_slice())
+                let roots = self.board.read_only_roots(*connection);
+                (roots, update.bytes.as_slice())
             })
             .collect();
-        let verdicts = self.board.lock_filter(&checks);
+        let verdicts = self.board.write_filter(&checks);
         let mut allowed = Vec::with_capacity(updates.len());
-        for ((connection, update), allow) in updates.into_iter().zip(verdicts) {
-            if allow {
-                allowed.push((connection, update));
-            } else {
-                let refusal = Refusal::forbidden(
-                    "the table is locked by the facilitator; your edit was not saved",
-                    "De begeleider heeft de tabel vergrendeld; uw wijziging is niet bewaard.",
-                );
-                self.reply(connection, None, Some(refusal));
+        for ((connection, update), refused) in updates.into_iter().zip(verdicts) {
+            match refused {
+                None => allowed.push((connection, update)),
+                Some(why) => self.reply(connection, None, Some(why.refusal())),
             }
         }
         allowed

@@ -6,11 +6,13 @@
 //! - [`model`]: the layout of the board document and of presence states.
 //! - [`meeting`]: the facilitated meeting (agenda, timer, groups, votes, lock, roles), decided by the server.
 //! - [`card_game`]: activity B's rules (one card each, top threes, adopting a virtue).
+//! - [`case`]: the case consultation's contributors and follow-ups.
 //! - [`privacy`]: the privacy guard (personal data in case texts, and placeholders for it).
 //! - [`deck`]: the virtue cards Leerkring ships (our own Dutch texts, with te weinig / te veel hints).
 
 pub mod api;
 pub mod card_game;
+pub mod case;
 pub mod deck;
 pub mod ids;
 pub mod meeting;

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::card_game::CardGame;
+use crate::case::{self, Cases, FollowUp};
+use crate::model::{case_part, case_root, RootKind, LOCKABLE};
 
 /// Public id of a person on a board (the server derives it from the person's secret key).
 pub type MemberId = String;
@@ -183,6 +185,9 @@ pub struct Meeting {
     /// Activity B: cards, picks, top threes and adoptions.
     #[serde(default)]
     pub cards: CardGame,
+    /// The case consultations' contributors and follow-ups.
+    #[serde(default)]
+    pub cases: Cases,
 }
 
 impl Default for Meeting {
@@ -197,6 +202,7 @@ impl Default for Meeting {
             members: BTreeMap::new(),
             delegate: None,
             cards: CardGame::default(),
+            cases: Cases::new(),
         }
     }
 }
@@ -284,6 +290,18 @@ pub enum Command {
         virtue: String,
         member: Option<MemberId>,
     },
+    /// Name the contributor (*inbrenger*) of the case consultation at `activity` (the
+    /// current activity when empty). Facilitator.
+    NameContributor {
+        activity: Option<usize>,
+        member: MemberId,
+    },
+    /// When the team comes back to the case at `activity` (the current activity when
+    /// empty); `None` clears it. The facilitator or the case's contributor.
+    SetFollowUp {
+        activity: Option<usize>,
+        follow_up: Option<FollowUp>,
+    },
 }
 
 impl Command {
@@ -301,6 +319,7 @@ impl Command {
                 | Command::SetGroupTop { .. }
                 | Command::Adopt { .. }
                 | Command::Unadopt { .. }
+                | Command::SetFollowUp { .. }
         )
     }
 }
@@ -341,6 +360,39 @@ impl Refusal {
 /// What a refusal talks about, in English and in Dutch (the Dutch starting a sentence):
 /// `("the question", "De vraag")`.
 pub type Subject<'a> = (&'a str, &'a str);
+
+/// A part of the document someone may not change now, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadOnlyRoot {
+    pub name: String,
+    pub kind: RootKind,
+    pub why: ReadOnlyBecause,
+}
+
+/// Why a part of the document is read-only for someone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadOnlyBecause {
+    /// The facilitator locked the table.
+    TableLocked,
+    /// Only the contributor (and the facilitator) write a case's intake.
+    CaseIntake,
+}
+
+impl ReadOnlyBecause {
+    /// The refusal for an edit of such a part.
+    pub fn refusal(self) -> Refusal {
+        match self {
+            ReadOnlyBecause::TableLocked => Refusal::forbidden(
+                "the table is locked by the facilitator; your edit was not saved",
+                "De begeleider heeft de tabel vergrendeld; uw wijziging is niet bewaard.",
+            ),
+            ReadOnlyBecause::CaseIntake => Refusal::forbidden(
+                "only the contributor writes the case's intake; your edit was not saved",
+                "Alleen de inbrenger schrijft de inbreng van de casus; uw wijziging is niet bewaard.",
+            ),
+        }
+    }
+}
 
 /// Who sends a command, as the server established it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -559,6 +611,10 @@ impl Meeting {
                     ));
                 }
                 self.agenda = activities;
+                let agenda = &self.agenda;
+                self.cases.retain(|activity, _| {
+                    agenda.get(*activity) == Some(&ActivityKind::CaseConsultation)
+                });
                 self.position = Position::default();
                 self.timer = Timer::Stopped;
             }
@@ -955,8 +1011,84 @@ impl Meeting {
                 let member = self.adopter(caller, member)?;
                 self.cards.unadopt(&virtue, &member)?;
             }
+            Command::NameContributor { activity, member } => {
+                let activity = self.case_activity(activity)?;
+                if !self.live_members().any(|m| *m == member) {
+                    return Err(Refusal::invalid(
+                        "no such member",
+                        "Deze deelnemer bestaat niet.",
+                    ));
+                }
+                case::name_contributor(&mut self.cases, activity, member, context.random);
+            }
+            Command::SetFollowUp {
+                activity,
+                follow_up,
+            } => {
+                let activity = self.case_activity(activity)?;
+                let case = self.cases.get(&activity).ok_or_else(|| {
+                    Refusal::conflict(
+                        "name the contributor of this case first",
+                        "Wijs eerst de inbrenger van deze casus aan.",
+                    )
+                })?;
+                if !self.is_facilitator(caller) && caller.member.as_ref() != Some(&case.contributor)
+                {
+                    return Err(Refusal::forbidden(
+                        "only the contributor or the facilitator sets the follow-up",
+                        "Alleen de inbrenger of de begeleider bepaalt wanneer we op de casus terugkomen.",
+                    ));
+                }
+                if let Some(follow_up) = &follow_up {
+                    case::check_follow_up(follow_up)?;
+                }
+                if let Some(case) = self.cases.get_mut(&activity) {
+                    case.follow_up = follow_up;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// The agenda position of a case consultation: `activity`, or the current one.
+    fn case_activity(&self, activity: Option<usize>) -> Result<usize, Refusal> {
+        let activity = activity.unwrap_or(self.position.activity);
+        if self.agenda.get(activity) == Some(&ActivityKind::CaseConsultation) {
+            Ok(activity)
+        } else {
+            Err(Refusal::conflict(
+                "that place on the agenda is not a case consultation",
+                "Dit onderdeel van het programma is geen omgangsoverleg.",
+            ))
+        }
+    }
+
+    /// The parts of the document `caller` may not change now: the table and flip-over
+    /// while the facilitator has locked them, and the intake of every case the caller did
+    /// not bring. Empty for whoever leads.
+    pub fn read_only_roots(&self, caller: &Caller) -> Vec<ReadOnlyRoot> {
+        if self.is_facilitator(caller) {
+            return Vec::new();
+        }
+        let mut roots = Vec::new();
+        if self.table_locked {
+            roots.extend(LOCKABLE.iter().map(|(name, kind)| ReadOnlyRoot {
+                name: (*name).to_owned(),
+                kind: *kind,
+                why: ReadOnlyBecause::TableLocked,
+            }));
+        }
+        for case in self.cases.values() {
+            if caller.member.as_ref() == Some(&case.contributor) {
+                continue;
+            }
+            roots.extend(case_part::INTAKE.iter().map(|(part, kind)| ReadOnlyRoot {
+                name: case_root(&case.id, part),
+                kind: *kind,
+                why: ReadOnlyBecause::CaseIntake,
+            }));
+        }
+        roots
     }
 
     fn form_groups(&mut self, plan: GroupPlan, context: &Context) -> Result<(), Refusal> {
@@ -1081,6 +1213,7 @@ impl Meeting {
             vote: self.vote.as_ref().map(|v| v.view_for(you.as_deref())),
             table_locked: self.table_locked,
             cards: self.cards.clone(),
+            cases: self.cases.clone(),
             participants,
             you: YouView {
                 member: you,
@@ -1206,6 +1339,8 @@ pub struct MeetingView {
     pub vote: Option<VoteView>,
     pub table_locked: bool,
     pub cards: CardGame,
+    #[serde(default)]
+    pub cases: Cases,
     pub participants: Vec<ParticipantView>,
     pub you: YouView,
 }
@@ -1789,6 +1924,89 @@ mod tests {
             view.cards.team_top,
             vec!["Lef/moed", "Geduld", "Eerlijkheid"]
         );
+    }
+
+    #[test]
+    fn the_facilitator_names_the_contributor_who_alone_writes_the_intake() {
+        let people = ["a", "b"];
+        let mut meeting = meeting_with(&people);
+        let ctx = context(&people);
+        let run = |m: &mut Meeting, who: &Caller, command: Command| {
+            m.apply(who, command, &ctx).map_err(|r| r.status)
+        };
+        let name = |member: &str| Command::NameContributor {
+            activity: None,
+            member: member.into(),
+        };
+        // The default agenda: cards, then the case consultation at position 1.
+        assert_eq!(run(&mut meeting, &facilitator(), name("a")), Err(409));
+        run(
+            &mut meeting,
+            &facilitator(),
+            Command::GoToStep {
+                activity: 1,
+                step: 0,
+            },
+        )
+        .expect("to the intake");
+        assert_eq!(run(&mut meeting, &person("a"), name("a")), Err(403));
+        assert_eq!(run(&mut meeting, &facilitator(), name("x")), Err(422));
+        let follow_up = |date: &str| Command::SetFollowUp {
+            activity: None,
+            follow_up: Some(FollowUp::Date { date: date.into() }),
+        };
+        assert_eq!(
+            run(&mut meeting, &facilitator(), follow_up("2027-01-12")),
+            Err(409),
+            "no case before its contributor is named"
+        );
+        run(&mut meeting, &facilitator(), name("a")).expect("named");
+        let case = meeting.cases[&1].clone();
+        assert_eq!(case.contributor, "a");
+
+        let intake: Vec<String> = case_part::INTAKE
+            .iter()
+            .map(|(part, _)| case_root(&case.id, part))
+            .collect();
+        let read_only = |m: &Meeting, who: &Caller| -> Vec<String> {
+            m.read_only_roots(who).into_iter().map(|r| r.name).collect()
+        };
+        assert_eq!(read_only(&meeting, &person("b")), intake);
+        assert!(read_only(&meeting, &person("a")).is_empty());
+        assert!(read_only(&meeting, &facilitator()).is_empty());
+
+        assert_eq!(
+            run(&mut meeting, &person("b"), follow_up("2027-01-12")),
+            Err(403)
+        );
+        assert_eq!(
+            run(&mut meeting, &person("a"), follow_up("2027-02-30")),
+            Err(422)
+        );
+        run(&mut meeting, &person("a"), follow_up("2027-01-12")).expect("contributor sets it");
+        assert_eq!(
+            meeting.cases[&1].follow_up,
+            Some(FollowUp::Date {
+                date: "2027-01-12".into()
+            })
+        );
+
+        // Locking the table adds the table for b, not for the contributor's own intake.
+        run(&mut meeting, &facilitator(), Command::LockTable).expect("lock");
+        let for_a = meeting.read_only_roots(&person("a"));
+        assert!(for_a.iter().all(|r| r.why == ReadOnlyBecause::TableLocked));
+        assert_eq!(for_a.len(), LOCKABLE.len());
+
+        // A new agenda without a case consultation there forgets the case.
+        run(
+            &mut meeting,
+            &facilitator(),
+            Command::SetAgenda {
+                activities: vec![ActivityKind::CaseConsultation, ActivityKind::Evaluation],
+            },
+        )
+        .expect("agenda");
+        assert!(meeting.cases.is_empty());
     }
 
     #[test]

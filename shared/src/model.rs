@@ -81,6 +81,71 @@ pub mod note {
     pub const TEXT: &str = "tekst";
 }
 
+/// A part of case `case_id`'s record (`case::Case::id`): `field` is one of [`case_part`].
+pub fn case_root(case_id: &str, field: &str) -> String {
+    format!("case_{case_id}_{field}")
+}
+
+/// The parts of a case's record in the document, each a root of its own.
+pub mod case_part {
+    use super::RootKind;
+
+    /// Intake (`Y.Text`s), written by the contributor (and the facilitator): an anonymous
+    /// title, a short description, the learning question.
+    pub const TITLE: &str = "titel";
+    pub const DESCRIPTION: &str = "beschrijving";
+    pub const QUESTION: &str = "leervraag";
+    /// The intake, which only the contributor and the facilitator may change.
+    pub const INTAKE: [(&str, RootKind); 3] = [
+        (TITLE, RootKind::Text),
+        (DESCRIPTION, RootKind::Text),
+        (QUESTION, RootKind::Text),
+    ];
+    /// Virtues at stake according to the contributor, and according to the others: each a
+    /// `Y.Array` of `Y.Map`s with a plain string [`super::stake::VIRTUE`].
+    pub const VIRTUES_CONTRIBUTOR: &str = "deugden_inbrenger";
+    pub const VIRTUES_OTHERS: &str = "deugden_anderen";
+    /// Phase 1, *verkennen*: observations and interpretations (note lists) and what goes on
+    /// in the relationship between worker and client (`Y.Text`).
+    pub const OBSERVATIONS: &str = "waarneming";
+    pub const INTERPRETATIONS: &str = "interpretatie";
+    pub const RELATIONSHIP: &str = "relatie";
+    /// Phase 2, *onderzoeken*: the options, each with the client's perspective on it
+    /// (`Y.Array` of `Y.Map`s with [`super::note`] and [`super::option`] keys).
+    pub const OPTIONS: &str = "opties";
+    /// Phase 3, *besluiten* (`Y.Text`s).
+    pub const FIRST_IMPULSE: &str = "eerste_impuls";
+    pub const DECISION: &str = "besluit";
+    pub const DIFFERENCE: &str = "verschil";
+    /// Phase 4, *leren*: lessons at meta level (note list), a deviation from agreements or
+    /// protocols and how it is justified (`Y.Text`s).
+    pub const LESSONS: &str = "lessen";
+    pub const DEVIATION: &str = "afwijking";
+    pub const JUSTIFICATION: &str = "verantwoording";
+    /// The closing reflection along Baart's frame (`Y.Text`s).
+    pub const REFLECTION: [&str; 4] =
+        ["waarnemen", "begrijpen_beoordelen", "doen", "verantwoorden"];
+    /// Coming back to the case later (`Y.Text`s): what worked, why not, what it needs.
+    pub const REVISIT: [&str; 3] = ["gelukt", "waarom_niet", "nodig"];
+}
+
+/// Keys of a virtue at stake in a case (a `Y.Map`).
+pub mod stake {
+    /// The virtue's name (a plain string).
+    pub const VIRTUE: &str = "deugd";
+}
+
+/// Keys of an option in phase 2 of a case (a `Y.Map`): a [`note`] (the option itself in
+/// its text) with one more text.
+pub mod option {
+    /// How the option looks from the client's perspective (`Y.Text`).
+    pub const CLIENT_VIEW: &str = "clientperspectief";
+}
+
+/// Flagged text (see `privacy`) that someone has said is not personal data: a `Y.Map`
+/// from the flagged text to the name of who cleared it.
+pub const PRIVACY_CLEARED: &str = "privacy_vrijgegeven";
+
 /// What one person's client announces about them over awareness.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Presence {

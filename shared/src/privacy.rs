@@ -39,6 +39,54 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// What the text looks like, in English and in Dutch: `("a BSN", "een BSN")`.
+    pub fn described(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Bsn => ("a BSN", "een BSN"),
+            Kind::Phone => ("a phone number", "een telefoonnummer"),
+            Kind::Email => ("an e-mail address", "een e-mailadres"),
+            Kind::Address => ("an address", "een adres"),
+            Kind::DateOfBirth => ("a date of birth", "een geboortedatum"),
+            Kind::Iban => ("a bank account number", "een rekeningnummer"),
+        }
+    }
+}
+
+/// The findings in `text` that nobody has cleared; `cleared` says whether someone
+/// declared a flagged stretch of text not to be personal data.
+pub fn uncleared(text: &str, cleared: impl Fn(&str) -> bool) -> Vec<Finding> {
+    scan(text)
+        .into_iter()
+        .filter(|finding| !cleared(&text[finding.range.clone()]))
+        .collect()
+}
+
+/// What an export may show of one text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ForExport<'a> {
+    /// The text as it is.
+    Show(&'a str),
+    /// Nothing: the text holds what looks like personal data that nobody cleared, of
+    /// these kinds. The export says a text was left out, and why.
+    Withheld(Vec<Kind>),
+}
+
+/// Whether an export may show `text` (see [`uncleared`] for `cleared`).
+pub fn for_export(text: &str, cleared: impl Fn(&str) -> bool) -> ForExport<'_> {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for finding in uncleared(text, cleared) {
+        if !kinds.contains(&finding.kind) {
+            kinds.push(finding.kind);
+        }
+    }
+    if kinds.is_empty() {
+        ForExport::Show(text)
+    } else {
+        ForExport::Withheld(kinds)
+    }
+}
+
 /// A stretch of text that looks like personal data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -658,6 +706,30 @@ mod tests {
             }
             let _ = redact(&text);
         }
+    }
+
+    #[test]
+    fn exports_leave_out_text_with_uncleared_personal_data() {
+        let note = "Gebeld met 06-12345678, daarna met 0612345678 over de afspraak.";
+        assert_eq!(
+            for_export(note, |_| false),
+            ForExport::Withheld(vec![Kind::Phone]),
+            "the same kind twice is named once"
+        );
+        let only_first = |flagged: &str| flagged == "06-12345678";
+        assert_eq!(uncleared(note, only_first).len(), 1);
+        assert_eq!(
+            for_export(note, |_| true),
+            ForExport::Show(note),
+            "cleared by the team: shown"
+        );
+        let prose = "Mevrouw wil zelf bepalen wanneer de wijkverpleging komt.";
+        assert_eq!(for_export(prose, |_| false), ForExport::Show(prose));
+        let mixed = "Geboren 03-04-1951, mail: j.devries@example.nl";
+        assert_eq!(
+            for_export(mixed, |_| false),
+            ForExport::Withheld(vec![Kind::DateOfBirth, Kind::Email])
+        );
     }
 
     #[test]

@@ -189,10 +189,10 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   await everyone(all, 'debrief', (page) => stepHeading(page, 'Nabespreken').isVisible());
   const question = (page) => page.getByRole('region', { name: 'Wat heeft deze oefening opgeleverd?' });
   await question(cor.page).getByRole('button', { name: 'Antwoord toevoegen' }).click();
-  await focused(cor.page, /antwoord van Cor/);
+  await focused(cor.page, /van Cor/);
   await cor.page.keyboard.type('We weten nu wat we van elkaar mogen verwachten.');
   await everyone(all, "Cor's answer", async (page) =>
-    (await question(page).getByRole('textbox', { name: /antwoord van Cor/ }).inputValue()).startsWith('We weten nu'));
+    (await question(page).getByRole('textbox', { name: /van Cor/ }).inputValue()).startsWith('We weten nu'));
   await screenshot(facilitator.page, 'cards-debrief-desktop');
 
   for (const person of all) {

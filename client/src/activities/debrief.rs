@@ -4,7 +4,7 @@
 use leerkring_shared::model::{debrief_answers, DEBRIEF_USABLE, DEBRIEF_YIELD};
 use leptos::prelude::*;
 
-use crate::activities::member_name;
+use crate::activities::my_name;
 use crate::components::note_list::NoteList;
 use crate::i18n::use_language;
 use crate::sync::Provider;
@@ -13,18 +13,11 @@ use crate::sync::Provider;
 #[component]
 pub fn Debrief(provider: Provider, activity: usize) -> impl IntoView {
     let language = use_language();
-    let meeting = provider.meeting();
-    let author = Signal::derive(move || {
-        meeting.with(|m| {
-            m.as_ref()
-                .and_then(|m| m.you.member.as_deref().map(|me| member_name(m, me)))
-                .unwrap_or_default()
-        })
-    });
+    let author = my_name(provider.meeting());
     view! {
         <section class="card debrief" aria-labelledby="debrief-heading">
             <h2 id="debrief-heading">{move || language.texts().debrief_heading}</h2>
-            <div class="debrief-columns">
+            <div class="two-columns">
                 <NoteList
                     provider=provider.clone()
                     root=debrief_answers(activity, DEBRIEF_YIELD)

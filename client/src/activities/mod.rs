@@ -3,6 +3,7 @@
 //! needs (the card deck in round 1, groups in round 2, the table while filling columns,
 //! ...). Each activity has its own module.
 
+pub mod case_consultation;
 pub mod debrief;
 pub mod virtue_cards;
 pub mod virtue_exercise;
@@ -16,6 +17,7 @@ use crate::components::virtue_table::VirtueTable;
 use crate::components::vote::VotePanel;
 use crate::i18n::use_language;
 use crate::sync::Provider;
+use case_consultation::CaseConsultation;
 use debrief::Debrief;
 use virtue_cards::{AdoptPanel, CardRound1, CardVote, ChosenCards, TeamTop};
 
@@ -25,6 +27,17 @@ pub fn member_name(view: &MeetingView, member: &str) -> String {
         .iter()
         .find(|p| p.member == member)
         .map_or_else(|| "?".to_owned(), |p| p.name.clone())
+}
+
+/// This person's display name in the meeting (put on what they write).
+pub fn my_name(meeting: ReadSignal<Option<MeetingView>>) -> Signal<String> {
+    Signal::derive(move || {
+        meeting.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.you.member.as_deref().map(|me| member_name(m, me)))
+                .unwrap_or_default()
+        })
+    })
 }
 
 /// The current step: the activity's place on the agenda and the step's key.
@@ -84,6 +97,10 @@ pub fn StepWorkspace(provider: Provider) -> impl IntoView {
                 <VirtueTable provider=p/>
             }
             .into_any(),
+            "case.intake" | "case.explore" | "case.investigate" | "case.decide" | "case.learn"
+            | "case.reflect" => {
+                view! { <CaseConsultation provider=p activity=activity step=key/> }.into_any()
+            }
             "exercise.debrief" | "cards.debrief" | "evaluation.debrief" => {
                 view! { <Debrief provider=p activity=activity/> }.into_any()
             }

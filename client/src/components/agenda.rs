@@ -109,45 +109,69 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
     }
 }
 
-/// The facilitator chooses which of the method's activities this meeting holds; they run
-/// in the method's order.
+/// The facilitator chooses which of the method's activities this meeting holds, and how
+/// many cases it discusses (two fit in 90 minutes); they run in the method's order.
 #[component]
 fn AgendaEditor(
     command: impl Fn(Command) + Copy + Send + Sync + 'static,
     meeting: ReadSignal<Option<MeetingView>>,
 ) -> impl IntoView {
     let language = use_language();
-    const ALL: [ActivityKind; 4] = [
-        ActivityKind::VirtueExercise,
-        ActivityKind::VirtueCards,
-        ActivityKind::CaseConsultation,
-        ActivityKind::Evaluation,
-    ];
-    let chosen = RwSignal::new(meeting.with_untracked(|m| {
+    const VIRTUE_ACTIVITIES: [ActivityKind; 2] =
+        [ActivityKind::VirtueExercise, ActivityKind::VirtueCards];
+    const MOST_CASES: usize = 3;
+    let kinds = meeting.with_untracked(|m| {
         m.as_ref()
             .map(|m| m.agenda.iter().map(|a| a.kind).collect::<Vec<_>>())
             .unwrap_or_default()
-    }));
+    });
+    let cases = RwSignal::new(
+        kinds
+            .iter()
+            .filter(|k| **k == ActivityKind::CaseConsultation)
+            .count(),
+    );
+    let chosen = RwSignal::new(kinds);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let activities: Vec<ActivityKind> = ALL
+        let chosen = chosen.get_untracked();
+        let mut activities: Vec<ActivityKind> = VIRTUE_ACTIVITIES
             .into_iter()
-            .filter(|kind| chosen.with_untracked(|c| c.contains(kind)))
+            .filter(|kind| chosen.contains(kind))
             .collect();
+        activities.extend(std::iter::repeat_n(
+            ActivityKind::CaseConsultation,
+            cases.get_untracked(),
+        ));
+        if chosen.contains(&ActivityKind::Evaluation) {
+            activities.push(ActivityKind::Evaluation);
+        }
         command(Command::SetAgenda { activities });
+    };
+    let checkbox = move |kind: ActivityKind| {
+        view! {
+            <label class="inline">
+                <input type="checkbox"
+                    prop:checked=move || chosen.with(|c| c.contains(&kind))
+                    on:change=move |_| chosen.update(|c| if c.contains(&kind) { c.retain(|k| *k != kind) } else { c.push(kind) })/>
+                {move || activity_name(language.0.get(), kind)}
+            </label>
+        }
     };
     view! {
         <form class="agenda-editor" on:submit=submit>
             <fieldset>
                 <legend>{move || language.texts().agenda_choose}</legend>
-                {ALL.into_iter().map(|kind| view! {
-                    <label class="inline">
-                        <input type="checkbox"
-                            prop:checked=move || chosen.with(|c| c.contains(&kind))
-                            on:change=move |_| chosen.update(|c| if c.contains(&kind) { c.retain(|k| *k != kind) } else { c.push(kind) })/>
-                        {move || activity_name(language.0.get(), kind)}
-                    </label>
-                }).collect::<Vec<_>>()}
+                {VIRTUE_ACTIVITIES.into_iter().map(checkbox).collect::<Vec<_>>()}
+                <label for="case-count">{move || language.texts().case.cases_count}</label>
+                <select id="case-count" on:change=move |event| {
+                    cases.set(event_target_value(&event).parse().unwrap_or(0));
+                }>
+                    {(0..=MOST_CASES).map(|n| view! {
+                        <option value=n.to_string() selected=move || cases.get() == n>{n}</option>
+                    }).collect::<Vec<_>>()}
+                </select>
+                {checkbox(ActivityKind::Evaluation)}
             </fieldset>
             <button type="submit">{move || language.texts().set_agenda}</button>
         </form>

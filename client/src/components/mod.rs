@@ -9,6 +9,7 @@ pub mod invite;
 pub mod note_list;
 pub mod participants;
 pub mod presence;
+pub mod privacy_guard;
 pub mod shared_text;
 pub mod table_lock;
 pub mod timer;

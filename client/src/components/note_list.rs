@@ -1,6 +1,7 @@
-//! A list of notes on the board, such as the answers to a debrief question: anyone adds a
-//! note (with their name on it), writes in it, and can remove it. Each note is its own
-//! shared text, so two people never overwrite each other.
+//! A list of notes on the board, such as the answers to a debrief question or the options
+//! of a case: anyone adds a note (with their name on it), writes in it, and can remove
+//! it. Each note is its own shared text (or two, see [`SecondText`]), so two people never
+//! overwrite each other.
 
 use leerkring_shared::model::note;
 use leptos::prelude::*;
@@ -12,8 +13,17 @@ use crate::doc_list::{find_item, push_item, remove_item, string_of, text_of, wat
 use crate::i18n::use_language;
 use crate::sync::Provider;
 
+/// A second text on every note of a list, such as the client's perspective on an option.
+#[derive(Clone, Copy)]
+pub struct SecondText {
+    /// Its key in the note's map.
+    pub key: &'static str,
+    pub label: Signal<String>,
+}
+
 /// `root` names the list in the document; `heading` is its question, `id` the HTML id
-/// prefix, `author` the name put on new notes.
+/// prefix, `author` the name put on new notes. `second` adds a second text to each note;
+/// `add_label` names the add button (default: "add an answer").
 #[component]
 pub fn NoteList(
     provider: Provider,
@@ -21,6 +31,8 @@ pub fn NoteList(
     id: String,
     #[prop(into)] heading: Signal<String>,
     #[prop(into)] author: Signal<String>,
+    #[prop(optional)] second: Option<SecondText>,
+    #[prop(optional, into)] add_label: Option<Signal<String>>,
 ) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
@@ -31,13 +43,12 @@ pub fn NoteList(
     let actions = StoredValue::new((doc, list));
     let prefix = id.clone();
     let add = move |_| {
+        let texts: Vec<(&str, String)> = std::iter::once(note::TEXT)
+            .chain(second.map(|s| s.key))
+            .map(|key| (key, String::new()))
+            .collect();
         let new_id = actions.with_value(|(doc, list)| {
-            push_item(
-                doc,
-                list,
-                &[(note::TEXT, String::new())],
-                &[(note::AUTHOR, author.get_untracked())],
-            )
+            push_item(doc, list, &texts, &[(note::AUTHOR, author.get_untracked())])
         });
         browser::focus_soon(format!("{prefix}-{new_id}"));
     };
@@ -51,10 +62,11 @@ pub fn NoteList(
                         let found = actions.with_value(|(doc, list)| {
                             let txn = doc.transact();
                             find_item(list, &txn, &note_id).and_then(|(_, map)| {
-                                Some((text_of(&map, &txn, note::TEXT)?, string_of(&map, &txn, note::AUTHOR).unwrap_or_default()))
+                                let more = second.and_then(|s| Some((s, text_of(&map, &txn, s.key)?)));
+                                Some((text_of(&map, &txn, note::TEXT)?, more, string_of(&map, &txn, note::AUTHOR).unwrap_or_default()))
                             })
                         });
-                        found.map(|(text, writer)| {
+                        found.map(|(text, more, writer)| {
                             let label = {
                                 let writer = writer.clone();
                                 Signal::derive(move || format!("{} – {}", heading.get(), (language.texts().note_by)(&writer)))
@@ -72,6 +84,23 @@ pub fn NoteList(
                                         readonly=Signal::derive(|| false)
                                         rows=2
                                     />
+                                    {more.map(|(field, text)| {
+                                        let writer = writer.clone();
+                                        let label = Signal::derive(move || format!("{} – {}", field.label.get(), (language.texts().note_by)(&writer)));
+                                        let field_id = format!("{}-{}-{}", id, note_id, field.key);
+                                        view! {
+                                            <label class="second-label" for=field_id.clone()>{move || field.label.get()}</label>
+                                            <TextField
+                                                provider=cells.get_value()
+                                                text=text
+                                                editing=format!("{}:{}:{}", id, note_id, field.key)
+                                                id=field_id
+                                                aria_label=label
+                                                readonly=Signal::derive(|| false)
+                                                rows=2
+                                            />
+                                        }
+                                    })}
                                     <div class="note-footer">
                                         <span class="muted">{writer}</span>
                                         <button type="button" class="small danger" aria-label=remove_label
@@ -85,7 +114,9 @@ pub fn NoteList(
                     }
                 </For>
             </ul>
-            <button type="button" on:click=add>{move || language.texts().add_note}</button>
+            <button type="button" on:click=add>
+                {move || add_label.map_or_else(|| language.texts().add_note.to_owned(), |label| label.get())}
+            </button>
         </section>
     }
 }

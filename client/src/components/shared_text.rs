@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use yrs::{GetString, TextRef, Transact};
 
+use crate::components::privacy_guard::PrivacyGuard;
 use crate::sync::Provider;
 use crate::text_binding::{follow_remote_edits, push_local_edit};
 
@@ -15,15 +16,15 @@ pub fn SharedText(
     root: String,
     id: String,
     #[prop(into)] label: Signal<String>,
-    #[prop(into)] hint: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(into)] readonly: Signal<bool>,
     #[prop(default = 8)] rows: u32,
 ) -> impl IntoView {
     let text = provider.doc().get_or_insert_text(root.as_str());
-    let hint_id = format!("{id}-hint");
+    let hint_id = hint.map(|_| format!("{id}-hint"));
     view! {
         <label for=id.clone()>{move || label.get()}</label>
-        <p id=hint_id.clone() class="hint">{move || hint.get()}</p>
+        {hint.map(|hint| view! { <p id=hint_id.clone() class="hint">{move || hint.get()}</p> })}
         <TextField provider=provider text=text editing=root id=id described_by=hint_id readonly=readonly rows=rows/>
     }
 }
@@ -36,7 +37,7 @@ pub fn TextField(
     text: TextRef,
     editing: String,
     id: String,
-    #[prop(optional)] described_by: Option<String>,
+    #[prop(default = None)] described_by: Option<String>,
     #[prop(optional, into)] aria_label: Option<Signal<String>>,
     #[prop(into)] readonly: Signal<bool>,
     #[prop(default = 8)] rows: u32,
@@ -53,6 +54,10 @@ pub fn TextField(
             }
         });
     }
+    let guard_id = format!("{id}-privacy");
+    let described_by =
+        described_by.map_or_else(|| guard_id.clone(), |hint| format!("{hint} {guard_id}"));
+    let guard = (provider.clone(), text.clone());
     let on_input = {
         let provider = provider.clone();
         move |_| {
@@ -76,5 +81,6 @@ pub fn TextField(
             on:focus=move |_| focus.set_editing(Some(&editing))
             on:blur=move |_| blur.set_editing(None)
         ></textarea>
+        <PrivacyGuard provider=guard.0 text=guard.1 id=guard_id readonly=readonly/>
     }
 }

@@ -7,7 +7,9 @@ use leerkring_shared::deck::same_name;
 use leerkring_shared::meeting::MeetingView;
 use leerkring_shared::model::{row, VIRTUE_TABLE};
 use leptos::prelude::*;
-use yrs::{Array, ArrayRef, Doc, GetString, Observable, ReadTxn, TextRef, Transact};
+use yrs::{
+    Array, ArrayRef, DeepObservable, Doc, GetString, Observable, ReadTxn, TextRef, Transact,
+};
 
 use crate::components::copy_table::CopyTable;
 use crate::components::shared_text::TextField;
@@ -29,6 +31,23 @@ pub fn table_rows<T: ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<[String; 3]> {
             _ => None,
         })
         .collect()
+}
+
+/// The virtues named in the table, in order, as a signal that follows every change (a
+/// new row, someone typing a name). `key` names the observer.
+pub fn watch_table_virtues(doc: &Doc, key: String) -> RwSignal<Vec<String>> {
+    fn virtues<T: ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<String> {
+        table_rows(table, txn)
+            .into_iter()
+            .map(|[_, virtue, _]| virtue.trim().to_owned())
+            .filter(|virtue| !virtue.is_empty())
+            .collect()
+    }
+    let table = doc.get_or_insert_array(VIRTUE_TABLE);
+    let names = RwSignal::new(virtues(&table, &doc.transact()));
+    let observed = table.clone();
+    table.observe_deep(key, move |txn, _| names.set(virtues(&observed, txn)));
+    names
 }
 
 /// Appends rows (te weinig, deugd, te veel) whose virtue the table does not have yet;

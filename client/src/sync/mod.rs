@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leerkring_shared::meeting::{Command, MeetingView, Refusal};
-use leerkring_shared::model::Presence;
+use leerkring_shared::model::{Presence, PRIVACY_CLEARED};
 use leerkring_shared::protocol::{command_frame, CommandEnvelope, CommandReply};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -19,7 +19,7 @@ use yrs::encoding::read::Cursor;
 use yrs::sync::{Awareness, Message, MessageReader, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::Encode;
-use yrs::{Doc, OffsetKind, Options, ReadTxn, Transact, Update as DocUpdate};
+use yrs::{Doc, Map, Observable, OffsetKind, Options, ReadTxn, Transact, Update as DocUpdate};
 
 use crate::browser;
 use local_store::LocalStore;
@@ -77,6 +77,8 @@ struct Inner {
     refusal: RwSignal<Option<Refusal>>,
     /// The person's name, introduced to the meeting on every connect.
     name: String,
+    /// Flagged texts someone marked as not personal data (`model::PRIVACY_CLEARED`).
+    cleared_texts: RwSignal<Vec<String>>,
     next_command_id: Cell<u64>,
 }
 
@@ -104,6 +106,12 @@ impl Provider {
         let last_meeting = browser::load(&meeting_key)
             .and_then(|json| serde_json::from_str::<MeetingView>(&json).ok());
         let name = me.name.clone();
+        let cleared = doc.get_or_insert_map(PRIVACY_CLEARED);
+        let cleared_texts =
+            RwSignal::new(cleared.keys(&doc.transact()).map(str::to_owned).collect());
+        cleared.observe("leerkring-cleared", move |txn, event| {
+            cleared_texts.set(event.target().keys(txn).map(str::to_owned).collect());
+        });
         let mut awareness = Awareness::with_clock(doc.clone(), || browser::now_ms() as u64);
         if let Ok(json) = serde_json::to_string(&me) {
             awareness.set_local_state_raw(json);
@@ -125,6 +133,7 @@ impl Provider {
                 clock_offset_ms: RwSignal::new(0.0),
                 refusal: RwSignal::new(None),
                 name,
+                cleared_texts,
                 next_command_id: Cell::new(1),
             })),
         };
@@ -176,6 +185,16 @@ impl Provider {
     /// The server's clock now, as best this device can tell (milliseconds since the epoch).
     pub fn server_now_ms(&self) -> f64 {
         browser::now_ms() + self.inner.clock_offset_ms.get_untracked()
+    }
+
+    /// This person's display name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The flagged texts someone marked as not personal data, on this board.
+    pub fn cleared_texts(&self) -> ReadSignal<Vec<String>> {
+        self.inner.cleared_texts.read_only()
     }
 
     pub fn refusal(&self) -> RwSignal<Option<Refusal>> {

@@ -28,7 +28,7 @@
 //!   `Room::join` does, and that slot's frames are then dropped.
 //! - Every frame goes through [`decode_frame`]; a malformed frame closes its connection.
 //! - A decoded frame's non-empty updates are split off for the group commit, filtered
-//!   by `Board::lock_filter` (exempt when the sender `leads`), appended to the
+//!   by `Board::write_filter` (with the sender's `read_only_roots`), appended to the
 //!   (simulated) log and then applied in order; an update that fails to apply closes
 //!   its connection. Then the frame's other messages are handled in order: sync step 1
 //!   -> `sync_reply`, awareness -> `apply_presence` (a refusal closes the connection),
@@ -264,7 +264,7 @@ impl Harness {
                     }
                 }
                 if !self.log.updates.is_empty() {
-                    self.log.compact(self.board.encode_state());
+                    self.log.compact(self.encode_state());
                 }
                 self.reload();
             }
@@ -307,31 +307,30 @@ impl Harness {
         }
     }
 
-    /// `Room::refuse_locked_edits`.
-    fn refuse_locked_edits(
+    /// `Room::refuse_read_only_edits`.
+    fn refuse_read_only_edits(
         &mut self,
         connection: ConnectionId,
         updates: Vec<DocUpdate>,
     ) -> Vec<DocUpdate> {
-        let exempt = self
-            .board
-            .caller(connection)
-            .is_some_and(|caller| self.board.leads(caller));
-        let checks: Vec<(bool, &[u8])> = updates
+        let checks: Vec<_> = updates
             .iter()
-            .map(|update| (exempt, update.bytes.as_slice()))
+            .map(|update| {
+                let roots = self.board.read_only_roots(connection);
+                (roots, update.bytes.as_slice())
+            })
             .collect();
-        let verdicts = self.board.lock_filter(&checks);
+        let verdicts = self.board.write_filter(&checks);
         updates
             .into_iter()
             .zip(verdicts)
-            .filter_map(|(update, allow)| allow.then_some(update))
+            .filter_map(|(update, refused)| refused.is_none().then_some(update))
             .collect()
     }
 
     /// `Room::store_and_apply`, with a log that always accepts.
     fn store_and_apply(&mut self, connection: ConnectionId, updates: Vec<DocUpdate>) {
-        let updates = self.refuse_locked_edits(connection, updates);
+        let updates = self.refuse_read_only_edits(connection, updates);
         if updates.is_empty() {
             return;
         }
@@ -348,7 +347,7 @@ impl Harness {
         // `Room::compact_if_due`.
         if self.log.updates.len() >= COMPACT_AFTER_UPDATES || self.log.bytes >= COMPACT_AFTER_BYTES
         {
-            self.log.compact(self.board.encode_state());
+            self.log.compact(self.encode_state());
         }
     }
 
@@ -375,11 +374,20 @@ impl Harness {
         self.board.meeting_frames(self.now_ms);
     }
 
+    /// The board's state for compaction; the CRDT library panicking here is a finding.
+    fn encode_state(&self) -> Vec<u8> {
+        self.board
+            .encode_state()
+            .expect("encode_state: the CRDT library panicked")
+    }
+
     /// `Room::handle_message` for everything but updates.
     fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
         match message {
             ClientMessage::SyncStep1(peer_state) => {
-                check_outgoing(&self.board.sync_reply(&peer_state));
+                if let Some(reply) = self.board.sync_reply(&peer_state) {
+                    check_outgoing(&reply);
+                }
             }
             ClientMessage::Awareness(update) => {
                 match self.board.apply_presence(connection, update) {
@@ -406,12 +414,12 @@ impl Harness {
 
     /// The end of the run: the compacted state must load into an equal board.
     fn finish(mut self) {
-        let state = self.board.encode_state();
+        let state = self.encode_state();
         let snapshot = match Update::decode_v1(&state) {
             Ok(update) => update,
             Err(error) => panic!("encode_state produced a snapshot that does not decode: {error}"),
         };
-        let fresh = Board::from_history(StoredHistory::default());
+        let mut fresh = Board::from_history(StoredHistory::default());
         if let Err(error) = fresh.apply_update(snapshot) {
             panic!("encode_state produced a snapshot that does not apply: {error}");
         }
