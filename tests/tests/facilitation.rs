@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use leerkring_shared::api::BoardCreated;
-use leerkring_shared::model::{group_notes, FLIPOVER, VIRTUE_TABLE};
+use leerkring_shared::model::{case_part, case_root, group_notes, FLIPOVER, VIRTUE_TABLE};
 use leerkring_shared::protocol::{command_frame, update_frame};
 use leerkring_tests::{
     eventually, handshake_status, random_member_key, text_update, MeetingClient, Refused,
@@ -192,6 +192,7 @@ fn facilitator_commands(meeting: &Meeting) -> Vec<Value> {
         json!({"type": "remove_member", "member": fenna}),
         json!({"type": "remove_member", "member": bram}),
         json!({"type": "set_team_top", "cards": ["Geduld"]}),
+        json!({"type": "name_contributor", "activity": 1, "member": cheat}),
     ]
 }
 
@@ -1269,6 +1270,114 @@ async fn the_card_rounds_refuse_a_cheat_over_websocket_and_http() {
         view["cards"]["team_top"],
         json!(["Geduld", "Respect", "Lef/moed"])
     );
+}
+
+#[tokio::test]
+async fn the_case_intake_belongs_to_the_contributor_whatever_a_cheat_sends() {
+    let mut meeting = Meeting::start().await;
+    let cheat_key = meeting.cheat.key.clone();
+    let (anna, cheat) = (meeting.anna.member_id(), meeting.cheat.member_id());
+    let name = |member: &str| json!({"type": "name_contributor", "member": member});
+    let follow_up =
+        |date: &str| json!({"type": "set_follow_up", "follow_up": {"when": "date", "date": date}});
+
+    // The default agenda starts with the cards: no case to name a contributor for.
+    assert_eq!(
+        meeting.facilitator.command(name(&anna)).await,
+        Err((
+            409,
+            "that place on the agenda is not a case consultation".into()
+        ))
+    );
+    meeting
+        .lead(json!({"type": "go_to_step", "activity": 1, "step": 0}))
+        .await;
+    let before = meeting.facilitator_state().await;
+    assert_eq!(
+        meeting.cheat.command(name(&cheat)).await,
+        Err(forbidden()),
+        "naming yourself the contributor"
+    );
+    assert_eq!(
+        refusal(
+            meeting
+                .participant_http(Some(&cheat_key), &follow_up("2027-01-12"))
+                .await
+        ),
+        (409, "name the contributor of this case first".into())
+    );
+    assert_eq!(meeting.facilitator_state().await, before, "nothing changed");
+    meeting.lead(name(&anna)).await;
+    let view = meeting
+        .cheat
+        .wait_view("the cheat sees anna named", |view| {
+            view["cases"]["1"]["contributor"] == json!(anna)
+        })
+        .await;
+    let case_id = view["cases"]["1"]["id"]
+        .as_str()
+        .expect("a case id")
+        .to_owned();
+    let title = case_root(&case_id, case_part::TITLE);
+    let question = case_root(&case_id, case_part::QUESTION);
+    let relationship = case_root(&case_id, case_part::RELATIONSHIP);
+
+    // The cheat writes the intake anyway, with hand-made updates: refused, kept from all.
+    let intake_only = "only the contributor writes the case's intake; your edit was not saved";
+    for root in [&title, &question] {
+        meeting.cheat.send_update(&text_update(root, "VALSSPEL"));
+        assert_eq!(
+            meeting.cheat.next_stray_reply().await,
+            (403, intake_only.to_owned()),
+            "an edit of {root}"
+        );
+    }
+    // The phases are everyone's; the contributor and the facilitator write the intake.
+    meeting
+        .cheat
+        .send_update(&text_update(&relationship, "Hij houdt de deur dicht. "));
+    meeting.anna.append(&title, "De voordeur");
+    meeting.facilitator.append(&question, "Hoe sluiten we aan?");
+    eventually("bram sees the intake and the phase", PATIENCE, || {
+        meeting.bram.read(&title) == "De voordeur"
+            && meeting.bram.read(&question) == "Hoe sluiten we aan?"
+            && meeting.bram.read(&relationship) == "Hij houdt de deur dicht. "
+    })
+    .await;
+    let late = MeetingClient::connect(&meeting.participant_url()).await;
+    assert_eq!(late.read(&title), "De voordeur", "no trace of the cheat");
+    assert_eq!(
+        meeting.cheat.stray_replies().len(),
+        2,
+        "the phase edit went through unrefused"
+    );
+
+    // The follow-up: the contributor or the facilitator, and a real date.
+    assert_eq!(
+        meeting.cheat.command(follow_up("2027-01-12")).await,
+        Err((
+            403,
+            "only the contributor or the facilitator sets the follow-up".into()
+        ))
+    );
+    assert_eq!(
+        meeting.anna.command(follow_up("2027-02-30")).await,
+        Err((
+            422,
+            "the follow-up date must be a date written YYYY-MM-DD".into()
+        ))
+    );
+    meeting
+        .anna
+        .command(follow_up("2027-01-12"))
+        .await
+        .expect("the contributor sets the follow-up");
+    meeting
+        .cheat
+        .wait_view("everyone sees the follow-up", |view| {
+            view["cases"]["1"]["follow_up"] == json!({"when": "date", "date": "2027-01-12"})
+        })
+        .await;
 }
 
 #[tokio::test]
