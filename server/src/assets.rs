@@ -303,33 +303,64 @@ fn hash_all(mut pending: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, (String,
             })
             .map(|(name, _)| name.clone())
             .collect();
-        // Files referring to each other in a cycle: hash them with what is known.
-        let cycle = ready.is_empty();
-        if cycle {
-            tracing::warn!(
-                files = ?pending.keys().collect::<Vec<_>>(),
-                "assets refer to each other in a cycle; those references stay unhashed"
-            );
+        if ready.is_empty() {
+            // Files referring to each other in a cycle (the client's JavaScript glue and the
+            // loader of its split modules import each other): hash them as one group.
+            hash_cycle(std::mem::take(&mut pending), &mut done);
+            break;
         }
-        let batch: Vec<String> = if cycle {
-            pending.keys().cloned().collect()
-        } else {
-            ready
-        };
-        for name in batch {
+        for name in ready {
             let Some(bytes) = pending.remove(&name) else {
                 continue;
             };
-            let urls: BTreeMap<&str, &str> = done
-                .iter()
-                .map(|(name, (url, _))| (name.as_str(), url.as_str()))
-                .collect();
-            let bytes = rewrite_references(&name, &bytes, &urls);
+            let bytes = rewrite_references(&name, &bytes, &url_map(&done));
             let url = hashed_url(&name, &bytes);
             done.insert(name, (url, bytes));
         }
     }
     done
+}
+
+/// Relative path → hashed URL of the files hashed so far.
+fn url_map(done: &BTreeMap<String, (String, Vec<u8>)>) -> BTreeMap<&str, &str> {
+    done.iter()
+        .map(|(name, (url, _))| (name.as_str(), url.as_str()))
+        .collect()
+}
+
+/// Hashes files that refer to each other (and files that refer to those) together: each
+/// URL's hash covers the whole group's content, so a change to any of them gives all of
+/// them new URLs, and then their references to each other are rewritten.
+fn hash_cycle(group: BTreeMap<String, Vec<u8>>, done: &mut BTreeMap<String, (String, Vec<u8>)>) {
+    let group: BTreeMap<String, Vec<u8>> = group
+        .into_iter()
+        .map(|(name, bytes)| {
+            let bytes = rewrite_references(&name, &bytes, &url_map(done));
+            (name, bytes)
+        })
+        .collect();
+    let mut content = Vec::new();
+    for (name, bytes) in &group {
+        content.extend_from_slice(name.as_bytes());
+        content.push(0);
+        content.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        content.extend_from_slice(bytes);
+    }
+    let urls: BTreeMap<String, String> = group
+        .keys()
+        .map(|name| {
+            let mut seed = content.clone();
+            seed.extend_from_slice(name.as_bytes());
+            (name.clone(), hashed_url(name, &seed))
+        })
+        .collect();
+    for (name, bytes) in group {
+        let mut all = url_map(done);
+        all.extend(urls.iter().map(|(n, u)| (n.as_str(), u.as_str())));
+        let bytes = rewrite_references(&name, &bytes, &all);
+        let url = urls[&name].clone();
+        done.insert(name, (url, bytes));
+    }
 }
 
 /// `/assets/<folder>/<stem>-<hash>.<ext>` for the file at `relative` with these bytes.
@@ -448,12 +479,32 @@ fn rewrite_references(from: &str, bytes: &[u8], urls: &BTreeMap<&str, &str>) -> 
             for (open, close) in DELIMITERS {
                 let spelled = format!("{open}{form}{close}");
                 if text.contains(&spelled) {
-                    text = text.replace(&spelled, &format!("{open}{url}{close}"));
+                    text = replace_references(&text, &spelled, &format!("{open}{url}{close}"));
                 }
             }
         }
     }
     text.into_bytes()
+}
+
+/// `text` with `spelled` replaced by `url`, except where it is the key of a JavaScript
+/// object (followed by a colon): the glue wasm-bindgen writes names the WebAssembly
+/// module's imports that way (`"./__wasm_split.js": import1`), and those names must stay.
+fn replace_references(text: &str, spelled: &str, url: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(spelled) {
+        let after = &rest[at + spelled.len()..];
+        out.push_str(&rest[..at]);
+        if after.trim_start().starts_with(':') {
+            out.push_str(spelled);
+        } else {
+            out.push_str(url);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The hashed URLs of the wasm-bindgen output to start: `(NAME.js, NAME_bg.wasm)`.

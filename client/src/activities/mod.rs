@@ -49,9 +49,37 @@ fn current_step(view: &MeetingView) -> Option<(usize, String)> {
 
 #[component]
 pub fn StepWorkspace(provider: Provider) -> impl IntoView {
-    let language = use_language();
     let meeting = provider.meeting();
     let step = Memo::new(move |_| meeting.with(|m| m.as_ref().and_then(current_step)));
+    let modules = Modules::default();
+    move || {
+        let Some((activity, key)) = step.get() else {
+            return ().into_any();
+        };
+        let p = provider.clone();
+        match key.as_str() {
+            "exercise.debrief" | "cards.debrief" | "evaluation.debrief" => {
+                view! { <Debrief provider=p activity=activity/> }.into_any()
+            }
+            k if k.starts_with("cards.") => modules.show(Module::Cards, p, activity, key),
+            k if k.starts_with("exercise.") => modules.show(Module::Exercise, p, activity, key),
+            // The case consultation keeps the free flip-over, groups and votes at hand.
+            k if k.starts_with("case.") => view! {
+                {modules.show(Module::Case, p.clone(), activity, key)}
+                <GeneralTools provider=p/>
+            }
+            .into_any(),
+            _ => view! { <GeneralTools provider=p/> }.into_any(),
+        }
+    }
+}
+
+/// What steps without a workspace of their own show: the free flip-over, and for the
+/// facilitator (or while in use) the groups and the vote.
+#[component]
+fn GeneralTools(provider: Provider) -> impl IntoView {
+    let language = use_language();
+    let meeting = provider.meeting();
     let leads = provider.leads();
     let vote_open = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.vote.is_some()));
     let groups_working = move || {
@@ -61,66 +89,118 @@ pub fn StepWorkspace(provider: Provider) -> impl IntoView {
                 .is_some_and(|g| g.working)
         })
     };
-    move || {
-        let Some((activity, key)) = step.get() else {
-            return ().into_any();
-        };
-        let p = provider.clone();
-        match key.as_str() {
-            "cards.round1" => view! { <CardRound1 provider=p/> }.into_any(),
-            "cards.round2_groups" | "cards.round2_plenary" => view! {
-                <ChosenCards provider=p.clone() compact=true/>
-                <GroupsPanel provider=p extra=virtue_cards::group_top_three/>
-            }
-            .into_any(),
-            "cards.round3_vote" => view! { <CardVote provider=p/> }.into_any(),
-            "cards.round3_columns" => view! {
-                <TeamTop provider=p.clone() to_table=true/>
-                <VirtueTable provider=p/>
-            }
-            .into_any(),
-            "cards.adopt" => view! {
-                <AdoptPanel provider=p.clone()/>
-                <VirtueTable provider=p/>
-            }
-            .into_any(),
-            "exercise.name_in_pairs" | "exercise.collect" => view! {
-                <GroupsPanel provider=p.clone()/>
-                <VirtueTable provider=p/>
-            }
-            .into_any(),
-            "exercise.fill_columns" | "exercise.review" => {
-                view! { <VirtueTable provider=p/> }.into_any()
-            }
-            "exercise.practice_in_pairs" | "exercise.share_stories" => view! {
-                <GroupsPanel provider=p.clone() extra=virtue_exercise::group_stories/>
-                <VirtueTable provider=p/>
-            }
-            .into_any(),
-            "case.intake" | "case.explore" | "case.investigate" | "case.decide" | "case.learn"
-            | "case.reflect" => {
-                view! { <CaseConsultation provider=p activity=activity step=key/> }.into_any()
-            }
-            "exercise.debrief" | "cards.debrief" | "evaluation.debrief" => {
-                view! { <Debrief provider=p activity=activity/> }.into_any()
-            }
-            _ => {
-                let tools = StoredValue::new(p.clone());
-                view! {
-                    <Flipover provider=p/>
-                    // Groups and votes stay at hand in steps without their own.
-                    <Show when=move || leads.get() || groups_working()>
-                        <details class="card tools" open=groups_working()>
-                            <summary>{move || language.texts().groups_heading}</summary>
-                            <GroupsPanel provider=tools.get_value()/>
-                        </details>
-                    </Show>
-                    <Show when=move || leads.get() || vote_open()>
-                        <VotePanel provider=tools.get_value()/>
-                    </Show>
-                }
-                .into_any()
-            }
-        }
+    let tools = StoredValue::new(provider.clone());
+    view! {
+        <Flipover provider=provider/>
+        <Show when=move || leads.get() || groups_working()>
+            <details class="card tools" open=groups_working()>
+                <summary>{move || language.texts().groups_heading}</summary>
+                <GroupsPanel provider=tools.get_value()/>
+            </details>
+        </Show>
+        <Show when=move || leads.get() || vote_open()>
+            <VotePanel provider=tools.get_value()/>
+        </Show>
     }
+}
+
+// Each activity's screens are a WebAssembly module of their own, loaded the first time a
+// meeting reaches that activity, so the first load of the app stays small (`#[lazy]`; see
+// "Code splitting" in docs/ARCHITECTURE.md). A module hands back the function that builds
+// its screens, which then runs like any other view code here, under the step's owner.
+
+/// Builds the workspace of one step: `(provider, agenda position, step key)`.
+type StepScreens = fn(Provider, usize, String) -> AnyView;
+
+/// The activities whose screens are a module of their own.
+#[derive(Clone, Copy)]
+enum Module {
+    Cards,
+    Exercise,
+    Case,
+}
+
+/// Each module's screens, once loaded.
+#[derive(Clone, Copy, Default)]
+struct Modules([RwSignal<Option<StepScreens>>; 3]);
+
+impl Modules {
+    /// The step's screen, or a short wait while its module loads.
+    fn show(self, module: Module, provider: Provider, activity: usize, key: String) -> AnyView {
+        let loaded = self.0[module as usize];
+        if let Some(build) = loaded.get() {
+            return build(provider, activity, key);
+        }
+        leptos::task::spawn_local(async move {
+            let build = match module {
+                Module::Cards => card_screens().await,
+                Module::Exercise => exercise_screens().await,
+                Module::Case => case_screens().await,
+            };
+            loaded.set(Some(build));
+        });
+        let language = use_language();
+        view! { <p class="card muted" role="status">{move || language.texts().loading}</p> }
+            .into_any()
+    }
+}
+
+#[lazy]
+fn card_screens() -> StepScreens {
+    card_step
+}
+
+#[lazy]
+fn exercise_screens() -> StepScreens {
+    exercise_step
+}
+
+#[lazy]
+fn case_screens() -> StepScreens {
+    case_step
+}
+
+/// Activity B's steps (but the debrief).
+fn card_step(p: Provider, _activity: usize, key: String) -> AnyView {
+    match key.as_str() {
+        "cards.round1" => view! { <CardRound1 provider=p/> }.into_any(),
+        "cards.round2_groups" | "cards.round2_plenary" => view! {
+            <ChosenCards provider=p.clone() compact=true/>
+            <GroupsPanel provider=p extra=virtue_cards::group_top_three/>
+        }
+        .into_any(),
+        "cards.round3_vote" => view! { <CardVote provider=p/> }.into_any(),
+        "cards.round3_columns" => view! {
+            <TeamTop provider=p.clone() to_table=true/>
+            <VirtueTable provider=p/>
+        }
+        .into_any(),
+        _ => view! {
+            <AdoptPanel provider=p.clone()/>
+            <VirtueTable provider=p/>
+        }
+        .into_any(),
+    }
+}
+
+/// Activity A's steps (but the debrief).
+fn exercise_step(p: Provider, _activity: usize, key: String) -> AnyView {
+    match key.as_str() {
+        "exercise.name_in_pairs" | "exercise.collect" => view! {
+            <GroupsPanel provider=p.clone()/>
+            <VirtueTable provider=p/>
+        }
+        .into_any(),
+        "exercise.practice_in_pairs" | "exercise.share_stories" => view! {
+            <GroupsPanel provider=p.clone() extra=virtue_exercise::group_stories/>
+            <VirtueTable provider=p/>
+        }
+        .into_any(),
+        _ => view! { <VirtueTable provider=p/> }.into_any(),
+    }
+}
+
+/// The case consultation's steps.
+fn case_step(provider: Provider, activity: usize, key: String) -> AnyView {
+    view! { <CaseConsultation provider=provider activity=activity step=key/> }.into_any()
 }
