@@ -91,6 +91,8 @@ pub struct Texts {
     pub status_kept: &'static str,
 
     pub loading: &'static str,
+    pub module_failed: &'static str,
+    pub retry: &'static str,
     pub link_invalid_heading: &'static str,
     pub link_invalid: &'static str,
     pub board_unavailable: &'static str,
@@ -342,6 +344,8 @@ pub static NL: Texts = Texts {
     status_kept: "Uw wijzigingen blijven bewaard op dit apparaat en worden verstuurd zodra er weer verbinding is.",
 
     loading: "Laden…",
+    module_failed: "Dit onderdeel kon niet worden geladen. Is er verbinding? Wat u al schreef, blijft bewaard.",
+    retry: "Opnieuw proberen",
     link_invalid_heading: "Deze link werkt niet",
     link_invalid: "De link is onvolledig of niet (meer) geldig. Vraag de begeleider om een nieuwe link.",
     board_unavailable: "De bijeenkomst kan nu niet geladen worden. Probeer het over een moment opnieuw.",
@@ -588,6 +592,8 @@ pub static EN: Texts = Texts {
     status_kept: "Your changes are kept on this device and sent as soon as the connection is back.",
 
     loading: "Loading…",
+    module_failed: "This part could not be loaded. Are you connected? What you wrote is kept.",
+    retry: "Try again",
     link_invalid_heading: "This link does not work",
     link_invalid: "The link is incomplete or no longer valid. Ask the facilitator for a new link.",
     board_unavailable: "The meeting cannot be loaded right now. Please try again in a moment.",

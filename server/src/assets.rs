@@ -889,6 +889,55 @@ mod tests {
     }
 
     #[test]
+    fn the_glue_and_the_split_loader_importing_each_other_are_hashed_as_one_group() {
+        let glue = |wasm_split: &str| {
+            format!(
+                "import * as import1 from \"./__wasm_split.js\"\n\
+                 const imports = {{ \"./__wasm_split.js\": import1 }};\n\
+                 new URL('app_bg.wasm', import.meta.url); // {wasm_split}"
+            )
+            .into_bytes()
+        };
+        let files = |version: &str| {
+            let mut files = BTreeMap::new();
+            files.insert("app.js".to_owned(), glue(version));
+            files.insert(
+                "__wasm_split.js".to_owned(),
+                b"import { initSync } from \"./app.js\";\n\
+                  fetch(new URL(\"./split_case.wasm\", import.meta.url));"
+                    .to_vec(),
+            );
+            files.insert("app_bg.wasm".to_owned(), b"\0asm".to_vec());
+            files.insert("split_case.wasm".to_owned(), b"\0asm1".to_vec());
+            hash_all(files)
+        };
+        let hashed = files("one");
+        let url = |name: &str| hashed[name].0.clone();
+        let text = |name: &str| String::from_utf8(hashed[name].1.clone()).unwrap_or_default();
+        let loader = text("__wasm_split.js");
+        assert!(
+            loader.contains(&format!("from \"{}\"", url("app.js"))),
+            "{loader}"
+        );
+        assert!(loader.contains(&format!("\"{}\"", url("split_case.wasm"))));
+        let app = text("app.js");
+        assert!(
+            app.contains(&format!("from \"{}\"", url("__wasm_split.js"))),
+            "{app}"
+        );
+        assert!(
+            app.contains("{ \"./__wasm_split.js\": import1 }"),
+            "the import object's key names the wasm import and stays: {app}"
+        );
+        assert!(app.contains(&format!("'{}'", url("app_bg.wasm"))));
+        // A change to either file gives both new URLs.
+        let changed = files("two");
+        assert_ne!(changed["app.js"].0, url("app.js"));
+        assert_ne!(changed["__wasm_split.js"].0, url("__wasm_split.js"));
+        assert_eq!(changed["split_case.wasm"].0, url("split_case.wasm"));
+    }
+
+    #[test]
     fn reserved_paths_are_not_pages() {
         for path in [
             "/api",

@@ -198,3 +198,29 @@ test('a case consultation: intake with the privacy guard, four phases on the tim
     assert.deepEqual(person.problems.filter((p) => !/WebSocket|Failed to load resource/.test(p)), [], `${person.name}'s console`);
   }
 });
+
+test('a screen module that cannot be fetched says so and loads on a retry', async () => {
+  const { server, browser } = shared;
+  // Without the service worker, whose precache would otherwise serve the module.
+  const context = await browser.newContext({ serviceWorkers: 'block', locale: 'nl-NL' });
+  const page = await context.newPage();
+  const facilitator = { context, page, problems: [] };
+  page.on('pageerror', (error) => facilitator.problems.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') facilitator.problems.push(message.text());
+  });
+  await startMeeting(page, server.url, 'Leerkring Noord, bijeenkomst 5');
+  await join(page, page.url(), 'Fenna');
+  // The network drops every fetch of the case consultation's module.
+  const blocked = (url) => /\/assets\/split_case-[0-9a-f]+\.wasm$/.test(url.pathname);
+  await facilitator.context.route(blocked, (route) => route.abort());
+  await goToStep(page, 'Inbreng');
+  const alert = page.getByRole('alert').filter({ hasText: 'Dit onderdeel kon niet worden geladen.' });
+  await alert.waitFor();
+  await facilitator.context.unroute(blocked);
+  await alert.getByRole('button', { name: 'Opnieuw proberen' }).click();
+  await page.getByText('De begeleider wijst de inbrenger aan.').or(page.getByRole('combobox', { name: 'Inbrenger' })).first().waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'De casus' }).count(), 1, 'the case consultation shows');
+  assert.deepEqual(facilitator.problems.filter((p) => !/WebSocket|Failed to load resource|Failed to fetch/.test(p)), [],
+    'no panic, only the failed fetch');
+});

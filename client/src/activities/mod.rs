@@ -10,6 +10,7 @@ pub mod virtue_exercise;
 
 use leerkring_shared::meeting::MeetingView;
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
 use crate::components::flipover::Flipover;
 use crate::components::groups::GroupsPanel;
@@ -105,9 +106,11 @@ fn GeneralTools(provider: Provider) -> impl IntoView {
 }
 
 // Each activity's screens are a WebAssembly module of their own, loaded the first time a
-// meeting reaches that activity, so the first load of the app stays small (`#[lazy]`; see
+// meeting reaches that activity, so the first load of the app stays small (Leptos's
+// `wasm_split`, which `#[lazy]` is made of; see
 // "Code splitting" in docs/ARCHITECTURE.md). A module hands back the function that builds
-// its screens, which then runs like any other view code here, under the step's owner.
+// its screens, which then runs like any other view code here, under the step's owner. A
+// module that cannot be fetched is an error to show, not a panic (`fallible`).
 
 /// Builds the workspace of one step: `(provider, agenda position, step key)`.
 type StepScreens = fn(Provider, usize, String) -> AnyView;
@@ -120,44 +123,69 @@ enum Module {
     Case,
 }
 
-/// Each module's screens, once loaded.
+/// Where loading a module stands.
 #[derive(Clone, Copy, Default)]
-struct Modules([RwSignal<Option<StepScreens>>; 3]);
+enum Load {
+    #[default]
+    NotYet,
+    Loading,
+    Ready(StepScreens),
+    /// The fetch failed (offline before the module was ever cached): say so, offer a retry.
+    Failed,
+}
+
+/// Each module's load.
+#[derive(Clone, Copy, Default)]
+struct Modules([RwSignal<Load>; 3]);
 
 impl Modules {
-    /// The step's screen, or a short wait while its module loads.
+    /// The step's screen, or a word while its module loads or why it did not.
     fn show(self, module: Module, provider: Provider, activity: usize, key: String) -> AnyView {
-        let loaded = self.0[module as usize];
-        if let Some(build) = loaded.get() {
-            return build(provider, activity, key);
-        }
-        leptos::task::spawn_local(async move {
-            let build = match module {
-                Module::Cards => card_screens().await,
-                Module::Exercise => exercise_screens().await,
-                Module::Case => case_screens().await,
-            };
-            loaded.set(Some(build));
-        });
+        let load = self.0[module as usize];
         let language = use_language();
-        view! { <p class="card muted" role="status">{move || language.texts().loading}</p> }
-            .into_any()
+        match load.get() {
+            Load::Ready(build) => build(provider, activity, key),
+            Load::Failed => view! {
+                <div class="card" role="alert">
+                    <p>{move || language.texts().module_failed}</p>
+                    <button type="button" on:click=move |_| load.set(Load::NotYet)>
+                        {move || language.texts().retry}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            Load::NotYet | Load::Loading => {
+                if matches!(load.get_untracked(), Load::NotYet) {
+                    load.set(Load::Loading);
+                    leptos::task::spawn_local(async move {
+                        let loaded = match module {
+                            Module::Cards => card_screens().await,
+                            Module::Exercise => exercise_screens().await,
+                            Module::Case => case_screens().await,
+                        };
+                        load.set(loaded.map_or(Load::Failed, Load::Ready));
+                    });
+                }
+                view! { <p class="card muted" role="status">{move || language.texts().loading}</p> }
+                    .into_any()
+            }
+        }
     }
 }
 
-#[lazy]
-fn card_screens() -> StepScreens {
-    card_step
+#[wasm_split(cards, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn card_screens() -> Result<StepScreens, SplitLoaderError> {
+    Ok(card_step)
 }
 
-#[lazy]
-fn exercise_screens() -> StepScreens {
-    exercise_step
+#[wasm_split(exercise, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn exercise_screens() -> Result<StepScreens, SplitLoaderError> {
+    Ok(exercise_step)
 }
 
-#[lazy]
-fn case_screens() -> StepScreens {
-    case_step
+#[wasm_split(case, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn case_screens() -> Result<StepScreens, SplitLoaderError> {
+    Ok(case_step)
 }
 
 /// Activity B's steps (but the debrief).
