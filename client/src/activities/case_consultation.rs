@@ -451,45 +451,23 @@ fn FollowUpPanel(provider: Provider, activity: usize, can_set: Signal<bool>) -> 
     }
 }
 
-/// `2027-01-12` as "12 januari 2027" (or "12 January 2027").
+/// `2027-01-12` as "12 januari 2027" (or "12 January 2027"), in the browser's own words
+/// for the language.
 fn long_date(lang: Lang, date: &str) -> String {
-    const NL: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut parts = date.split('-').map(|p| p.parse::<usize>().ok());
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(Some(year)), Some(Some(month)), Some(Some(day))) if (1..=12).contains(&month) => {
-            let months = match lang {
-                Lang::Nl => NL,
-                Lang::En => EN,
-            };
-            format!("{day} {} {year}", months[month - 1])
-        }
-        _ => date.to_owned(),
+    let mut parts = date.split('-').map(|part| part.parse::<u32>().ok());
+    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return date.to_owned();
+    };
+    let when = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day as i32);
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
+    let locale = match lang {
+        Lang::Nl => "nl-NL",
+        Lang::En => "en-GB",
+    };
+    when.to_locale_date_string(locale, &options).into()
 }
