@@ -30,22 +30,32 @@ use tracing::Level;
 use crate::assets::Assets;
 use crate::broadcast::redis::RedisBroadcast;
 use crate::broadcast::{Broadcast, SingleNode};
-use crate::config::Config;
+use crate::config::{Config, StoreKind};
 use crate::http::AppState;
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
+use crate::storage::memory::MemoryStore;
 use crate::storage::redis::{RedisStore, StreamPositions};
 use crate::storage::Store;
 
-/// The store and the relay between nodes: the embedded store alone by default, Redis for
-/// both when a Redis URL is given.
+/// The store and the relay between nodes: the embedded store alone by default (or memory
+/// only, for benchmarks), Redis for both when a Redis URL is given.
 async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Broadcast>)> {
     let Some(url) = config.redis_url.as_deref() else {
-        return Ok((
-            Arc::new(FileStore::open(&config.data_dir)?),
-            Arc::new(SingleNode),
-        ));
+        let store: Arc<dyn Store> = match config.store {
+            StoreKind::Files => Arc::new(FileStore::open(&config.data_dir)?),
+            StoreKind::Memory => {
+                tracing::warn!("boards are kept in memory only and are lost on exit (--store memory, for benchmarks)");
+                Arc::new(MemoryStore::default())
+            }
+        };
+        return Ok((store, Arc::new(SingleNode)));
     };
+    if config.store == StoreKind::Memory {
+        return Err(std::io::Error::other(
+            "--store memory cannot be combined with --redis-url",
+        ));
+    }
     let node = config
         .node_name
         .clone()
