@@ -226,7 +226,7 @@ fn spawn(
             };
             let mut command = Command::new("node");
             command
-                .arg(programs.js_dir.join(script))
+                .arg(script)
                 .arg(addr.port().to_string())
                 .current_dir(&programs.js_dir);
             command

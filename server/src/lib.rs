@@ -23,6 +23,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::http::Request;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -99,6 +100,14 @@ pub async fn serve(
     let app = http::router(state).merge(assets::router(Arc::new(assets)));
     let app = assets::with_security_headers(app).layer(trace);
     let rooms_for_shutdown = rooms.clone();
+    // Without TCP_NODELAY a small frame written while the previous one is unacknowledged
+    // waits for the peer's delayed ACK (up to 40 ms on Linux): edits would arrive in
+    // tens of milliseconds instead of one or two (docs/BENCHMARKS.md, scenario A).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on a connection");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

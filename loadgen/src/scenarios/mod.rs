@@ -24,10 +24,15 @@ use editing::EditingLoad;
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize,
 )]
 pub enum Scenario {
+    #[value(name = "A", alias = "a")]
     A,
+    #[value(name = "B", alias = "b")]
     B,
+    #[value(name = "C", alias = "c")]
     C,
+    #[value(name = "D", alias = "d")]
     D,
+    #[value(name = "E", alias = "e")]
     E,
 }
 
