@@ -2,6 +2,7 @@
 //! taking turns (Leerkring, Hocuspocus, y-websocket, Leerkring, …), each run on a freshly
 //! started server. A run that fails is recorded with its error and the rest go on.
 
+use crate::metrics::load_average;
 use crate::scenarios::{self, Figures, Scenario, Sizes};
 use crate::servers::{Programs, RunningServer, ServerKind};
 use crate::Failure;
@@ -23,6 +24,8 @@ pub struct Record {
     pub round: usize,
     pub figures: Figures,
     pub error: Option<String>,
+    /// `/proc/loadavg` when the run started: how busy the machine was.
+    pub load_average: String,
 }
 
 impl Plan {
@@ -59,8 +62,9 @@ pub async fn run(plan: &Plan, programs: &Programs) -> Vec<Record> {
     for round in 1..=plan.rounds {
         for (scenario, servers) in &runs {
             for &server in servers {
+                let load_average = load_average();
                 eprintln!(
-                    "round {round}/{}: scenario {scenario:?} on {}",
+                    "round {round}/{}: scenario {scenario:?} on {} (load average {load_average})",
                     plan.rounds,
                     server.name()
                 );
@@ -81,6 +85,7 @@ pub async fn run(plan: &Plan, programs: &Programs) -> Vec<Record> {
                     round,
                     figures,
                     error,
+                    load_average,
                 });
             }
         }

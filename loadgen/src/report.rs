@@ -216,6 +216,7 @@ mod tests {
             round,
             figures,
             error: None,
+            load_average: "0.00 0.00 0.00".into(),
         }
     }
 

@@ -11,7 +11,10 @@
 
 use std::sync::Arc;
 
-use leerkring_shared::protocol::{awareness_frame, sync_step1_frame, update_frame};
+use leerkring_shared::protocol::{
+    awareness_frame, sync_step1_frame, update_frame, AUTH_MESSAGE_TAG, MSG_SYNC, SYNC_STEP_1,
+    SYNC_STEP_2, SYNC_UPDATE,
+};
 use yrs::encoding::read::{Cursor, Read};
 use yrs::encoding::write::Write;
 use yrs::sync::awareness::AwarenessUpdateEntry;
@@ -36,13 +39,8 @@ impl Flavour {
     }
 }
 
-const MSG_SYNC: u64 = 0;
-const MSG_AUTH: u64 = 2;
-const SYNC_STEP_1: u64 = 0;
-const SYNC_STEP_2: u64 = 1;
-const SYNC_UPDATE: u64 = 2;
 /// Hocuspocus's auth sub-message carrying a token.
-const HOCUSPOCUS_AUTH_TOKEN: u64 = 0;
+const HOCUSPOCUS_AUTH_TOKEN: u8 = 0;
 
 /// One board (document) on one server, and how to address it.
 #[derive(Clone, Debug)]
@@ -85,7 +83,7 @@ impl BoardAddress {
     pub fn greeting(&self) -> Option<Vec<u8>> {
         (self.flavour == Flavour::Hocuspocus).then(|| {
             let mut auth = Vec::new();
-            auth.write_var(MSG_AUTH);
+            auth.write_var(AUTH_MESSAGE_TAG);
             auth.write_var(HOCUSPOCUS_AUTH_TOKEN);
             auth.write_string("");
             self.frame(auth)
@@ -127,11 +125,11 @@ impl BoardAddress {
 
 fn read_sync<'a>(cursor: &mut Cursor<'a>) -> Option<Incoming<'a>> {
     let tag: u64 = cursor.read_var().ok()?;
-    if tag != MSG_SYNC {
+    if tag != u64::from(MSG_SYNC) {
         return None;
     }
     let step: u64 = cursor.read_var().ok()?;
-    match step {
+    match u8::try_from(step).ok()? {
         SYNC_STEP_1 => Some(Incoming::SyncStep1),
         SYNC_STEP_2 => read_payload(cursor).map(Incoming::SyncStep2),
         SYNC_UPDATE => read_payload(cursor).map(Incoming::Update),
