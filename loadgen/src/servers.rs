@@ -191,7 +191,11 @@ impl RunningServer {
             }
             Err(_) => {
                 self.child.kill().await?;
-                Err(format!("{} did not stop within 30 s of SIGTERM", self.kind.name()).into())
+                Err(format!(
+                    "{} did not stop within 30 s of SIGTERM; killed it",
+                    self.kind.name()
+                )
+                .into())
             }
         }
     }

@@ -18,6 +18,7 @@ pub const SUSTAINED: &str = "sustained edits/s (p99 within the limit)";
 pub const P99_AT_SUSTAINED: &str = "p99 at that rate (ms)";
 pub const SERVER_CPU_AT_SUSTAINED: &str = "server CPU at that rate (% of one core)";
 pub const LOADGEN_CPU_AT_SUSTAINED: &str = "load generator CPU at that rate (% of one core)";
+pub const SERVER_CPU_PER_THOUSAND: &str = "server CPU per 1,000 edits/s (% of one core)";
 pub const FIRST_FAILED: &str = "first rate that failed (edits/s)";
 
 /// How to climb.
@@ -71,6 +72,11 @@ pub async fn run(server: &RunningServer, ramp: &Ramp) -> Result<Figures, Failure
             }
             if let Some(cpu) = outcome.server_cpu_percent {
                 figures.set(SERVER_CPU_AT_SUSTAINED, cpu);
+                // What a step costs the server, whoever else slowed the machine down.
+                figures.set(
+                    SERVER_CPU_PER_THOUSAND,
+                    cpu / outcome.sent_per_second * 1000.0,
+                );
             }
             if let Some(cpu) = outcome.loadgen_cpu_percent {
                 figures.set(LOADGEN_CPU_AT_SUSTAINED, cpu);
