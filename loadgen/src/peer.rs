@@ -77,6 +77,11 @@ impl Peer {
     /// Asks for the whole document (sync step 1 with an empty state vector) and returns
     /// the update that answers it, reading past anything else.
     pub async fn sync(&mut self) -> Result<Bytes, Failure> {
+        self.sync_within(SYNC_PATIENCE).await
+    }
+
+    /// [`Peer::sync`], waiting up to `patience`.
+    pub async fn sync_within(&mut self, patience: Duration) -> Result<Bytes, Failure> {
         self.send(self.board.sync_step1(&StateVector::default()))
             .await?;
         let answer = async {
@@ -87,9 +92,18 @@ impl Peer {
                 }
             }
         };
-        tokio::time::timeout(SYNC_PATIENCE, answer)
+        tokio::time::timeout(patience, answer)
             .await
-            .map_err(|_| "no sync step 2 within the patience")?
+            .map_err(|_| format!("no sync step 2 within {patience:?}"))?
+    }
+
+    /// Reads and drops whatever the server has already sent, without waiting: keeps a
+    /// writer's receive window open while it sends (Hocuspocus acknowledges every update).
+    pub async fn discard_pending(&mut self) -> Result<(), Failure> {
+        while let Ok(frame) = tokio::time::timeout(Duration::ZERO, self.next_frame()).await {
+            frame?;
+        }
+        Ok(())
     }
 
     /// Closes the connection politely.
