@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser};
+use clap::{Args, Parser, ValueEnum};
 
 /// Leerkring's server: real-time workshop boards for care and welfare teams.
 #[derive(Parser, Clone, Debug)]
@@ -41,11 +41,25 @@ pub struct Config {
     #[arg(long, env = "LEERKRING_NODE_NAME")]
     pub node_name: Option<String>,
 
+    /// Where boards are kept when no Redis is given. `memory` is for benchmarks only: it
+    /// loses everything on exit.
+    #[arg(long, env = "LEERKRING_STORE", value_enum, default_value_t = StoreKind::Files)]
+    pub store: StoreKind,
+
     #[command(flatten)]
     pub limits: Limits,
 
     #[command(flatten)]
     pub rooms: RoomSettings,
+}
+
+/// Where a single node keeps its boards.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    /// The embedded store: files under the data dir, every update fsynced.
+    Files,
+    /// Memory only, for benchmarks: loses everything on exit.
+    Memory,
 }
 
 /// What one connection may send.

@@ -7,6 +7,7 @@
 use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::SinkExt;
 use leerkring_shared::ids::BoardId;
 use leerkring_shared::meeting::Caller;
 use leerkring_shared::protocol::decode_frame;
@@ -18,6 +19,8 @@ use crate::rooms::{close_code, Outgoing, Rooms};
 
 /// Frames that may wait for a slow connection before it is dropped.
 const OUTBOX_CAPACITY: usize = 1024;
+/// Most frames written with one flush.
+const WRITE_BATCH: usize = 64;
 
 type CloseReason = (u16, String);
 
@@ -74,11 +77,11 @@ pub async fn serve(
                 }
             }
             sent = outgoing.recv() => match sent {
-                Some(Outgoing::Frame(frame)) => {
-                    if socket.send(Message::Binary(frame)).await.is_err() {
-                        break None;
-                    }
-                }
+                Some(Outgoing::Frame(frame)) => match write_queued(&mut socket, frame, &mut outgoing).await {
+                    Ok(None) => {}
+                    Ok(Some((code, reason))) => break Some((code, reason.into())),
+                    Err(_) => break None,
+                },
                 Some(Outgoing::Close(code, reason)) => break Some((code, reason.into())),
                 None => break Some((close_code::TRY_AGAIN_LATER, "connection fell behind; reconnect to catch up".into())),
             },
@@ -100,6 +103,32 @@ pub async fn serve(
         }
         None => tracing::debug!(board = %board, connection, "disconnected"),
     }
+}
+
+/// Writes `frame` and whatever else is already waiting in the outbox (up to
+/// [`WRITE_BATCH`] frames) with one flush: one `send` system call for a burst of edits
+/// instead of one per edit, which was most of the server's CPU time with many people on
+/// a board (docs/BENCHMARKS.md, scenario B). Returns the close the room asked for, if
+/// one was queued behind the frames.
+async fn write_queued(
+    socket: &mut WebSocket,
+    frame: bytes::Bytes,
+    outgoing: &mut mpsc::Receiver<Outgoing>,
+) -> Result<Option<(u16, &'static str)>, axum::Error> {
+    socket.feed(Message::Binary(frame)).await?;
+    let mut close = None;
+    for _ in 1..WRITE_BATCH {
+        match outgoing.try_recv() {
+            Ok(Outgoing::Frame(frame)) => socket.feed(Message::Binary(frame)).await?,
+            Ok(Outgoing::Close(code, reason)) => {
+                close = Some((code, reason));
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    socket.flush().await?;
+    Ok(close)
 }
 
 fn read_error(error: &axum::Error, max_frame_bytes: usize) -> CloseReason {

@@ -26,6 +26,12 @@ use crate::storage::{BoardMeta, Store, StoreError};
 /// Largest JSON body the API reads.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// A WebSocket's read buffer. tungstenite's default (128 KiB) is zero-filled before every
+/// read, so each connection, however idle, kept 128 KiB resident; y-websocket messages
+/// are small, and a larger frame still gets room for its whole length when its header
+/// arrives (docs/BENCHMARKS.md, scenario C).
+const SOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -328,6 +334,7 @@ async fn open_socket(
     Ok(upgrade
         .max_message_size(max)
         .max_frame_size(max)
+        .read_buffer_size(SOCKET_READ_BUFFER_BYTES)
         .on_upgrade(move |socket| crate::connection::serve(socket, rooms, board, caller, limits)))
 }
 

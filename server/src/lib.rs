@@ -23,6 +23,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::http::Request;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -30,22 +31,32 @@ use tracing::Level;
 use crate::assets::Assets;
 use crate::broadcast::redis::RedisBroadcast;
 use crate::broadcast::{Broadcast, SingleNode};
-use crate::config::Config;
+use crate::config::{Config, StoreKind};
 use crate::http::AppState;
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
+use crate::storage::memory::MemoryStore;
 use crate::storage::redis::{RedisStore, StreamPositions};
 use crate::storage::Store;
 
-/// The store and the relay between nodes: the embedded store alone by default, Redis for
-/// both when a Redis URL is given.
+/// The store and the relay between nodes: the embedded store alone by default (or memory
+/// only, for benchmarks), Redis for both when a Redis URL is given.
 async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Broadcast>)> {
     let Some(url) = config.redis_url.as_deref() else {
-        return Ok((
-            Arc::new(FileStore::open(&config.data_dir)?),
-            Arc::new(SingleNode),
-        ));
+        let store: Arc<dyn Store> = match config.store {
+            StoreKind::Files => Arc::new(FileStore::open(&config.data_dir)?),
+            StoreKind::Memory => {
+                tracing::warn!("boards are kept in memory only and are lost on exit (--store memory, for benchmarks)");
+                Arc::new(MemoryStore::default())
+            }
+        };
+        return Ok((store, Arc::new(SingleNode)));
     };
+    if config.store == StoreKind::Memory {
+        return Err(std::io::Error::other(
+            "--store memory cannot be combined with --redis-url",
+        ));
+    }
     let node = config
         .node_name
         .clone()
@@ -89,6 +100,14 @@ pub async fn serve(
     let app = http::router(state).merge(assets::router(Arc::new(assets)));
     let app = assets::with_security_headers(app).layer(trace);
     let rooms_for_shutdown = rooms.clone();
+    // Without TCP_NODELAY a small frame written while the previous one is unacknowledged
+    // waits for the peer's delayed ACK (up to 40 ms on Linux): edits would arrive in
+    // tens of milliseconds instead of one or two (docs/BENCHMARKS.md, scenario A).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on a connection");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

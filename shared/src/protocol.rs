@@ -14,7 +14,9 @@ use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{StateVector, Update};
 
-const MSG_SYNC: u8 = 0;
+/// The sync message type and its steps; public for the load generator, which reads the
+/// frames of other servers too.
+pub const MSG_SYNC: u8 = 0;
 const MSG_AWARENESS: u8 = 1;
 const MSG_AUTH: u8 = 2;
 const MSG_QUERY_AWARENESS: u8 = 3;
@@ -24,9 +26,9 @@ const MSG_COMMAND: u8 = 100;
 const MSG_COMMAND_REPLY: u8 = 101;
 const MSG_MEETING: u8 = 102;
 
-const SYNC_STEP_1: u8 = 0;
-const SYNC_STEP_2: u8 = 1;
-const SYNC_UPDATE: u8 = 2;
+pub const SYNC_STEP_1: u8 = 0;
+pub const SYNC_STEP_2: u8 = 1;
+pub const SYNC_UPDATE: u8 = 2;
 
 /// One message from a client, decoded and checked.
 #[derive(Debug)]
@@ -260,7 +262,8 @@ pub fn query_awareness_frame() -> Vec<u8> {
     vec![MSG_QUERY_AWARENESS]
 }
 
-/// The auth message tag, exposed so tests can check that clients may not send it.
+/// The auth message tag, exposed so tests can check that clients may not send it (and for
+/// the load generator, which sends it to Hocuspocus).
 pub const AUTH_MESSAGE_TAG: u8 = MSG_AUTH;
 
 #[cfg(test)]

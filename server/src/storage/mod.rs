@@ -6,9 +6,11 @@
 //! broadcasts an update after that, so nothing a client has seen can be lost.
 //!
 //! [`embedded`] keeps it all in files under the data dir (the default); [`redis`] keeps it
-//! in Redis, so several server nodes can serve the same boards (docs/ARCHITECTURE.md).
+//! in Redis, so several server nodes can serve the same boards (docs/ARCHITECTURE.md);
+//! [`memory`] keeps it in memory only, for benchmarks.
 
 pub mod embedded;
+pub mod memory;
 mod record_log;
 pub mod redis;
 
