@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{BoardId, Role};
+use crate::ids::{BoardId, Role, TeamId};
+use crate::pack::Pack;
+use crate::team::DevelopmentPoint;
 
 /// Longest board title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -55,6 +57,63 @@ pub struct BoardInfo {
     /// server so the browser client does not carry a QR encoder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_qr_svg: Option<String>,
+}
+
+/// `POST /api/teams` request body.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateTeam {
+    pub name: String,
+}
+
+/// `POST /api/teams` response body (`201 Created`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamCreated {
+    pub team_id: TeamId,
+    pub facilitator_token: String,
+    pub member_token: String,
+    /// The team page for the facilitator; the token travels in the fragment.
+    pub facilitator_url: String,
+    /// The team link for the team's members.
+    pub member_url: String,
+}
+
+/// `GET /api/teams/{id}` response body: the team page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamView {
+    pub team_id: TeamId,
+    pub name: String,
+    /// The role the team token grants.
+    pub role: Role,
+    /// The team link for members; only for the facilitator, who hands it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_url: Option<String>,
+    /// The team's meetings, oldest first.
+    pub meetings: Vec<TeamMeeting>,
+    pub points: Vec<DevelopmentPoint>,
+    /// The visitation pack as it would be approved now.
+    pub draft: Pack,
+    pub approval: Option<ApprovalView>,
+}
+
+/// A meeting on the team page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamMeeting {
+    pub board_id: BoardId,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The link into the meeting: the facilitator's link for the facilitator, the
+    /// participants' link for members.
+    pub url: String,
+}
+
+/// The pack's approval as the team page shows it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApprovalView {
+    /// `YYYY-MM-DD`.
+    pub approved_on: String,
+    /// False when the draft has changed since: downloads still serve the approved pack.
+    pub up_to_date: bool,
 }
 
 /// Body of every refused HTTP request.

@@ -1,4 +1,4 @@
-//! Identifiers that appear in URLs: board ids and access tokens.
+//! Identifiers that appear in URLs: board and team ids, and access tokens.
 //!
 //! Both are random strings in URL-safe base64 without padding. A board id carries 128
 //! random bits, a token 256; this module only checks their *shape*, so that anything
@@ -18,10 +18,48 @@ pub const fn encoded_len(bytes: usize) -> usize {
     (bytes * 4).div_ceil(3)
 }
 
-/// The id of one board (one meeting's shared document).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BoardId(String);
+/// Defines an id type: a string of [`BOARD_ID_BYTES`] random bytes in URL-safe base64,
+/// checked on parsing and on deserialising.
+macro_rules! random_id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Accepts `text` if it has the shape of this id.
+            pub fn parse(text: &str) -> Result<Self, MalformedId> {
+                check_shape(text, BOARD_ID_BYTES)?;
+                Ok(Self(text.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = MalformedId;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                check_shape(&text, BOARD_ID_BYTES)?;
+                Ok(Self(text))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
 
 /// Why a string is not a valid id or token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,37 +81,16 @@ fn check_shape(text: &str, bytes: usize) -> Result<(), MalformedId> {
     }
 }
 
-impl BoardId {
-    /// Accepts `text` if it has the shape of a board id.
-    pub fn parse(text: &str) -> Result<Self, MalformedId> {
-        check_shape(text, BOARD_ID_BYTES)?;
-        Ok(Self(text.to_owned()))
-    }
+random_id_type!(
+    /// The id of one board (one meeting's shared document).
+    BoardId
+);
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for BoardId {
-    type Error = MalformedId;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        check_shape(&text, BOARD_ID_BYTES)?;
-        Ok(Self(text))
-    }
-}
-
-impl From<BoardId> for String {
-    fn from(id: BoardId) -> String {
-        id.0
-    }
-}
-
-impl fmt::Display for BoardId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+random_id_type!(
+    /// The id of one team (a *leerkring*): the meetings it holds, its development points
+    /// and its visitation pack.
+    TeamId
+);
 
 /// True if `text` has the shape of an access token. Used to refuse junk early; whether a
 /// token is *right* is decided by comparing it with the board's tokens.

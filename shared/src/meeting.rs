@@ -324,7 +324,7 @@ impl Command {
     }
 }
 
-/// A refused command: an HTTP status (401, 403, 409 or 422) and why, in English (the
+/// A refused command: an HTTP status (401, 403, 404, 409 or 422) and why, in English (the
 /// stable reason of the API) and in Dutch (what the interface shows people).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{status}: {reason}")]
@@ -354,6 +354,10 @@ impl Refusal {
 
     pub fn invalid(reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
         Self::new(422, reason, reason_nl)
+    }
+
+    pub fn not_found(reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
+        Self::new(404, reason, reason_nl)
     }
 }
 

@@ -1,0 +1,632 @@
+//! The visitation pack (*bezoekpakket*): what a team learned over its meetings, put
+//! together from the meetings' documents and states for the organisation's quality
+//! report (`METHOD.md`, "Where results go").
+//!
+//! [`build`] reads each meeting's shared document and server-decided state and keeps
+//! only what may leave the team: every text goes through [`privacy::for_export`], and a
+//! text with personal data nobody cleared is left out and listed in [`Pack::withheld`]
+//! (where, and what kind of data; never the text). Case lessons carry no names. The pack
+//! is plain data with a versioned schema (`docs/visitation-pack.schema.json`); the
+//! server renders it as PDF, DOCX, Markdown, CSV and JSON.
+
+use serde::{Deserialize, Serialize};
+use yrs::types::ToJson;
+use yrs::{Any, Array, ArrayRef, Doc, GetString, Map, MapRef, Out, ReadTxn, Transact};
+
+use crate::case::FollowUp;
+use crate::ids::BoardId;
+use crate::meeting::{ActivityKind, Meeting, VotePhase};
+use crate::model::{self, case_part, case_root, note, row, stake, story};
+use crate::privacy::{self, ForExport};
+use crate::team::{DevelopmentPoint, PointStatus, SourceKind};
+
+/// The version of the pack's JSON schema; goes up when a field changes meaning or goes.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The `$id` of the pack's JSON schema.
+pub const SCHEMA_ID: &str = "urn:leerkring:visitation-pack:1";
+
+/// Everything the team reports, as data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pack {
+    /// [`SCHEMA_ID`].
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    pub team: String,
+    /// The first and last meeting's dates; `None` before the first meeting.
+    pub period: Option<Period>,
+    /// When the facilitator approved this pack (`YYYY-MM-DD`); `None` in a draft.
+    pub approved_on: Option<String>,
+    /// The three questions of a quality report, answered in sentences.
+    pub quality: Quality,
+    /// The team's current virtue compass.
+    pub compass: Compass,
+    /// One summary per meeting, oldest first.
+    pub meetings: Vec<MeetingSummary>,
+    /// What the case consultations taught, without names.
+    pub cases: Vec<CaseLesson>,
+    pub development_points: Vec<PackPoint>,
+    /// Texts left out because they seem to hold personal data nobody cleared.
+    pub withheld: Vec<Withheld>,
+}
+
+/// A stretch of dates, `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: String,
+    pub to: String,
+}
+
+/// *Wat doen we goed? Wat kan beter? Waar zijn we trots op?*
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quality {
+    pub doing_well: Vec<String>,
+    pub can_improve: Vec<String>,
+    pub proud_of: Vec<String>,
+}
+
+/// The question each part of [`Quality`] answers, in Dutch.
+pub const QUALITY_QUESTIONS: [&str; 3] = [
+    "Wat doen we goed?",
+    "Wat kan beter?",
+    "Waar zijn we trots op?",
+];
+
+/// The agreed virtue table and the team's top three.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compass {
+    /// The meeting the table comes from (its title and date), if any has one.
+    pub source: Option<String>,
+    pub table: Vec<VirtueRow>,
+    pub top_three: Vec<TopVirtue>,
+}
+
+/// One row of the virtue table: *te weinig / deugd / te veel*.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VirtueRow {
+    pub too_little: String,
+    pub virtue: String,
+    pub too_much: String,
+}
+
+/// A virtue of the top three and who adopted it (*adopteren*).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopVirtue {
+    pub virtue: String,
+    pub adopters: Vec<String>,
+}
+
+/// One meeting in brief.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingSummary {
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// How many people took part.
+    pub present: usize,
+    pub activities: Vec<ActivityDone>,
+    pub debrief: Vec<DebriefAnswer>,
+}
+
+/// An activity on a meeting's agenda.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityDone {
+    pub kind: ActivityKind,
+    /// The activity's Dutch name.
+    pub name: String,
+    /// The meeting went past (or reached the last step of) this activity.
+    pub completed: bool,
+}
+
+/// An answer given in a debrief, without its author.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebriefAnswer {
+    /// The activity's Dutch name.
+    pub activity: String,
+    /// The question, in Dutch.
+    pub question: String,
+    pub text: String,
+}
+
+/// What one case consultation taught; the contributor is not named.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseLesson {
+    /// The meeting's title and date.
+    pub meeting: String,
+    pub date: String,
+    /// The case's anonymous title.
+    pub title: String,
+    pub learning_question: String,
+    pub virtues_at_stake: Vec<String>,
+    pub decision: String,
+    pub lessons: Vec<String>,
+    /// A deviation from agreements or protocols, and how it is justified.
+    pub deviation: String,
+    pub justification: String,
+    /// When the team comes back to the case, in Dutch.
+    pub follow_up: Option<String>,
+}
+
+/// A development point as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackPoint {
+    pub text: String,
+    pub status: PointStatus,
+    pub criterion: String,
+    /// Only for points not achieved.
+    pub reason: String,
+    pub needs: String,
+    /// Where it came from, in Dutch ("Les uit de casusbespreking van 12 november 2026").
+    pub source: Option<String>,
+}
+
+/// A text left out of the pack.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withheld {
+    /// The meeting's title and date.
+    pub meeting: String,
+    /// Where in the meeting, in Dutch.
+    pub place: String,
+    /// What it seems to hold, in Dutch ("een BSN").
+    pub kinds: Vec<String>,
+}
+
+impl Pack {
+    /// A pack with nothing in it yet.
+    pub fn empty(team: &str) -> Self {
+        Self {
+            schema: SCHEMA_ID.to_owned(),
+            schema_version: SCHEMA_VERSION,
+            team: team.to_owned(),
+            period: None,
+            approved_on: None,
+            quality: Quality::default(),
+            compass: Compass::default(),
+            meetings: Vec::new(),
+            cases: Vec::new(),
+            development_points: Vec::new(),
+            withheld: Vec::new(),
+        }
+    }
+}
+
+/// One meeting as [`build`] reads it.
+pub struct MeetingSource<'a> {
+    pub board: &'a BoardId,
+    pub title: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub doc: &'a Doc,
+    pub meeting: &'a Meeting,
+}
+
+/// The activity's Dutch name.
+pub fn activity_name(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::VirtueExercise => "Deugdenoefening",
+        ActivityKind::VirtueCards => "Deugdenkaarten",
+        ActivityKind::CaseConsultation => "Omgangsoverleg",
+        ActivityKind::Evaluation => "Evaluatie",
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `2026-11-12` as `12 november 2026`; anything else as it is.
+pub fn dutch_date(date: &str) -> String {
+    let mut parts = date.splitn(3, '-');
+    let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
+        return date.to_owned();
+    };
+    match (month.parse::<usize>(), day.parse::<u32>()) {
+        (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", MONTHS[month - 1]),
+        _ => date.to_owned(),
+    }
+}
+
+/// Puts the pack together from the team's meetings (oldest first) and its development
+/// points.
+pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]) -> Pack {
+    let mut pack = Pack::empty(team);
+    pack.period = match (meetings.first(), meetings.last()) {
+        (Some(first), Some(last)) => Some(Period {
+            from: first.date.clone(),
+            to: last.date.clone(),
+        }),
+        _ => None,
+    };
+    let mut stories_from_the_middle = Vec::new();
+    for source in meetings {
+        let txn = source.doc.transact();
+        let mut reader = Reader {
+            txn: &txn,
+            cleared: txn.get_map(model::PRIVACY_CLEARED),
+            meeting: format!("{} ({})", source.title, dutch_date(&source.date)),
+            withheld: &mut pack.withheld,
+        };
+        let table = reader.virtue_table();
+        if !table.is_empty() {
+            pack.compass.table = table;
+            pack.compass.source = Some(reader.meeting.clone());
+        }
+        let top_three = top_three(source.meeting);
+        if !top_three.is_empty() {
+            pack.compass.top_three = top_three;
+        }
+        let summary = reader.summary(source);
+        pack.cases.extend(reader.cases(source));
+        stories_from_the_middle.extend(reader.stories_from_the_middle());
+        pack.meetings.push(summary);
+    }
+    pack.development_points = points
+        .iter()
+        .map(|point| pack_point(point, meetings))
+        .collect();
+    pack.quality = quality(&pack, stories_from_the_middle);
+    pack
+}
+
+/// Reads one meeting's document, leaving out what may not leave the team.
+struct Reader<'t, T: ReadTxn> {
+    txn: &'t T,
+    cleared: Option<MapRef>,
+    meeting: String,
+    withheld: &'t mut Vec<Withheld>,
+}
+
+impl<T: ReadTxn> Reader<'_, T> {
+    /// `text` trimmed, if it is not empty and may be exported.
+    fn keep(&mut self, place: &str, text: &str) -> Option<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let cleared = |flagged: &str| {
+            self.cleared
+                .as_ref()
+                .is_some_and(|map| map.contains_key(self.txn, flagged))
+        };
+        match privacy::for_export(text, cleared) {
+            ForExport::Show(text) => Some(text.to_owned()),
+            ForExport::Withheld(kinds) => {
+                self.withheld.push(Withheld {
+                    meeting: self.meeting.clone(),
+                    place: place.to_owned(),
+                    kinds: kinds
+                        .iter()
+                        .map(|kind| kind.described().1.to_owned())
+                        .collect(),
+                });
+                None
+            }
+        }
+    }
+
+    /// The text at a root of the document, kept or not.
+    fn root_text(&mut self, place: &str, root: &str) -> String {
+        let text = self
+            .txn
+            .get_text(root)
+            .map(|text| text.get_string(self.txn))
+            .unwrap_or_default();
+        self.keep(place, &text).unwrap_or_default()
+    }
+
+    /// The maps of the list at a root of the document.
+    fn items(&self, root: &str) -> Vec<MapRef> {
+        self.txn
+            .get_array(root)
+            .map(|list: ArrayRef| {
+                list.iter(self.txn)
+                    .filter_map(|value| match value {
+                        Out::YMap(map) => Some(map),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A shared-text field of a list item.
+    fn field_text(&self, item: &MapRef, key: &str) -> String {
+        match item.get(self.txn, key) {
+            Some(Out::YText(text)) => text.get_string(self.txn),
+            _ => String::new(),
+        }
+    }
+
+    /// A plain string field of a list item.
+    fn field_string(&self, item: &MapRef, key: &str) -> String {
+        match item.get(self.txn, key).map(|value| value.to_json(self.txn)) {
+            Some(Any::String(value)) => value.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The note texts of the list at `root`, kept or not.
+    fn notes(&mut self, place: &str, root: &str) -> Vec<String> {
+        self.items(root)
+            .iter()
+            .map(|item| self.field_text(item, note::TEXT))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .filter_map(|text| self.keep(place, &text))
+            .collect()
+    }
+
+    fn virtue_table(&mut self) -> Vec<VirtueRow> {
+        let rows: Vec<[String; 3]> = self
+            .items(model::VIRTUE_TABLE)
+            .iter()
+            .map(|item| row::COLUMNS.map(|column| self.field_text(item, column)))
+            .collect();
+        rows.into_iter()
+            .filter_map(|[too_little, virtue, too_much]| {
+                let place = "Deugdentabel";
+                let row = VirtueRow {
+                    too_little: self.keep(place, &too_little).unwrap_or_default(),
+                    virtue: self.keep(place, &virtue).unwrap_or_default(),
+                    too_much: self.keep(place, &too_much).unwrap_or_default(),
+                };
+                let empty =
+                    row.too_little.is_empty() && row.virtue.is_empty() && row.too_much.is_empty();
+                (!empty).then_some(row)
+            })
+            .collect()
+    }
+
+    fn summary(&mut self, source: &MeetingSource) -> MeetingSummary {
+        let meeting = source.meeting;
+        let activities = meeting
+            .agenda
+            .iter()
+            .enumerate()
+            .map(|(index, kind)| ActivityDone {
+                kind: *kind,
+                name: activity_name(*kind).to_owned(),
+                completed: index < meeting.position.activity
+                    || (index == meeting.position.activity
+                        && meeting.position.step + 1 >= kind.steps().len()),
+            })
+            .collect();
+        let mut debrief = Vec::new();
+        for (index, kind) in meeting.agenda.iter().enumerate() {
+            if *kind == ActivityKind::CaseConsultation {
+                continue;
+            }
+            for (question_key, question) in [
+                (model::DEBRIEF_YIELD, "Wat heeft deze oefening opgeleverd?"),
+                (model::DEBRIEF_USABLE, "Wat is bruikbaar in je praktijk?"),
+            ] {
+                let place = format!("Nabespreking {}", activity_name(*kind).to_lowercase());
+                for text in self.notes(&place, &model::debrief_answers(index, question_key)) {
+                    debrief.push(DebriefAnswer {
+                        activity: activity_name(*kind).to_owned(),
+                        question: question.to_owned(),
+                        text,
+                    });
+                }
+            }
+        }
+        MeetingSummary {
+            title: source.title.to_owned(),
+            date: source.date.clone(),
+            present: meeting.members.values().filter(|m| !m.removed).count(),
+            activities,
+            debrief,
+        }
+    }
+
+    fn cases(&mut self, source: &MeetingSource) -> Vec<CaseLesson> {
+        let mut lessons = Vec::new();
+        for case in source.meeting.cases.values() {
+            let part = |field: &str| case_root(&case.id, field);
+            let place = "Omgangsoverleg";
+            let mut virtues_at_stake: Vec<String> = Vec::new();
+            for root in [case_part::VIRTUES_CONTRIBUTOR, case_part::VIRTUES_OTHERS] {
+                let names: Vec<String> = self
+                    .items(&part(root))
+                    .iter()
+                    .map(|item| self.field_string(item, stake::VIRTUE))
+                    .collect();
+                for name in names {
+                    if let Some(name) = self.keep(place, &name) {
+                        if !virtues_at_stake.contains(&name) {
+                            virtues_at_stake.push(name);
+                        }
+                    }
+                }
+            }
+            let lesson = CaseLesson {
+                meeting: self.meeting.clone(),
+                date: source.date.clone(),
+                title: self.root_text(place, &part(case_part::TITLE)),
+                learning_question: self.root_text(place, &part(case_part::QUESTION)),
+                virtues_at_stake,
+                decision: self.root_text(place, &part(case_part::DECISION)),
+                lessons: self.notes(place, &part(case_part::LESSONS)),
+                deviation: self.root_text(place, &part(case_part::DEVIATION)),
+                justification: self.root_text(place, &part(case_part::JUSTIFICATION)),
+                follow_up: case.follow_up.as_ref().map(|follow_up| match follow_up {
+                    FollowUp::Date { date } => dutch_date(date),
+                    FollowUp::NextMeeting => "in de volgende bijeenkomst".to_owned(),
+                }),
+            };
+            let said_something = !lesson.title.is_empty()
+                || !lesson.learning_question.is_empty()
+                || !lesson.decision.is_empty()
+                || !lesson.lessons.is_empty();
+            if said_something {
+                lessons.push(lesson);
+            }
+        }
+        lessons
+    }
+
+    /// Practice stories told from the middle of a virtue (activity A), as "virtue: story".
+    fn stories_from_the_middle(&mut self) -> Vec<String> {
+        let roots: Vec<String> = self
+            .txn
+            .root_refs()
+            .map(|(name, _)| name.to_owned())
+            .filter(|name| name.starts_with("practice_stories_"))
+            .collect();
+        let mut stories = Vec::new();
+        for root in roots {
+            let found: Vec<(String, String)> = self
+                .items(&root)
+                .iter()
+                .filter(|item| self.field_string(item, story::STANCE) == story::STANCES[0])
+                .map(|item| {
+                    (
+                        self.field_text(item, story::VIRTUE),
+                        self.field_text(item, story::TEXT),
+                    )
+                })
+                .collect();
+            for (virtue, text) in found {
+                let place = "Praktijkverhalen";
+                if let (Some(virtue), Some(text)) =
+                    (self.keep(place, &virtue), self.keep(place, &text))
+                {
+                    stories.push(format!("{virtue}: {text}"));
+                }
+            }
+        }
+        stories
+    }
+}
+
+/// The team's top three with who adopted each: the card activity's, or else the top of
+/// a revealed vote.
+fn top_three(meeting: &Meeting) -> Vec<TopVirtue> {
+    let name_of = |member: &String| meeting.members.get(member).map(|m| m.name.clone());
+    if !meeting.cards.team_top.is_empty() {
+        return meeting
+            .cards
+            .team_top
+            .iter()
+            .map(|virtue| TopVirtue {
+                virtue: virtue.clone(),
+                adopters: meeting
+                    .cards
+                    .adoptions
+                    .get(virtue)
+                    .map(|members| members.iter().filter_map(name_of).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+    }
+    match &meeting.vote {
+        Some(vote) if vote.phase == VotePhase::Revealed => vote
+            .ranking()
+            .into_iter()
+            .filter(|option| option.rank <= 3 && option.votes > 0)
+            .map(|option| TopVirtue {
+                virtue: option.label,
+                adopters: Vec::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn pack_point(point: &DevelopmentPoint, meetings: &[MeetingSource]) -> PackPoint {
+    let not_achieved = point.status == PointStatus::NotAchieved;
+    let source = point.source.as_ref().map(|source| {
+        let what = match source.kind {
+            SourceKind::Lesson => "Les uit het omgangsoverleg",
+            SourceKind::Decision => "Besluit uit het omgangsoverleg",
+            SourceKind::Debrief => "Uit de nabespreking",
+        };
+        match meetings.iter().find(|m| m.board == &source.meeting) {
+            Some(meeting) => format!("{what} van {}", dutch_date(&meeting.date)),
+            None => what.to_owned(),
+        }
+    });
+    PackPoint {
+        text: point.text.clone(),
+        status: point.status,
+        criterion: point.criterion.clone(),
+        reason: if not_achieved {
+            point.reason.clone()
+        } else {
+            String::new()
+        },
+        needs: if not_achieved {
+            point.needs.clone()
+        } else {
+            String::new()
+        },
+        source,
+    }
+}
+
+/// The three questions of a quality report, answered from the rest of the pack.
+fn quality(pack: &Pack, stories_from_the_middle: Vec<String>) -> Quality {
+    let mut quality = Quality::default();
+    for top in &pack.compass.top_three {
+        quality.doing_well.push(match top.adopters.as_slice() {
+            [] => format!("{} is een van onze drie kerndeugden.", top.virtue),
+            [one] => format!(
+                "{} is een van onze drie kerndeugden; {one} neemt deze deugd op zich.",
+                top.virtue
+            ),
+            many => format!(
+                "{} is een van onze drie kerndeugden; {} nemen deze deugd op zich.",
+                top.virtue,
+                list_in_dutch(many)
+            ),
+        });
+    }
+    for meeting in &pack.meetings {
+        for answer in &meeting.debrief {
+            quality.doing_well.push(answer.text.clone());
+        }
+    }
+    for point in &pack.development_points {
+        let line = match point.status {
+            PointStatus::Achieved => {
+                quality.proud_of.push(format!("Gelukt: {}", point.text));
+                continue;
+            }
+            PointStatus::Open => format!("{} (open)", point.text),
+            PointStatus::InProgress => format!("{} (bezig)", point.text),
+            PointStatus::NotAchieved if point.needs.is_empty() => {
+                format!("{} (nog niet gelukt)", point.text)
+            }
+            PointStatus::NotAchieved => {
+                format!("{} (nog niet gelukt; nodig: {})", point.text, point.needs)
+            }
+        };
+        quality.can_improve.push(line);
+    }
+    for case in &pack.cases {
+        quality.can_improve.extend(case.lessons.iter().cloned());
+    }
+    quality.proud_of.extend(stories_from_the_middle);
+    quality
+}
+
+/// `["An", "Bo", "Cas"]` as `An, Bo en Cas`.
+fn list_in_dutch(names: &[String]) -> String {
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} en {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
