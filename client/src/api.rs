@@ -1,14 +1,22 @@
 //! Calls to the server's HTTP API (docs/PROTOCOL.md).
 
 use gloo_net::http::{Request, Response};
-use leerkring_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard};
+use leerkring_shared::api::{
+    ApiError, BoardCreated, BoardInfo, CreateBoard, CreateTeam, TeamCreated, TeamView,
+};
+use leerkring_shared::team::TeamCommand;
 use serde::de::DeserializeOwned;
 
 /// Why a call did not give an answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiFailure {
-    /// The server answered with this status and reason.
-    Refused { status: u16, reason: String },
+    /// The server answered with this status and reason (in English, and in Dutch when
+    /// the server gave one).
+    Refused {
+        status: u16,
+        reason: String,
+        reason_nl: Option<String>,
+    },
     /// The server could not be reached (offline, server down).
     Unreachable,
 }
@@ -17,13 +25,22 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
     if response.ok() {
         return response.json().await.map_err(|_| ApiFailure::Unreachable);
     }
+    Err(refusal(response).await)
+}
+
+/// Why the server refused, from the body of a refused request.
+async fn refusal(response: Response) -> ApiFailure {
     let status = response.status();
-    let reason = response
+    let (reason, reason_nl) = response
         .json::<ApiError>()
         .await
-        .map(|body| body.error)
+        .map(|body| (body.error, body.error_nl))
         .unwrap_or_default();
-    Err(ApiFailure::Refused { status, reason })
+    ApiFailure::Refused {
+        status,
+        reason,
+        reason_nl,
+    }
 }
 
 /// Creates a board; the answer holds the facilitator's link.
@@ -59,7 +76,115 @@ pub async fn board_document(board: &str, token: &str) -> Result<Vec<u8>, ApiFail
         return Err(ApiFailure::Refused {
             status: response.status(),
             reason: String::new(),
+            reason_nl: None,
         });
     }
     response.binary().await.map_err(|_| ApiFailure::Unreachable)
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// Creates a team (*leerkring*); the answer holds the facilitator's team link.
+pub async fn create_team(name: &str) -> Result<TeamCreated, ApiFailure> {
+    let body = CreateTeam {
+        name: name.to_owned(),
+    };
+    let request = Request::post("/api/teams")
+        .json(&body)
+        .map_err(|_| ApiFailure::Unreachable)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// The team page as the holder of `token` may see it.
+pub async fn team_view(team: &str, token: &str) -> Result<TeamView, ApiFailure> {
+    let response = Request::get(&format!("/api/teams/{team}"))
+        .header("Authorization", &bearer(token))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// Sends a command about the team's development points or pack; answers the new page.
+pub async fn team_command(
+    team: &str,
+    token: &str,
+    command: &TeamCommand,
+) -> Result<TeamView, ApiFailure> {
+    let request = Request::post(&format!("/api/teams/{team}/commands"))
+        .header("Authorization", &bearer(token))
+        .json(command)
+        .map_err(|_| ApiFailure::Unreachable)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// Starts a meeting of the team (facilitator); the answer holds the meeting's links.
+pub async fn create_team_meeting(
+    team: &str,
+    token: &str,
+    title: &str,
+) -> Result<BoardCreated, ApiFailure> {
+    let body = CreateBoard {
+        title: title.to_owned(),
+    };
+    let request = Request::post(&format!("/api/teams/{team}/meetings"))
+        .header("Authorization", &bearer(token))
+        .json(&body)
+        .map_err(|_| ApiFailure::Unreachable)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
+    read(response).await
+}
+
+/// A downloaded file: its name (from `Content-Disposition`), type and bytes.
+pub struct Download {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The `filename` of a `Content-Disposition` header, without any path.
+fn attachment_name(header: &str) -> Option<String> {
+    let value = header
+        .split(';')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("filename="))?;
+    let name = value.trim_matches('"');
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// The team's approved visitation pack in `format` (`pdf`, `docx`, `md`, `csv`, `json`
+/// or `zip`). The token goes in the header, never in the address.
+pub async fn team_export(team: &str, token: &str, format: &str) -> Result<Download, ApiFailure> {
+    let response = Request::get(&format!("/api/teams/{team}/export"))
+        .query([("format", format)])
+        .header("Authorization", &bearer(token))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    let headers = response.headers();
+    let filename = headers
+        .get("content-disposition")
+        .as_deref()
+        .and_then(attachment_name)
+        .unwrap_or_else(|| format!("bezoekpakket.{format}"));
+    let content_type = headers
+        .get("content-type")
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    Ok(Download {
+        filename,
+        content_type,
+        bytes,
+    })
 }

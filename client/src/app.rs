@@ -6,6 +6,7 @@ use crate::browser;
 use crate::i18n::{use_language, Lang, Language};
 use crate::screens::board::BoardPage;
 use crate::screens::start::StartPage;
+use crate::screens::team::TeamPage;
 
 const LANGUAGE_KEY: &str = "leerkring.lang";
 
@@ -15,15 +16,18 @@ enum Route {
     Start,
     /// `/b/{board_id}`: a board (join first if needed).
     Board(String),
+    /// `/t/{team_id}`: a team's page (*leerkring*).
+    Team(String),
 }
 
 impl Route {
     fn from_path(path: &str) -> Self {
-        match path.strip_prefix("/b/") {
-            Some(board) if !board.is_empty() => {
-                Route::Board(board.trim_end_matches('/').to_owned())
-            }
-            _ => Route::Start,
+        if let Some(board) = path.strip_prefix("/b/").filter(|b| !b.is_empty()) {
+            Route::Board(board.trim_end_matches('/').to_owned())
+        } else if let Some(team) = path.strip_prefix("/t/").filter(|t| !t.is_empty()) {
+            Route::Team(team.trim_end_matches('/').to_owned())
+        } else {
+            Route::Start
         }
     }
 }
@@ -46,6 +50,7 @@ pub fn App() -> impl IntoView {
     let screen = match Route::from_path(&browser::path()) {
         Route::Start => view! { <StartPage/> }.into_any(),
         Route::Board(board) => view! { <BoardPage board=board/> }.into_any(),
+        Route::Team(team) => view! { <TeamPage team=team/> }.into_any(),
     };
     view! {
         <a class="skip-link" href="#main">{move || language.texts().skip_to_content}</a>

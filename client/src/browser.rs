@@ -110,6 +110,49 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
+/// Hands `bytes` to the browser as a download named `filename`: a Blob, an object URL
+/// and a temporary `<a download>` that is clicked and removed. False if the browser
+/// refused.
+pub fn save_file(filename: &str, content_type: &str, bytes: &[u8]) -> bool {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let link = document
+        .create_element("a")
+        .ok()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    let saved = match (link, document.body()) {
+        (Some(link), Some(body)) => {
+            link.set_href(&url);
+            link.set_download(filename);
+            let attached = body.append_child(&link).is_ok();
+            link.click();
+            if attached {
+                link.remove();
+            }
+            true
+        }
+        _ => false,
+    };
+    // The click has handed the file over; the URL may go once the download started.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    saved
+}
+
 /// Sets the page's language, for screen readers and hyphenation.
 pub fn set_document_language(code: &str) {
     if let Some(root) = window()

@@ -1,7 +1,7 @@
 //! Leerkring's browser client: Leptos components compiled to WebAssembly.
 //!
 //! - [`app`]: the frame (language, header) and routing by address.
-//! - [`screens`]: one module per screen (start, join, board).
+//! - [`screens`]: one module per screen (start, join, board, team).
 //! - [`components`]: parts of screens (invitation, presence, connection state, flip-over).
 //! - [`sync`]: the y-websocket client, presence and the on-device copy of each board.
 //! - [`text_binding`]: shared text fields that several people type in at once.

@@ -3,3 +3,4 @@
 pub mod board;
 pub mod join;
 pub mod start;
+pub mod team;

@@ -1,4 +1,5 @@
-//! The start page: a facilitator opens a new meeting.
+//! The start page: a facilitator opens a new meeting, or starts a team (*leerkring*)
+//! whose meetings, development points and visitation pack live on its team page.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -67,6 +68,66 @@ pub fn StartPage() -> impl IntoView {
                 </p>
             </form>
             <p class="privacy-note">{move || language.texts().privacy_note}</p>
+        </section>
+        <StartTeam/>
+    }
+}
+
+/// The second form: start a team; goes to the facilitator's team page.
+#[component]
+fn StartTeam() -> impl IntoView {
+    let language = use_language();
+    let name = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failed.set(false);
+        let chosen = name.get_untracked();
+        spawn_local(async move {
+            match api::create_team(chosen.trim()).await {
+                Ok(created) => browser::navigate(&created.facilitator_url),
+                Err(_) => {
+                    failed.set(true);
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card narrow" aria-labelledby="team-start-heading">
+            <h2 id="team-start-heading">{move || language.texts().team.start_heading}</h2>
+            <p>{move || language.texts().team.start_intro}</p>
+            <form on:submit=submit>
+                <label for="team-name">{move || language.texts().team.name_label}</label>
+                <p id="team-name-hint" class="hint">{move || language.texts().team.name_hint}</p>
+                <input
+                    id="team-name"
+                    type="text"
+                    required
+                    maxlength="200"
+                    autocomplete="off"
+                    aria-describedby="team-name-hint"
+                    prop:value=move || name.get()
+                    on:input=move |event| name.set(event_target_value(&event))
+                />
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || {
+                        if busy.get() {
+                            language.texts().starting
+                        } else {
+                            language.texts().team.start_button
+                        }
+                    }}
+                </button>
+                <p role="alert" class="error">
+                    {move || failed.get().then(|| language.texts().team.start_failed)}
+                </p>
+            </form>
         </section>
     }
 }
