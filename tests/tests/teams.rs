@@ -61,12 +61,26 @@ impl TeamServer {
     }
 
     async fn page(&self, token: &str) -> (u16, Value) {
-        request(&self.server, reqwest::Method::GET, &self.path(""), Some(token), None).await
+        request(
+            &self.server,
+            reqwest::Method::GET,
+            &self.path(""),
+            Some(token),
+            None,
+        )
+        .await
     }
 
     async fn command(&self, token: &str, command: Value) -> (u16, Value) {
         let path = self.path("/commands");
-        request(&self.server, reqwest::Method::POST, &path, Some(token), Some(command)).await
+        request(
+            &self.server,
+            reqwest::Method::POST,
+            &path,
+            Some(token),
+            Some(command),
+        )
+        .await
     }
 
     async fn new_meeting(&self, title: &str) -> BoardCreated {
@@ -92,7 +106,10 @@ impl TeamServer {
             if ready(&page) {
                 return page;
             }
-            assert!(Instant::now() < deadline, "waited for {what}; last page: {page}");
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what}; last page: {page}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -117,7 +134,10 @@ async fn request(
     let response = request.send().await.expect("request sent");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 fn add_point(text: &str) -> Value {
@@ -146,8 +166,16 @@ async fn the_pack_is_put_together_from_the_teams_meetings_without_flagged_text()
     ));
     // The cards activity is first on the default agenda; its debrief answers:
     let answers = debrief_answers(0, DEBRIEF_YIELD);
-    anna.send_update(&item_update(&answers, "a1", &[(note::TEXT, "We zagen elkaars sterke kanten")]));
-    anna.send_update(&item_update(&answers, "a2", &[(note::TEXT, "Mevrouw met BSN 111222333 belde")]));
+    anna.send_update(&item_update(
+        &answers,
+        "a1",
+        &[(note::TEXT, "We zagen elkaars sterke kanten")],
+    ));
+    anna.send_update(&item_update(
+        &answers,
+        "a2",
+        &[(note::TEXT, "Mevrouw met BSN 111222333 belde")],
+    ));
 
     // The second meeting: a case with a lesson.
     let id = second.board_id.as_str();
@@ -162,12 +190,17 @@ async fn the_pack_is_put_together_from_the_teams_meetings_without_flagged_text()
         .await
         .expect("bram brings the case");
     let case_id = bram
-        .wait_view("bram sees his case", |view| view["cases"]["1"]["id"].is_string())
+        .wait_view("bram sees his case", |view| {
+            view["cases"]["1"]["id"].is_string()
+        })
         .await["cases"]["1"]["id"]
         .as_str()
         .expect("case id")
         .to_owned();
-    bram.send_update(&text_update(&case_root(&case_id, case_part::TITLE), "De vergeten afspraak"));
+    bram.send_update(&text_update(
+        &case_root(&case_id, case_part::TITLE),
+        "De vergeten afspraak",
+    ));
     bram.send_update(&item_update(
         &case_root(&case_id, case_part::LESSONS),
         "l1",
@@ -177,7 +210,10 @@ async fn the_pack_is_put_together_from_the_teams_meetings_without_flagged_text()
     let page = team
         .page_when("both meetings' work in the draft", |page| {
             page["draft"]["cases"][0]["lessons"][0] == json!("Eerst vragen, dan invullen")
-                && page["draft"]["meetings"][0]["debrief"].as_array().map(Vec::len) == Some(1)
+                && page["draft"]["meetings"][0]["debrief"]
+                    .as_array()
+                    .map(Vec::len)
+                    == Some(1)
                 && page["draft"]["compass"]["table"][0]["virtue"] == json!("Betrokkenheid – één")
         })
         .await;
@@ -188,7 +224,10 @@ async fn the_pack_is_put_together_from_the_teams_meetings_without_flagged_text()
         .as_str()
         .is_some_and(|url| url.ends_with(&first.facilitator_token)));
     assert_eq!(draft["team"], json!("Wijkteam Noord – Coöperatief"));
-    assert_eq!(draft["meetings"][0]["title"], json!("Bijeenkomst 1: deugden"));
+    assert_eq!(
+        draft["meetings"][0]["title"],
+        json!("Bijeenkomst 1: deugden")
+    );
     assert_eq!(draft["meetings"][0]["present"], json!(2));
     assert_eq!(draft["cases"][0]["title"], json!("De vergeten afspraak"));
     assert!(draft["period"]["from"].is_string());
@@ -218,13 +257,24 @@ async fn only_the_facilitator_approves_and_a_member_who_cheats_changes_nothing()
     let team = TeamServer::start().await;
     let member = team.team.member_token.clone();
     let facilitator = team.team.facilitator_token.clone();
-    assert_eq!(team.command(&member, add_point("Vaker samen nabespreken")).await.0, 200);
+    assert_eq!(
+        team.command(&member, add_point("Vaker samen nabespreken"))
+            .await
+            .0,
+        200
+    );
     let (_, before) = team.page(&facilitator).await;
-    let point = before["points"][0]["id"].as_str().expect("point id").to_owned();
+    let point = before["points"][0]["id"]
+        .as_str()
+        .expect("point id")
+        .to_owned();
 
     // Approving with nothing to report is refused, even for the facilitator.
     let (status, body) = team.command(&facilitator, json!({"type": "approve"})).await;
-    assert_eq!((status, &body["error"]), (409, &json!("there are no meetings to report on yet")));
+    assert_eq!(
+        (status, &body["error"]),
+        (409, &json!("there are no meetings to report on yet"))
+    );
 
     team.new_meeting("Bijeenkomst 1").await;
     let forbidden = json!("only the facilitator may do this");
@@ -255,7 +305,8 @@ async fn only_the_facilitator_approves_and_a_member_who_cheats_changes_nothing()
     assert_eq!(status, 200, "{approved}");
     assert_eq!(approved["approval"]["up_to_date"], json!(true));
     assert!(approved["approval"]["approved_on"].is_string());
-    team.command(&member, add_point("Elkaar vaker complimenteren")).await;
+    team.command(&member, add_point("Elkaar vaker complimenteren"))
+        .await;
     let (_, changed) = team.page(&member).await;
     assert_eq!(changed["approval"]["up_to_date"], json!(false));
 }
@@ -267,32 +318,69 @@ async fn wrong_tokens_unknown_teams_and_junk_get_clear_errors() {
     let wrong = "x".repeat(43);
     assert_eq!(team.page(&wrong).await.0, 401);
     assert_eq!(team.page("short").await.0, 401);
-    let (status, _) = request(&team.server, reqwest::Method::GET, &team.path(""), None, None).await;
+    let (status, _) = request(
+        &team.server,
+        reqwest::Method::GET,
+        &team.path(""),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, 401);
-    for unknown in ["/api/teams/AAAAAAAAAAAAAAAAAAAAAA", "/api/teams/..%2F..%2Fetc"] {
-        let (status, body) =
-            request(&team.server, reqwest::Method::GET, unknown, Some(&facilitator), None).await;
-        assert_eq!((status, &body["error"]), (404, &json!("no such team")), "{unknown}");
+    for unknown in [
+        "/api/teams/AAAAAAAAAAAAAAAAAAAAAA",
+        "/api/teams/..%2F..%2Fetc",
+    ] {
+        let (status, body) = request(
+            &team.server,
+            reqwest::Method::GET,
+            unknown,
+            Some(&facilitator),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, &body["error"]),
+            (404, &json!("no such team")),
+            "{unknown}"
+        );
     }
     // Malformed, unknown and oversized commands.
     let path = team.path("/commands");
-    let (status, _) = team.command(&facilitator, json!({"type": "become_admin"})).await;
+    let (status, _) = team
+        .command(&facilitator, json!({"type": "become_admin"}))
+        .await;
     assert_eq!(status, 422);
-    let (status, _) = team.command(&facilitator, json!({"type": "add_point"})).await;
+    let (status, _) = team
+        .command(&facilitator, json!({"type": "add_point"}))
+        .await;
     assert_eq!(status, 422);
-    let (status, body) = team.command(&facilitator, add_point("Bel 06-12345678 terug")).await;
+    let (status, body) = team
+        .command(&facilitator, add_point("Bel 06-12345678 terug"))
+        .await;
     assert_eq!(status, 422, "{body}");
-    assert!(body["error_nl"].as_str().is_some_and(|text| text.contains("telefoonnummer")));
+    assert!(body["error_nl"]
+        .as_str()
+        .is_some_and(|text| text.contains("telefoonnummer")));
     let (status, body) = team
         .command(
             &facilitator,
             json!({"type": "update_point", "id": "nope", "text": "x", "criterion": "", "status": "open", "reason": "", "needs": ""}),
         )
         .await;
-    assert_eq!((status, &body["error"]), (404, &json!("no such development point")));
+    assert_eq!(
+        (status, &body["error"]),
+        (404, &json!("no such development point"))
+    );
     let huge = add_point(&"a".repeat(100_000));
-    let (status, _) =
-        request(&team.server, reqwest::Method::POST, &path, Some(&facilitator), Some(huge)).await;
+    let (status, _) = request(
+        &team.server,
+        reqwest::Method::POST,
+        &path,
+        Some(&facilitator),
+        Some(huge),
+    )
+    .await;
     assert_eq!(status, 413);
     let (status, _) = request(
         &team.server,
@@ -319,7 +407,11 @@ async fn concurrent_changes_all_land_and_survive_a_crash() {
     let statuses = futures_util::future::join_all(changes).await;
     assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
     let (_, page) = team.page(&token).await;
-    assert_eq!(page["points"].as_array().map(Vec::len), Some(16), "no change lost");
+    assert_eq!(
+        page["points"].as_array().map(Vec::len),
+        Some(16),
+        "no change lost"
+    );
 
     // A power cut, then a new server on the same data dir.
     let dir = team._dir.path().to_owned();

@@ -169,7 +169,9 @@ impl Store for FileStore {
         let json = team_json(team)?;
         let writes = Arc::clone(&self.team_writes);
         blocking(move || {
-            let _held = writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _held = writes
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if path.exists() {
                 return Err(StoreError::AlreadyExists);
             }
@@ -190,7 +192,9 @@ impl Store for FileStore {
         let revision = team.revision;
         let writes = Arc::clone(&self.team_writes);
         blocking(move || {
-            let _held = writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _held = writes
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let stored = read_team(&path)?.ok_or(StoreError::NotFound)?;
             if stored.revision + 1 != revision {
                 return Err(StoreError::Conflict);
