@@ -1,4 +1,5 @@
-//! The HTTP surface: creating boards, the health check and the WebSocket upgrade.
+//! The HTTP surface: boards, teams and their visitation pack, the health check and the
+//! WebSocket upgrade.
 //! Every refusal is a JSON `{"error": "..."}` with a fitting status (docs/PROTOCOL.md).
 
 use std::sync::Arc;
@@ -12,16 +13,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
-use leerkring_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard};
-use leerkring_shared::ids::{is_token_shaped, BoardId, Role, BOARD_ID_BYTES, TOKEN_BYTES};
-use leerkring_shared::meeting::{Caller, Command, MeetingView};
+use leerkring_shared::api::{
+    ApiError, ApprovalView, BoardCreated, BoardInfo, CreateBoard, CreateTeam, TeamCreated,
+    TeamMeeting, TeamView,
+};
+use leerkring_shared::ids::{is_token_shaped, BoardId, Role, TeamId, BOARD_ID_BYTES, TOKEN_BYTES};
+use leerkring_shared::meeting::{Caller, Command, MeetingView, Refusal as CommandRefusal};
+use leerkring_shared::team::{self, Team, TeamCommand};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
 use crate::rooms::{JoinError, Rooms};
-use crate::storage::{BoardMeta, Store, StoreError};
+use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, TeamMeta};
+use crate::teams::{dutch_calendar_date, pack_of, TeamError, Teams};
 
 /// Largest JSON body the API reads.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -37,6 +43,7 @@ const SOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub rooms: Rooms,
+    pub teams: Teams,
     pub limits: Limits,
     pub public_url: Option<String>,
 }
@@ -48,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards/{board_id}/commands", post(run_command))
         .route("/api/boards/{board_id}/state", get(meeting_state))
         .route("/api/boards/{board_id}/document", get(board_document))
+        .route("/api/teams", post(create_team))
+        .route("/api/teams/{team_id}", get(team_page))
+        .route("/api/teams/{team_id}/commands", post(run_team_command))
+        .route("/api/teams/{team_id}/meetings", post(create_team_meeting))
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
@@ -71,6 +82,33 @@ impl IntoResponse for Refusal {
             error_nl: self.2,
         };
         (self.0, Json(body)).into_response()
+    }
+}
+
+impl From<CommandRefusal> for Refusal {
+    fn from(refused: CommandRefusal) -> Self {
+        Refusal(
+            StatusCode::from_u16(refused.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+            refused.reason,
+            refused.reason_nl,
+        )
+    }
+}
+
+impl From<TeamError> for Refusal {
+    fn from(error: TeamError) -> Self {
+        match error {
+            TeamError::Refused(refused) => refused.into(),
+            TeamError::Store(StoreError::NotFound) => no_such_team(),
+            TeamError::Store(StoreError::Conflict) => Refusal::new(
+                StatusCode::CONFLICT,
+                "the team was changed by many others at once; try again",
+            ),
+            TeamError::Store(error) => error.into(),
+            TeamError::Unavailable => {
+                Refusal::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+            }
+        }
     }
 }
 
@@ -105,6 +143,45 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
+fn seconds_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn unprocessable(reason: &str) -> Refusal {
+    Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, reason)
+}
+
+/// Stores a new board (of `team`, if given) and answers with its links.
+async fn new_board(
+    state: &AppState,
+    headers: &HeaderMap,
+    title: String,
+    team: Option<TeamId>,
+) -> Result<BoardCreated, Refusal> {
+    let meta = BoardMeta {
+        id: BoardId::parse(&random_id(BOARD_ID_BYTES))
+            .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
+        title,
+        created_at: seconds_now(),
+        facilitator_token: random_id(TOKEN_BYTES),
+        participant_token: random_id(TOKEN_BYTES),
+        team,
+    };
+    state.store.create_board(&meta).await?;
+    tracing::info!(board = %meta.id, "board created");
+    let base = base_url(state, headers);
+    Ok(BoardCreated {
+        facilitator_url: board_link(&base, &meta.id, &meta.facilitator_token),
+        join_url: board_link(&base, &meta.id, &meta.participant_token),
+        board_id: meta.id,
+        facilitator_token: meta.facilitator_token,
+        participant_token: meta.participant_token,
+    })
+}
+
 async fn create_board(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -112,30 +189,8 @@ async fn create_board(
 ) -> Result<(StatusCode, Json<BoardCreated>), Refusal> {
     let Json(request) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
-    let title = request
-        .clean_title()
-        .map_err(|reason| Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, reason))?;
-    let meta = BoardMeta {
-        id: BoardId::parse(&random_id(BOARD_ID_BYTES))
-            .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
-        title,
-        created_at: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-        facilitator_token: random_id(TOKEN_BYTES),
-        participant_token: random_id(TOKEN_BYTES),
-    };
-    state.store.create_board(&meta).await?;
-    tracing::info!(board = %meta.id, "board created");
-    let base = base_url(&state, &headers);
-    let created = BoardCreated {
-        facilitator_url: board_link(&base, &meta.id, &meta.facilitator_token),
-        join_url: board_link(&base, &meta.id, &meta.participant_token),
-        board_id: meta.id,
-        facilitator_token: meta.facilitator_token,
-        participant_token: meta.participant_token,
-    };
+    let title = request.clean_title().map_err(unprocessable)?;
+    let created = new_board(&state, &headers, title, None).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -263,11 +318,7 @@ async fn run_command(
     let caller = caller_for(&meta.id, role, member_key(&headers))?;
     match state.rooms.command(&meta.id, caller, command).await {
         Ok(Ok(view)) => Ok(Json(view)),
-        Ok(Err(refused)) => Err(Refusal(
-            StatusCode::from_u16(refused.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-            refused.reason,
-            refused.reason_nl,
-        )),
+        Ok(Err(refused)) => Err(refused.into()),
         Err(error) => Err(room_unavailable(error)),
     }
 }
@@ -336,6 +387,163 @@ async fn open_socket(
         .max_frame_size(max)
         .read_buffer_size(SOCKET_READ_BUFFER_BYTES)
         .on_upgrade(move |socket| crate::connection::serve(socket, rooms, board, caller, limits)))
+}
+
+fn no_such_team() -> Refusal {
+    Refusal::new(StatusCode::NOT_FOUND, "no such team")
+}
+
+/// The team page's link; the token goes in the fragment, which browsers never send.
+fn team_link(base: &str, team: &TeamId, token: &str) -> String {
+    format!("{base}/t/{team}#token={token}")
+}
+
+/// Looks up a team and the role a token grants on it: 404 for an unknown team, 401 for a
+/// missing or wrong token.
+async fn authorize_team(
+    state: &AppState,
+    team_id: &str,
+    token: Option<&str>,
+) -> Result<(StoredTeam, Role), Refusal> {
+    let stored = state.teams.find(team_id).await?.ok_or_else(no_such_team)?;
+    let role = token
+        .filter(|token| is_token_shaped(token))
+        .and_then(|token| stored.meta.role_of(token))
+        .ok_or_else(|| Refusal::new(StatusCode::UNAUTHORIZED, "missing or wrong token"))?;
+    Ok((stored, role))
+}
+
+async fn create_team(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<CreateTeam>, JsonRejection>,
+) -> Result<(StatusCode, Json<TeamCreated>), Refusal> {
+    let Json(request) =
+        body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
+    let name = team::clean_name(&request.name).map_err(unprocessable)?;
+    let meta = TeamMeta {
+        id: TeamId::parse(&random_id(BOARD_ID_BYTES))
+            .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
+        name,
+        created_at: seconds_now(),
+        facilitator_token: random_id(TOKEN_BYTES),
+        member_token: random_id(TOKEN_BYTES),
+    };
+    state
+        .store
+        .create_team(&StoredTeam {
+            meta: meta.clone(),
+            revision: 0,
+            team: Team::default(),
+        })
+        .await?;
+    tracing::info!(team = %meta.id, "team created");
+    let base = base_url(&state, &headers);
+    Ok((
+        StatusCode::CREATED,
+        Json(TeamCreated {
+            facilitator_url: team_link(&base, &meta.id, &meta.facilitator_token),
+            member_url: team_link(&base, &meta.id, &meta.member_token),
+            team_id: meta.id,
+            facilitator_token: meta.facilitator_token,
+            member_token: meta.member_token,
+        }),
+    ))
+}
+
+/// The team page as the holder of `role` sees it.
+async fn team_view(
+    state: &AppState,
+    headers: &HeaderMap,
+    stored: StoredTeam,
+    role: Role,
+) -> Result<TeamView, Refusal> {
+    let meetings = state.teams.meetings(&stored).await?;
+    let draft = pack_of(&stored, &meetings);
+    let base = base_url(state, headers);
+    let approval = stored.team.approval.as_ref().map(|approval| {
+        let mut approved = approval.pack.clone();
+        let approved_on = approved.approved_on.take().unwrap_or_default();
+        ApprovalView {
+            approved_on,
+            up_to_date: approved == draft,
+        }
+    });
+    Ok(TeamView {
+        member_url: (role == Role::Facilitator)
+            .then(|| team_link(&base, &stored.meta.id, &stored.meta.member_token)),
+        meetings: meetings
+            .iter()
+            .map(|loaded| TeamMeeting {
+                board_id: loaded.meta.id.clone(),
+                title: loaded.meta.title.clone(),
+                date: dutch_calendar_date(loaded.meta.created_at),
+                url: board_link(
+                    &base,
+                    &loaded.meta.id,
+                    match role {
+                        Role::Facilitator => &loaded.meta.facilitator_token,
+                        Role::Participant => &loaded.meta.participant_token,
+                    },
+                ),
+            })
+            .collect(),
+        team_id: stored.meta.id,
+        name: stored.meta.name,
+        role,
+        points: stored.team.points,
+        draft,
+        approval,
+    })
+}
+
+async fn team_page(
+    State(state): State<AppState>,
+    Path(team_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<TeamView>, Refusal> {
+    let (stored, role) = authorize_team(&state, &team_id, bearer_token(&headers)).await?;
+    Ok(Json(team_view(&state, &headers, stored, role).await?))
+}
+
+async fn run_team_command(
+    State(state): State<AppState>,
+    Path(team_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<TeamCommand>, JsonRejection>,
+) -> Result<Json<TeamView>, Refusal> {
+    let (stored, role) = authorize_team(&state, &team_id, bearer_token(&headers)).await?;
+    let Json(command) =
+        body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
+    let changed = state.teams.run(&stored.meta.id, role, command).await?;
+    Ok(Json(team_view(&state, &headers, changed, role).await?))
+}
+
+/// Starts a meeting of the team. Facilitator.
+async fn create_team_meeting(
+    State(state): State<AppState>,
+    Path(team_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<CreateBoard>, JsonRejection>,
+) -> Result<(StatusCode, Json<BoardCreated>), Refusal> {
+    let (stored, role) = authorize_team(&state, &team_id, bearer_token(&headers)).await?;
+    if role != Role::Facilitator {
+        return Err(CommandRefusal::forbidden(
+            "only the facilitator may start a meeting of the team",
+            "Alleen de begeleider kan een bijeenkomst starten.",
+        )
+        .into());
+    }
+    let Json(request) =
+        body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
+    let title = request.clean_title().map_err(unprocessable)?;
+    Teams::check_room_for_meeting(&stored.team)?;
+    let created = new_board(&state, &headers, title, Some(stored.meta.id.clone())).await?;
+    state
+        .teams
+        .add_meeting(&stored.meta.id, &created.board_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 async fn health() -> Json<serde_json::Value> {

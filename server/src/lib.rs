@@ -5,6 +5,7 @@
 //! - [`http`]: routes (board creation, health, the WebSocket upgrade).
 //! - [`connection`]: one WebSocket connection and its limits.
 //! - [`rooms`]: boards in memory, one task each; the group commit.
+//! - [`teams`]: teams across meetings, and their visitation pack.
 //! - [`board`]: a board's document and presence, without I/O.
 //! - [`storage`]: the [`storage::Store`] trait, the embedded file store and Redis.
 //! - [`broadcast`]: relaying updates between server nodes (through Redis).
@@ -18,6 +19,7 @@ pub mod http;
 pub mod limits;
 pub mod rooms;
 pub mod storage;
+pub mod teams;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -86,6 +88,7 @@ pub async fn serve(
     let (store, broadcast) = storage(&config).await?;
     let rooms = Rooms::new(store.clone(), broadcast, config.rooms.clone());
     let state = AppState {
+        teams: teams::Teams::new(store.clone(), rooms.clone()),
         store,
         rooms: rooms.clone(),
         limits: config.limits.clone(),

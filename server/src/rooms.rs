@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use leerkring_shared::ids::BoardId;
-use leerkring_shared::meeting::{Caller, Command, MeetingView, Refusal};
+use leerkring_shared::meeting::{Caller, Command, Meeting, MeetingView, Refusal};
 use leerkring_shared::protocol::{
     command_reply_frame, update_frame, ClientMessage, CommandEnvelope, CommandReply, DocUpdate,
 };
@@ -104,6 +104,10 @@ enum Request {
     /// encoded.
     Document {
         reply: oneshot::Sender<Option<Vec<u8>>>,
+    },
+    /// The document (as in `Document`) and the meeting state, for the team's pack.
+    Record {
+        reply: oneshot::Sender<(Option<Vec<u8>>, Meeting)>,
     },
     Messages {
         connection: ConnectionId,
@@ -270,6 +274,11 @@ impl Rooms {
     /// The board's document as one Yjs update (v1).
     pub async fn document(&self, board: &BoardId) -> Result<Option<Vec<u8>>, JoinError> {
         self.ask(board, |reply| Request::Document { reply }).await
+    }
+
+    /// The board's document as one Yjs update (v1), and its meeting state.
+    pub async fn record(&self, board: &BoardId) -> Result<(Option<Vec<u8>>, Meeting), JoinError> {
+        self.ask(board, |reply| Request::Record { reply }).await
     }
 
     /// Sends a request to the board's room (starting it if needed) and awaits the answer.
@@ -531,6 +540,9 @@ impl Room {
                 }
                 Request::Document { reply } => {
                     let _ = reply.send(self.board.encode_state());
+                }
+                Request::Record { reply } => {
+                    let _ = reply.send((self.board.encode_state(), self.board.meeting().clone()));
                 }
                 Request::Messages {
                     connection,

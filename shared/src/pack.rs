@@ -630,3 +630,114 @@ fn list_in_dutch(names: &[String]) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::card_game::CardGame;
+    use crate::meeting::Member;
+    use crate::team::PointSource;
+    use yrs::{MapPrelim, TextPrelim};
+
+    fn push_note(doc: &Doc, root: &str, text: &str) {
+        let list = doc.get_or_insert_array(root);
+        let mut txn = doc.transact_mut();
+        let item = list.push_back(&mut txn, MapPrelim::default());
+        item.insert(&mut txn, note::TEXT, TextPrelim::new(text));
+    }
+
+    fn member(name: &str) -> Member {
+        Member {
+            name: name.into(),
+            removed: false,
+        }
+    }
+
+    #[test]
+    fn cleared_text_is_kept_uncleared_text_is_named_and_adopters_are_listed() {
+        let doc = Doc::new();
+        let answers = model::debrief_answers(0, model::DEBRIEF_YIELD);
+        push_note(&doc, &answers, "Bel 06-12345678 voor de sleutel");
+        push_note(&doc, &answers, "Kamer 06-11111111 is de teamkamer");
+        push_note(&doc, &answers, "  ");
+        {
+            let cleared = doc.get_or_insert_map(model::PRIVACY_CLEARED);
+            let mut txn = doc.transact_mut();
+            cleared.insert(&mut txn, "06-11111111", "Anna");
+        }
+        let mut meeting = Meeting::default();
+        meeting.members.insert("a".into(), member("Anna"));
+        meeting.members.insert("b".into(), member("Bram"));
+        meeting.members.insert("c".into(), member("Cas"));
+        meeting.cards = CardGame {
+            team_top: vec!["Geduld".into(), "Moed".into()],
+            ..CardGame::default()
+        };
+        meeting
+            .cards
+            .adoptions
+            .insert("Geduld".into(), vec!["a".into(), "b".into(), "c".into()]);
+        let board = BoardId::parse("AAAAAAAAAAAAAAAAAAAAAA").expect("id");
+        let source = MeetingSource {
+            board: &board,
+            title: "Eerste bijeenkomst",
+            date: "2026-11-12".into(),
+            doc: &doc,
+            meeting: &meeting,
+        };
+        let points = [DevelopmentPoint {
+            id: "p".into(),
+            text: "Samen lunchen".into(),
+            criterion: String::new(),
+            status: PointStatus::NotAchieved,
+            reason: "Roosters".into(),
+            needs: "Een vast moment".into(),
+            source: Some(PointSource {
+                meeting: board.clone(),
+                kind: SourceKind::Debrief,
+            }),
+        }];
+        let pack = build("Team Oost", &[source], &points);
+
+        let answers: Vec<&str> = pack.meetings[0]
+            .debrief
+            .iter()
+            .map(|answer| answer.text.as_str())
+            .collect();
+        assert_eq!(answers, ["Kamer 06-11111111 is de teamkamer"]);
+        assert_eq!(
+            pack.withheld,
+            [Withheld {
+                meeting: "Eerste bijeenkomst (12 november 2026)".into(),
+                place: "Nabespreking deugdenkaarten".into(),
+                kinds: vec!["een telefoonnummer".into()],
+            }]
+        );
+        assert_eq!(pack.compass.top_three[0].adopters, ["Anna", "Bram", "Cas"]);
+        assert!(pack.compass.top_three[1].adopters.is_empty());
+        assert!(pack.quality.doing_well[0].contains("Anna, Bram en Cas nemen"));
+        assert_eq!(
+            pack.development_points[0].source.as_deref(),
+            Some("Uit de nabespreking van 12 november 2026")
+        );
+        assert_eq!(
+            pack.quality.can_improve,
+            ["Samen lunchen (nog niet gelukt; nodig: Een vast moment)"]
+        );
+        assert_eq!(pack.meetings[0].present, 3);
+        assert_eq!(
+            pack.period,
+            Some(Period {
+                from: "2026-11-12".into(),
+                to: "2026-11-12".into()
+            })
+        );
+    }
+
+    #[test]
+    fn dates_read_as_dutch_and_junk_stays_as_it_is() {
+        assert_eq!(dutch_date("2027-02-04"), "4 februari 2027");
+        assert_eq!(dutch_date("2027-13-04"), "2027-13-04");
+        assert_eq!(dutch_date("morgen"), "morgen");
+    }
+}

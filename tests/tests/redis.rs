@@ -343,3 +343,45 @@ async fn ballots_cast_at_once_on_two_nodes_all_count() {
         .sum();
     assert_eq!(counted, 8);
 }
+
+#[tokio::test]
+async fn a_team_changed_on_both_nodes_at_once_keeps_every_change() {
+    let cluster = Cluster::start(&[]);
+    let client = reqwest::Client::new();
+    let created: serde_json::Value = client
+        .post(cluster.a().http_url("/api/teams"))
+        .json(&json!({"name": "Twee knooppunten"}))
+        .send()
+        .await
+        .expect("POST /api/teams")
+        .json()
+        .await
+        .expect("team created");
+    let (team, token) = (
+        created["team_id"].as_str().expect("team id"),
+        created["member_token"].as_str().expect("member token"),
+    );
+    let path = format!("/api/teams/{team}/commands");
+    // Sixteen changes at once, half through each node: the compare-and-set in Redis
+    // makes the losers of each race try again on the newer team.
+    let changes = (0..16).map(|n| {
+        let node = if n % 2 == 0 { cluster.a() } else { &cluster.b };
+        let request = client
+            .post(node.http_url(&path))
+            .bearer_auth(token)
+            .json(&json!({"type": "add_point", "text": format!("Punt {n}"), "criterion": "", "source": null}));
+        async move { request.send().await.map(|r| r.status().as_u16()).unwrap_or(0) }
+    });
+    let statuses = futures_util::future::join_all(changes).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let page: serde_json::Value = client
+        .get(cluster.b.http_url(&format!("/api/teams/{team}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET team")
+        .json()
+        .await
+        .expect("team page");
+    assert_eq!(page["points"].as_array().map(Vec::len), Some(16), "{page}");
+}

@@ -5,6 +5,7 @@
 //!                             /snapshot.bin  the compacted document (one record)
 //!                             /updates.log   updates since the snapshot (records)
 //!                             /meeting.json  the facilitated meeting, replaced whole
+//! <data dir>/teams/<team id>.json            a team, replaced whole (atomically)
 //! ```
 //!
 //! Appends are fsynced before [`BoardLog::append`] returns; a room batches the updates
@@ -20,27 +21,41 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use leerkring_shared::ids::BoardId;
+use leerkring_shared::ids::{BoardId, TeamId};
 
 use super::record_log::{read_records, write_records};
-use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
+use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
 
 const META_FILE: &str = "meta.json";
 const SNAPSHOT_FILE: &str = "snapshot.bin";
 const LOG_FILE: &str = "updates.log";
 const MEETING_FILE: &str = "meeting.json";
 
-/// Boards stored as files under one data dir.
+/// Boards and teams stored as files under one data dir.
 pub struct FileStore {
     boards_dir: PathBuf,
+    teams_dir: PathBuf,
+    /// Held while a team file is compared and replaced: this process owns the data dir.
+    team_writes: Arc<Mutex<()>>,
 }
 
 impl FileStore {
     /// Opens (creating if needed) the store under `data_dir`.
     pub fn open(data_dir: &Path) -> io::Result<Self> {
         let boards_dir = data_dir.join("boards");
+        let teams_dir = data_dir.join("teams");
         fs::create_dir_all(&boards_dir)?;
-        Ok(Self { boards_dir })
+        fs::create_dir_all(&teams_dir)?;
+        Ok(Self {
+            boards_dir,
+            teams_dir,
+            team_writes: Arc::default(),
+        })
+    }
+
+    fn team_file(&self, id: &TeamId) -> PathBuf {
+        // `TeamId` only admits URL-safe base64, so this cannot leave `teams_dir`.
+        self.teams_dir.join(format!("{id}.json"))
     }
 
     fn board_dir(&self, id: &BoardId) -> PathBuf {
@@ -82,6 +97,20 @@ fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     file.sync_all()?;
     fs::rename(&temporary, path)?;
     sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn read_team(path: &Path) -> Result<Option<StoredTeam>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|error| StoreError::Corrupt(format!("{}: {error}", path.display()))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn team_json(team: &StoredTeam) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(team).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
 fn read_snapshot(dir: &Path) -> Result<Option<Vec<u8>>, StoreError> {
@@ -131,6 +160,47 @@ impl Store for FileStore {
                 .map_err(|error| StoreError::Corrupt(format!("{}: {error}", path.display()))),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error.into()),
+        })
+        .await
+    }
+
+    async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
+        let path = self.team_file(&team.meta.id);
+        let json = team_json(team)?;
+        let writes = Arc::clone(&self.team_writes);
+        blocking(move || {
+            let _held = writes
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if path.exists() {
+                return Err(StoreError::AlreadyExists);
+            }
+            write_atomically(&path, &json)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn team(&self, id: &TeamId) -> Result<Option<StoredTeam>, StoreError> {
+        let path = self.team_file(id);
+        blocking(move || read_team(&path)).await
+    }
+
+    async fn replace_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
+        let path = self.team_file(&team.meta.id);
+        let json = team_json(team)?;
+        let revision = team.revision;
+        let writes = Arc::clone(&self.team_writes);
+        blocking(move || {
+            let _held = writes
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let stored = read_team(&path)?.ok_or(StoreError::NotFound)?;
+            if stored.revision + 1 != revision {
+                return Err(StoreError::Conflict);
+            }
+            write_atomically(&path, &json)?;
+            Ok(())
         })
         .await
     }
@@ -264,6 +334,7 @@ mod tests {
             created_at: 0,
             facilitator_token: "f".repeat(43),
             participant_token: "p".repeat(43),
+            team: None,
         }
     }
 

@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use leerkring_shared::ids::BoardId;
+use leerkring_shared::ids::{BoardId, TeamId};
 
-use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
+use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
 
 /// One board's history, shared between the store and the room holding it open.
 #[derive(Default)]
@@ -32,6 +32,7 @@ struct StoredBoard {
 #[derive(Default)]
 pub struct MemoryStore {
     boards: Mutex<HashMap<BoardId, StoredBoard>>,
+    teams: Mutex<HashMap<TeamId, StoredTeam>>,
 }
 
 /// Every critical section leaves the data consistent, so a poisoned lock is still usable.
@@ -56,6 +57,29 @@ impl Store for MemoryStore {
 
     async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError> {
         Ok(lock(&self.boards).get(id).map(|board| board.meta.clone()))
+    }
+
+    async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
+        let mut teams = lock(&self.teams);
+        if teams.contains_key(&team.meta.id) {
+            return Err(StoreError::AlreadyExists);
+        }
+        teams.insert(team.meta.id.clone(), team.clone());
+        Ok(())
+    }
+
+    async fn team(&self, id: &TeamId) -> Result<Option<StoredTeam>, StoreError> {
+        Ok(lock(&self.teams).get(id).cloned())
+    }
+
+    async fn replace_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
+        let mut teams = lock(&self.teams);
+        let stored = teams.get_mut(&team.meta.id).ok_or(StoreError::NotFound)?;
+        if stored.revision + 1 != team.revision {
+            return Err(StoreError::Conflict);
+        }
+        *stored = team.clone();
+        Ok(())
     }
 
     async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError> {
@@ -123,6 +147,7 @@ mod tests {
             created_at: 0,
             facilitator_token: "f".repeat(43),
             participant_token: "p".repeat(43),
+            team: None,
         };
         assert!(store.board_meta(&id).await.expect("lookup").is_none());
         assert!(matches!(store.open(&id).await, Err(StoreError::NotFound)));

@@ -1,5 +1,8 @@
 //! Durable storage of boards, behind the [`Store`] and [`BoardLog`] traits.
 //!
+//! A team (*leerkring*) is one record: its metadata and its state, replaced whole with a
+//! compare-and-set on its revision so two changes never overwrite each other.
+//!
 //! A board is stored as its metadata (title, tokens) plus a document history: a snapshot
 //! and a log of the updates applied since. The one rule every implementation keeps:
 //! when [`BoardLog::append`] returns `Ok`, the updates survive a crash. The room only
@@ -16,7 +19,8 @@ pub mod redis;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use leerkring_shared::ids::{BoardId, Role};
+use leerkring_shared::ids::{BoardId, Role, TeamId};
+use leerkring_shared::team::Team;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -29,22 +33,58 @@ pub struct BoardMeta {
     pub created_at: u64,
     pub facilitator_token: String,
     pub participant_token: String,
+    /// The team the meeting belongs to, if it was started from a team page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
 }
 
 impl BoardMeta {
-    /// The role `token` grants on this board, if any. Compares digests so the time taken
-    /// does not reveal how much of a token was right.
+    /// The role `token` grants on this board, if any.
     pub fn role_of(&self, token: &str) -> Option<Role> {
-        let digest = |text: &str| Sha256::digest(text.as_bytes());
-        let given = digest(token);
-        if given == digest(&self.facilitator_token) {
-            Some(Role::Facilitator)
-        } else if given == digest(&self.participant_token) {
-            Some(Role::Participant)
-        } else {
-            None
-        }
+        role_granted(token, &self.facilitator_token, &self.participant_token)
     }
+}
+
+/// The role `token` grants given a place's two tokens. Compares digests so the time taken
+/// does not reveal how much of a token was right.
+fn role_granted(token: &str, facilitator: &str, participant: &str) -> Option<Role> {
+    let digest = |text: &str| Sha256::digest(text.as_bytes());
+    let given = digest(token);
+    if given == digest(facilitator) {
+        Some(Role::Facilitator)
+    } else if given == digest(participant) {
+        Some(Role::Participant)
+    } else {
+        None
+    }
+}
+
+/// What is known about a team apart from its state.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TeamMeta {
+    pub id: TeamId,
+    pub name: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    pub facilitator_token: String,
+    /// The team link's token, for the team's members.
+    pub member_token: String,
+}
+
+impl TeamMeta {
+    /// The role `token` grants on this team, if any (members are participants).
+    pub fn role_of(&self, token: &str) -> Option<Role> {
+        role_granted(token, &self.facilitator_token, &self.member_token)
+    }
+}
+
+/// A team as stored: replaced whole on every change.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredTeam {
+    pub meta: TeamMeta,
+    /// Goes up by one with every change; see [`Store::replace_team`].
+    pub revision: u64,
+    pub team: Team,
 }
 
 /// A board's document history as loaded from storage.
@@ -72,6 +112,8 @@ pub enum StoreError {
     AlreadyExists,
     #[error("board not found")]
     NotFound,
+    #[error("changed by someone else meanwhile")]
+    Conflict,
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("storage I/O failed: {0}")]
@@ -88,6 +130,13 @@ pub trait Store: Send + Sync + 'static {
     /// Opens a board's history for the one room that serves it, recovering from a
     /// torn final write if there is one.
     async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError>;
+    /// Stores a new team durably.
+    async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError>;
+    /// The team, or `None` if there is no such team.
+    async fn team(&self, id: &TeamId) -> Result<Option<StoredTeam>, StoreError>;
+    /// Stores `team` durably in place of the stored one, if that is still the revision
+    /// before `team.revision`; [`StoreError::Conflict`] if someone changed it meanwhile.
+    async fn replace_team(&self, team: &StoredTeam) -> Result<(), StoreError>;
 }
 
 /// One board's history, held open by its room.

@@ -10,6 +10,8 @@
 //!   covers (`upto`); compaction writes it and trims the stream, under a lease and a
 //!   compare-and-set so two nodes never trim what the other has not folded in.
 //! - `leerkring:board:{id}:meeting`: the meeting's latest state.
+//! - `leerkring:team:{id}`: a team (JSON), replaced whole by a compare-and-set on its
+//!   revision.
 //!
 //! Redis runs with `appendonly yes` and `appendfsync always`, so an `XADD` that returned
 //! is on disk: the room still broadcasts only what was stored. When Redis cannot be
@@ -25,14 +27,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use leerkring_shared::ids::BoardId;
+use leerkring_shared::ids::{BoardId, TeamId};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::streams::StreamRangeReply;
 use redis::{AsyncCommands, Client, RedisError};
 use tokio::sync::Mutex;
 
 use super::record_log::{read_records, write_records};
-use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory};
+use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
 
 /// The Redis keys of one board.
 #[derive(Clone)]
@@ -88,6 +90,20 @@ redis.call('HSET', KEYS[1], 'state', ARGV[2], 'upto', ARGV[3])
 redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return 1
 ";
+
+/// Replaces a team only if the stored revision is the one before the new one: -1 if
+/// there is no such team, 0 if someone changed it meanwhile, 1 when replaced.
+const REPLACE_TEAM_SCRIPT: &str = r"
+local current = redis.call('GET', KEYS[1])
+if not current then return -1 end
+if cjson.decode(current).revision + 1 ~= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+";
+
+fn team_key(id: &TeamId) -> String {
+    format!("leerkring:team:{id}")
+}
 
 /// Runs `op` again a few times when Redis could not be reached: after Redis comes back
 /// the connection manager reconnects on the first failed command.
@@ -218,6 +234,60 @@ impl Store for RedisStore {
             Ok(())
         } else {
             Err(StoreError::AlreadyExists)
+        }
+    }
+
+    async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(team).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let key = team_key(&team.meta.id);
+        let created: Option<String> = retrying(|| {
+            let mut connection = self.connection();
+            let (key, json) = (key.clone(), json.clone());
+            async move {
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(json)
+                    .arg("NX")
+                    .query_async(&mut connection)
+                    .await
+            }
+        })
+        .await
+        .map_err(unavailable)?;
+        created.map(drop).ok_or(StoreError::AlreadyExists)
+    }
+
+    async fn team(&self, id: &TeamId) -> Result<Option<StoredTeam>, StoreError> {
+        let key = team_key(id);
+        let json: Option<Vec<u8>> = retrying(|| {
+            let mut connection = self.connection();
+            let key = key.clone();
+            async move { connection.get(key).await }
+        })
+        .await
+        .map_err(unavailable)?;
+        json.map(|json| {
+            serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+
+    async fn replace_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(team).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let key = team_key(&team.meta.id);
+        let script = redis::Script::new(REPLACE_TEAM_SCRIPT);
+        let outcome: i64 = retrying(|| {
+            let mut connection = self.connection();
+            let mut invocation = script.key(key.clone());
+            invocation.arg(json.clone()).arg(team.revision);
+            async move { invocation.invoke_async(&mut connection).await }
+        })
+        .await
+        .map_err(unavailable)?;
+        match outcome {
+            1 => Ok(()),
+            0 => Err(StoreError::Conflict),
+            _ => Err(StoreError::NotFound),
         }
     }
 

@@ -1,0 +1,423 @@
+//! Teams across meetings (docs/PROTOCOL.md, "Teams"): a team collects its meetings, its
+//! draft visitation pack is put together from what was written in them (leaving out
+//! what the privacy guard flagged), only the facilitator approves it, and nothing is
+//! downloaded before that. A member of the team who tries facilitator actions is refused,
+//! as are wrong tokens, unknown teams and junk; concurrent changes all land; a restart
+//! loses nothing.
+
+use std::time::{Duration, Instant};
+
+use leerkring_shared::api::{BoardCreated, TeamCreated};
+use leerkring_shared::model::{
+    case_part, case_root, debrief_answers, note, row, DEBRIEF_YIELD, ITEM_ID, VIRTUE_TABLE,
+};
+use leerkring_tests::{text_update, MeetingClient, ServerProcess};
+use serde_json::{json, Value};
+use yrs::{Any, Array, Doc, Map, MapPrelim, TextPrelim, Transact};
+
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// An update that appends one item with these shared texts to the list at `root`.
+fn item_update(root: &str, id: &str, texts: &[(&str, &str)]) -> Vec<u8> {
+    let doc = Doc::new();
+    let list = doc.get_or_insert_array(root);
+    let mut txn = doc.transact_mut();
+    let item = list.push_back(&mut txn, MapPrelim::from([(ITEM_ID, Any::from(id))]));
+    for (key, text) in texts {
+        item.insert(&mut txn, *key, TextPrelim::new(*text));
+    }
+    txn.encode_update_v1()
+}
+
+struct TeamServer {
+    _dir: tempfile::TempDir,
+    server: ServerProcess,
+    team: TeamCreated,
+}
+
+impl TeamServer {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = ServerProcess::start(dir.path(), &[]);
+        let (status, body) = request(
+            &server,
+            reqwest::Method::POST,
+            "/api/teams",
+            None,
+            Some(json!({"name": "Wijkteam Noord – Coöperatief"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let team = serde_json::from_value(body).expect("team created body");
+        Self {
+            _dir: dir,
+            server,
+            team,
+        }
+    }
+
+    fn path(&self, rest: &str) -> String {
+        format!("/api/teams/{}{rest}", self.team.team_id)
+    }
+
+    async fn page(&self, token: &str) -> (u16, Value) {
+        request(
+            &self.server,
+            reqwest::Method::GET,
+            &self.path(""),
+            Some(token),
+            None,
+        )
+        .await
+    }
+
+    async fn command(&self, token: &str, command: Value) -> (u16, Value) {
+        let path = self.path("/commands");
+        request(
+            &self.server,
+            reqwest::Method::POST,
+            &path,
+            Some(token),
+            Some(command),
+        )
+        .await
+    }
+
+    async fn new_meeting(&self, title: &str) -> BoardCreated {
+        let path = self.path("/meetings");
+        let (status, body) = request(
+            &self.server,
+            reqwest::Method::POST,
+            &path,
+            Some(&self.team.facilitator_token),
+            Some(json!({"title": title})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        serde_json::from_value(body).expect("board created body")
+    }
+
+    /// The facilitator's team page once `ready` holds for it.
+    async fn page_when(&self, what: &str, ready: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let (status, page) = self.page(&self.team.facilitator_token).await;
+            assert_eq!(status, 200, "{page}");
+            if ready(&page) {
+                return page;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what}; last page: {page}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Sends one HTTP request; returns the status and the body as JSON (a body that is not
+/// JSON comes back as a JSON string).
+async fn request(
+    server: &ServerProcess,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, server.http_url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn add_point(text: &str) -> Value {
+    json!({"type": "add_point", "text": text, "criterion": "Iedereen kan het uitleggen", "source": null})
+}
+
+#[tokio::test]
+async fn the_pack_is_put_together_from_the_teams_meetings_without_flagged_text() {
+    let team = TeamServer::start().await;
+    let first = team.new_meeting("Bijeenkomst 1: deugden").await;
+    let second = team.new_meeting("Bijeenkomst 2: omgangsoverleg").await;
+    let id = first.board_id.as_str();
+    let mut facilitator =
+        MeetingClient::connect(&team.server.ws_url(id, &first.facilitator_token)).await;
+    facilitator.hello("Fenna").await.expect("hello");
+    let mut anna = MeetingClient::connect(&team.server.ws_url(id, &first.participant_token)).await;
+    anna.hello("Anna").await.expect("hello");
+    anna.send_update(&item_update(
+        VIRTUE_TABLE,
+        "r1",
+        &[
+            (row::TOO_LITTLE, "Onverschillig"),
+            (row::VIRTUE, "Betrokkenheid – één"),
+            (row::TOO_MUCH, "Overbezorgd"),
+        ],
+    ));
+    // The cards activity is first on the default agenda; its debrief answers:
+    let answers = debrief_answers(0, DEBRIEF_YIELD);
+    anna.send_update(&item_update(
+        &answers,
+        "a1",
+        &[(note::TEXT, "We zagen elkaars sterke kanten")],
+    ));
+    anna.send_update(&item_update(
+        &answers,
+        "a2",
+        &[(note::TEXT, "Mevrouw met BSN 111222333 belde")],
+    ));
+
+    // The second meeting: a case with a lesson.
+    let id = second.board_id.as_str();
+    let mut lead = MeetingClient::connect(&team.server.ws_url(id, &second.facilitator_token)).await;
+    lead.hello("Fenna").await.expect("hello");
+    let mut bram = MeetingClient::connect(&team.server.ws_url(id, &second.participant_token)).await;
+    bram.hello("Bram").await.expect("hello");
+    lead.command(json!({"type": "go_to_step", "activity": 1, "step": 0}))
+        .await
+        .expect("to the case");
+    lead.command(json!({"type": "name_contributor", "member": bram.member_id()}))
+        .await
+        .expect("bram brings the case");
+    let case_id = bram
+        .wait_view("bram sees his case", |view| {
+            view["cases"]["1"]["id"].is_string()
+        })
+        .await["cases"]["1"]["id"]
+        .as_str()
+        .expect("case id")
+        .to_owned();
+    bram.send_update(&text_update(
+        &case_root(&case_id, case_part::TITLE),
+        "De vergeten afspraak",
+    ));
+    bram.send_update(&item_update(
+        &case_root(&case_id, case_part::LESSONS),
+        "l1",
+        &[(note::TEXT, "Eerst vragen, dan invullen")],
+    ));
+
+    let page = team
+        .page_when("both meetings' work in the draft", |page| {
+            page["draft"]["cases"][0]["lessons"][0] == json!("Eerst vragen, dan invullen")
+                && page["draft"]["meetings"][0]["debrief"]
+                    .as_array()
+                    .map(Vec::len)
+                    == Some(1)
+                && page["draft"]["compass"]["table"][0]["virtue"] == json!("Betrokkenheid – één")
+        })
+        .await;
+    let draft = &page["draft"];
+    assert_eq!(page["role"], json!("facilitator"));
+    assert_eq!(page["meetings"].as_array().map(Vec::len), Some(2));
+    assert!(page["meetings"][0]["url"]
+        .as_str()
+        .is_some_and(|url| url.ends_with(&first.facilitator_token)));
+    assert_eq!(draft["team"], json!("Wijkteam Noord – Coöperatief"));
+    assert_eq!(
+        draft["meetings"][0]["title"],
+        json!("Bijeenkomst 1: deugden")
+    );
+    assert_eq!(draft["meetings"][0]["present"], json!(2));
+    assert_eq!(draft["cases"][0]["title"], json!("De vergeten afspraak"));
+    assert!(draft["period"]["from"].is_string());
+    // The debrief answer with a BSN nobody cleared is left out, and said to be.
+    let text = draft.to_string();
+    assert!(!text.contains("111222333"), "flagged text left out: {text}");
+    assert_eq!(draft["withheld"][0]["kinds"], json!(["een BSN"]));
+    assert!(draft["quality"]["doing_well"]
+        .as_array()
+        .is_some_and(|items| items.contains(&json!("We zagen elkaars sterke kanten"))));
+    assert!(draft["quality"]["can_improve"]
+        .as_array()
+        .is_some_and(|items| items.contains(&json!("Eerst vragen, dan invullen"))));
+
+    // Members see the participants' links, never the facilitator's.
+    let (status, member_page) = team.page(&team.team.member_token).await;
+    assert_eq!(status, 200);
+    assert_eq!(member_page["role"], json!("participant"));
+    assert!(member_page.get("member_url").is_none());
+    assert!(member_page["meetings"][0]["url"]
+        .as_str()
+        .is_some_and(|url| url.ends_with(&first.participant_token)));
+}
+
+#[tokio::test]
+async fn only_the_facilitator_approves_and_a_member_who_cheats_changes_nothing() {
+    let team = TeamServer::start().await;
+    let member = team.team.member_token.clone();
+    let facilitator = team.team.facilitator_token.clone();
+    assert_eq!(
+        team.command(&member, add_point("Vaker samen nabespreken"))
+            .await
+            .0,
+        200
+    );
+    let (_, before) = team.page(&facilitator).await;
+    let point = before["points"][0]["id"]
+        .as_str()
+        .expect("point id")
+        .to_owned();
+
+    // Approving with nothing to report is refused, even for the facilitator.
+    let (status, body) = team.command(&facilitator, json!({"type": "approve"})).await;
+    assert_eq!(
+        (status, &body["error"]),
+        (409, &json!("there are no meetings to report on yet"))
+    );
+
+    team.new_meeting("Bijeenkomst 1").await;
+    let forbidden = json!("only the facilitator may do this");
+    for cheat in [
+        json!({"type": "approve"}),
+        json!({"type": "withdraw_approval"}),
+        json!({"type": "remove_point", "id": point}),
+    ] {
+        let (status, body) = team.command(&member, cheat.clone()).await;
+        assert_eq!((status, &body["error"]), (403, &forbidden), "{cheat}");
+    }
+    let (status, body) = request(
+        &team.server,
+        reqwest::Method::POST,
+        &team.path("/meetings"),
+        Some(&member),
+        Some(json!({"title": "Stiekem"})),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    let (_, after) = team.page(&facilitator).await;
+    assert_eq!(after["approval"], Value::Null);
+    assert_eq!(after["points"], before["points"]);
+    assert_eq!(after["meetings"].as_array().map(Vec::len), Some(1));
+
+    // The facilitator approves; a change afterwards makes the approval out of date.
+    let (status, approved) = team.command(&facilitator, json!({"type": "approve"})).await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["approval"]["up_to_date"], json!(true));
+    assert!(approved["approval"]["approved_on"].is_string());
+    team.command(&member, add_point("Elkaar vaker complimenteren"))
+        .await;
+    let (_, changed) = team.page(&member).await;
+    assert_eq!(changed["approval"]["up_to_date"], json!(false));
+}
+
+#[tokio::test]
+async fn wrong_tokens_unknown_teams_and_junk_get_clear_errors() {
+    let team = TeamServer::start().await;
+    let facilitator = team.team.facilitator_token.clone();
+    let wrong = "x".repeat(43);
+    assert_eq!(team.page(&wrong).await.0, 401);
+    assert_eq!(team.page("short").await.0, 401);
+    let (status, _) = request(
+        &team.server,
+        reqwest::Method::GET,
+        &team.path(""),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    for unknown in [
+        "/api/teams/AAAAAAAAAAAAAAAAAAAAAA",
+        "/api/teams/..%2F..%2Fetc",
+    ] {
+        let (status, body) = request(
+            &team.server,
+            reqwest::Method::GET,
+            unknown,
+            Some(&facilitator),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, &body["error"]),
+            (404, &json!("no such team")),
+            "{unknown}"
+        );
+    }
+    // Malformed, unknown and oversized commands.
+    let path = team.path("/commands");
+    let (status, _) = team
+        .command(&facilitator, json!({"type": "become_admin"}))
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = team
+        .command(&facilitator, json!({"type": "add_point"}))
+        .await;
+    assert_eq!(status, 422);
+    let (status, body) = team
+        .command(&facilitator, add_point("Bel 06-12345678 terug"))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error_nl"]
+        .as_str()
+        .is_some_and(|text| text.contains("telefoonnummer")));
+    let (status, body) = team
+        .command(
+            &facilitator,
+            json!({"type": "update_point", "id": "nope", "text": "x", "criterion": "", "status": "open", "reason": "", "needs": ""}),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (404, &json!("no such development point"))
+    );
+    let huge = add_point(&"a".repeat(100_000));
+    let (status, _) = request(
+        &team.server,
+        reqwest::Method::POST,
+        &path,
+        Some(&facilitator),
+        Some(huge),
+    )
+    .await;
+    assert_eq!(status, 413);
+    let (status, _) = request(
+        &team.server,
+        reqwest::Method::POST,
+        "/api/teams",
+        None,
+        Some(json!({"name": "  "})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (_, page) = team.page(&facilitator).await;
+    assert_eq!(page["points"], json!([]), "nothing was accepted");
+}
+
+#[tokio::test]
+async fn concurrent_changes_all_land_and_survive_a_crash() {
+    let mut team = TeamServer::start().await;
+    let token = team.team.member_token.clone();
+    let changes = (0..16).map(|n| {
+        let command = add_point(&format!("Ontwikkelpunt {n}"));
+        let (team, token) = (&team, &token);
+        async move { team.command(token, command).await.0 }
+    });
+    let statuses = futures_util::future::join_all(changes).await;
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    let (_, page) = team.page(&token).await;
+    assert_eq!(
+        page["points"].as_array().map(Vec::len),
+        Some(16),
+        "no change lost"
+    );
+
+    // A power cut, then a new server on the same data dir.
+    let dir = team._dir.path().to_owned();
+    team.server.kill();
+    team.server = ServerProcess::start(&dir, &[]);
+    let (status, again) = team.page(&token).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["points"], page["points"]);
+}
