@@ -125,17 +125,41 @@ fn refusal_text(failure: &ApiFailure, lang: Lang) -> String {
     format!("{} {reason}", texts.refused)
 }
 
+/// How long a "done" message stays in view (refusals stay until closed or the next action).
+const DONE_SHOWN: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// The team, the visitor's token, the page as the server last sent it and what the page
-/// last said.
+/// last said (with a count of messages, so an old timer does not clear a newer one).
 #[derive(Clone, Copy)]
 struct Team {
     id: StoredValue<String>,
     token: StoredValue<String>,
     page: RwSignal<Option<TeamView>>,
     said: RwSignal<Option<Said>>,
+    said_count: StoredValue<u64>,
 }
 
 impl Team {
+    /// Shows `said` (after clearing, so the live region announces it again even when the
+    /// text is the same); a "done" message goes away by itself after a while.
+    fn say(self, said: Option<Said>) {
+        self.said.set(None);
+        let done = matches!(said, Some(Said::Done(_)));
+        self.said.set(said);
+        self.said_count.update_value(|count| *count += 1);
+        let count = self.said_count.get_value();
+        if done {
+            set_timeout(
+                move || {
+                    if self.said_count.try_get_value() == Some(count) {
+                        self.said.set(None);
+                    }
+                },
+                DONE_SHOWN,
+            );
+        }
+    }
+
     /// Sends `command`; on success shows the new page, says `done` and runs `then`.
     fn send(
         self,
@@ -143,23 +167,23 @@ impl Team {
         done: fn(&TeamTexts) -> &'static str,
         then: impl FnOnce() + 'static,
     ) {
-        self.said.set(None);
+        self.say(None);
         let (id, token) = (self.id.get_value(), self.token.get_value());
         spawn_local(async move {
             match api::team_command(&id, &token, &command).await {
                 Ok(view) => {
                     self.page.set(Some(view));
-                    self.said.set(Some(Said::Done(done)));
+                    self.say(Some(Said::Done(done)));
                     then();
                 }
-                Err(failure) => self.said.set(Some(Said::Refused(failure))),
+                Err(failure) => self.say(Some(Said::Refused(failure))),
             }
         });
     }
 
     /// Downloads the approved pack in `format` and hands it to the browser as a file.
     fn download(self, format: &'static str) {
-        self.said.set(Some(Said::Done(|t| t.downloading)));
+        self.say(Some(Said::Done(|t| t.downloading)));
         let (id, token) = (self.id.get_value(), self.token.get_value());
         spawn_local(async move {
             let said = match api::team_export(&id, &token, format).await {
@@ -172,8 +196,7 @@ impl Team {
                 }
                 Err(failure) => Said::Refused(failure),
             };
-            self.said.set(None);
-            self.said.set(Some(said));
+            self.say(Some(said));
         });
     }
 
@@ -228,6 +251,7 @@ fn TeamScreen(team: String, token: String) -> impl IntoView {
         token: StoredValue::new(token.clone()),
         page: RwSignal::new(None),
         said: RwSignal::new(None),
+        said_count: StoredValue::new(0),
     };
     spawn_local(async move {
         match api::team_view(&team, &token).await {
@@ -313,6 +337,11 @@ fn TeamContent(team: Team) -> impl IntoView {
                         _ => String::new(),
                     }}
                 </p>
+                <Show when=move || matches!(said.get(), Some(Said::Refused(_)))>
+                    <button type="button" class="close-message" on:click=move |_| team.say(None)>
+                        {move || language.texts().team.close_message}
+                    </button>
+                </Show>
             </div>
         </div>
     }
@@ -380,14 +409,14 @@ fn NewMeeting(team: Team) -> impl IntoView {
             return;
         }
         busy.set(true);
-        team.said.set(None);
+        team.say(None);
         let chosen = title.get_untracked().trim().to_owned();
         let (id, token) = (team.id.get_value(), team.token.get_value());
         spawn_local(async move {
             match api::create_team_meeting(&id, &token, &chosen).await {
                 Ok(created) => browser::navigate(&created.facilitator_url),
                 Err(failure) => {
-                    team.said.set(Some(Said::Refused(failure)));
+                    team.say(Some(Said::Refused(failure)));
                     busy.set(false);
                 }
             }
@@ -663,6 +692,15 @@ fn MakePoint(
     let language = use_language();
     let t = move || &language.texts().team;
     let label = text.clone();
+    let made = {
+        let text = text.clone();
+        Memo::new(move |_| {
+            team.page.with(|page| {
+                page.as_ref()
+                    .is_some_and(|p| p.points.iter().any(|point| point.text == text.trim()))
+            })
+        })
+    };
     view! {
         <button
             type="button"
@@ -674,6 +712,9 @@ fn MakePoint(
         >
             {move || t().make_point}
         </button>
+        <Show when=move || made.get()>
+            <span class="made-point">{move || t().already_a_point}</span>
+        </Show>
     }
 }
 
@@ -797,24 +838,24 @@ fn PointsSection(team: Team, leads: bool) -> impl IntoView {
             <form class="new-point" aria-labelledby="new-point-heading" on:submit=add>
                 <h3 id="new-point-heading">{move || t().new_point_heading}</h3>
                 <label for="new-point-text">{move || t().point_label}</label>
-                <input
+                <textarea
                     id="new-point-text"
-                    type="text"
+                    class="short"
+                    rows="2"
                     required
                     maxlength="1000"
-                    autocomplete="off"
                     prop:value=move || text.get()
                     on:input=move |event| text.set(event_target_value(&event))
-                />
+                ></textarea>
                 <label for="new-point-criterion">{move || t().criterion_label}</label>
-                <input
+                <textarea
                     id="new-point-criterion"
-                    type="text"
+                    class="short"
+                    rows="2"
                     maxlength="1000"
-                    autocomplete="off"
                     prop:value=move || criterion.get()
                     on:input=move |event| criterion.set(event_target_value(&event))
-                />
+                ></textarea>
                 <button type="submit" class="primary">{move || t().add_point}</button>
             </form>
         </section>
@@ -919,26 +960,26 @@ fn PointForm(team: Team, point: DevelopmentPoint, leads: bool) -> impl IntoView 
                         }
                     })}
                 <label for=text_id.clone()>{move || t().point_label}</label>
-                <input
+                <textarea
                     id=text_id
-                    type="text"
+                    class="short"
+                    rows="2"
                     required
                     maxlength="1000"
-                    autocomplete="off"
                     prop:value=move || text.get()
                     on:input=move |event| text.set(event_target_value(&event))
-                />
+                ></textarea>
                 <div class="point-row">
                     <div>
                         <label for=criterion_id.clone()>{move || t().criterion_label}</label>
-                        <input
+                        <textarea
                             id=criterion_id
-                            type="text"
+                            class="short"
+                            rows="2"
                             maxlength="1000"
-                            autocomplete="off"
                             prop:value=move || criterion.get()
                             on:input=move |event| criterion.set(event_target_value(&event))
-                        />
+                        ></textarea>
                     </div>
                     <div>
                         <label for=status_id.clone()>{move || t().status_label}</label>
