@@ -216,6 +216,8 @@ test('a team across two meetings: compass, history, development points and the a
   // The phone view of the facilitator's page, approved.
   await fenna.setViewportSize(phone.viewport);
   await shoot(fenna, 'team-facilitator-phone-approved');
+  await pack.getByRole('heading', { name: 'Goedkeuring' }).scrollIntoViewIfNeeded();
+  await fenna.screenshot({ path: joinPath(shots, 'team-facilitator-phone-approval.png') });
 
   for (const person of [facilitator, anna, bram, member]) {
     assert.deepEqual(person.problems.filter((p) => !/WebSocket|Failed to load resource/.test(p)), [], `${person.name}'s console`);
