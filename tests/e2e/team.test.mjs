@@ -195,6 +195,12 @@ test('a team across two meetings: compass, history, development points and the a
   await shoot(member.page, 'team-member-phone');
   await member.page.getByRole('heading', { name: 'Ontwikkelpunten' }).scrollIntoViewIfNeeded();
   await member.page.screenshot({ path: joinPath(shots, 'team-member-phone-viewport.png') });
+  // In English the page and the server's refusal follow the language.
+  await member.page.getByRole('button', { name: 'English' }).click();
+  await member.page.getByRole('heading', { level: 2, name: 'Development points' }).waitFor();
+  await member.page.getByRole('form', { name: 'New development point' })
+    .getByRole('button', { name: 'Add the development point' }).click();
+  await member.page.getByRole('alert').filter({ hasText: 'phone number' }).waitFor();
 
   // The facilitator approves; the downloads open and the zip holds every format.
   await pack.getByRole('button', { name: 'Goedkeuren' }).click();
