@@ -1095,7 +1095,9 @@ fn PackSection(team: Team, leads: bool) -> impl IntoView {
                 view! {
                     <div class="button-row">
                         <button type="button" id="approve" class="primary" on:click=approve>
-                            {move || t().approve}
+                            {move || {
+                                if approval.get().is_some() { t().approve_again } else { t().approve }
+                            }}
                         </button>
                         <Show when=move || approval.get().is_some()>
                             <button type="button" on:click=withdraw>
