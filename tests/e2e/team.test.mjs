@@ -219,6 +219,12 @@ test('a team across two meetings: compass, history, development points and the a
   await fenna.getByRole('status').filter({ hasText: 'Het bestand is gedownload.' }).waitFor();
   assert.ok(!download.url().includes('token'), 'the token never goes in an address');
 
+  // The draft moves on after the approval: the page says the downloads stay as approved.
+  await newPoint.getByRole('textbox', { name: 'Ontwikkelpunt' }).fill('Terugkomen op de voordeur-casus');
+  await newPoint.getByRole('button', { name: 'Ontwikkelpunt toevoegen' }).click();
+  await pack.getByText(/^Het concept is veranderd sinds de goedkeuring\. Downloads geven de goedgekeurde versie/).waitFor();
+  await pack.getByRole('button', { name: 'Opnieuw goedkeuren' }).waitFor();
+
   // The phone view of the facilitator's page, approved.
   await fenna.setViewportSize(phone.viewport);
   await shoot(fenna, 'team-facilitator-phone-approved');
