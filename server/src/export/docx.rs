@@ -8,16 +8,16 @@
 
 use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, Footer, IndentLevel, Level, LevelJc,
-    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Table,
-    TableCell, TableRow, WidthType,
+    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
+    Run, RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow,
+    WidthType,
 };
 
 use super::outline::Block;
 use super::ExportError;
 
-/// The numbering that draws bullets.
-const BULLETS: usize = 1;
+/// The numbering that draws bullets (docx-rs brings a decimal numbering with id 1).
+const BULLETS: usize = 7;
 /// A4 and 2.5 cm margins, in twentieths of a point.
 const PAGE_WIDTH: u32 = 11906;
 const PAGE_HEIGHT: u32 = 16838;
@@ -51,12 +51,7 @@ pub fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, ExportError> {
             }),
             Block::Paragraph(text) => docx.add_paragraph(plain(text)),
             Block::Note(text) => docx.add_paragraph(
-                Paragraph::new().add_run(
-                    Run::new()
-                        .add_text(clean(text))
-                        .italic()
-                        .color(MUTED),
-                ),
+                Paragraph::new().add_run(Run::new().add_text(clean(text)).italic().color(MUTED)),
             ),
             Block::Bullets(items) => items.iter().fold(docx, |docx, item| {
                 docx.add_paragraph(
@@ -108,7 +103,12 @@ fn styled(title: &str) -> Docx {
                 .left(MARGIN)
                 .right(MARGIN),
         )
-        .default_fonts(RunFonts::new().ascii("Calibri").hi_ansi("Calibri").cs("Calibri"))
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Calibri")
+                .hi_ansi("Calibri")
+                .cs("Calibri"),
+        )
         .default_size(21)
         .add_style(
             Style::new("Title", StyleType::Paragraph)
@@ -138,7 +138,12 @@ fn styled(title: &str) -> Docx {
                     LevelText::new("•"),
                     LevelJc::new("left"),
                 )
-                .indent(Some(540), Some(SpecialIndentType::Hanging(270)), None, None),
+                .indent(
+                    Some(540),
+                    Some(SpecialIndentType::Hanging(270)),
+                    None,
+                    None,
+                ),
             ),
         )
         .add_numbering(Numbering::new(BULLETS, BULLETS))
@@ -179,7 +184,12 @@ fn table(header: &[String], rows: &[Vec<String>]) -> Table {
     for row in rows {
         table_rows.push(TableRow::new(
             (0..columns)
-                .map(|column| cell(row.get(column).map(String::as_str).unwrap_or_default(), false))
+                .map(|column| {
+                    cell(
+                        row.get(column).map(String::as_str).unwrap_or_default(),
+                        false,
+                    )
+                })
                 .collect(),
         ));
     }

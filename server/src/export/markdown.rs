@@ -26,11 +26,21 @@ pub fn render(blocks: &[Block]) -> String {
                 out.push_str(&format!("{marks} {}\n\n", escape_inline(text)));
             }
             Block::Meta(fields) => {
-                for (label, value) in fields {
-                    if label.is_empty() {
-                        out.push_str(&format!("- {}\n", escape(value)));
-                    } else {
-                        out.push_str(&format!("- **{}:** {}\n", escape(label), escape(value)));
+                // A label with more values on the lines after it (empty labels) becomes a
+                // list of its own.
+                for (index, (label, value)) in fields.iter().enumerate() {
+                    let continued = fields
+                        .get(index + 1)
+                        .is_some_and(|(next, _)| next.is_empty());
+                    let value = escape(value);
+                    match (label.is_empty(), continued) {
+                        (true, _) => out.push_str(&format!("  - {value}\n")),
+                        (false, true) => {
+                            out.push_str(&format!("- **{}:**\n  - {value}\n", escape_inline(label)))
+                        }
+                        (false, false) => {
+                            out.push_str(&format!("- **{}:** {value}\n", escape_inline(label)))
+                        }
                     }
                 }
                 out.push('\n');
@@ -46,7 +56,9 @@ pub fn render(blocks: &[Block]) -> String {
             Block::Table { header, rows } => {
                 let line = |cells: &[String]| {
                     let cells: Vec<String> = (0..header.len())
-                        .map(|column| escape_inline(cells.get(column).map(String::as_str).unwrap_or("")))
+                        .map(|column| {
+                            escape_inline(cells.get(column).map(String::as_str).unwrap_or(""))
+                        })
                         .collect();
                     format!("| {} |\n", cells.join(" | "))
                 };

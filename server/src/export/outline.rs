@@ -14,9 +14,15 @@ use leerkring_shared::team::PointStatus;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Block {
     /// The report's title and subtitle (the team), once at the top.
-    Title { title: String, subtitle: String },
+    Title {
+        title: String,
+        subtitle: String,
+    },
     /// A chapter (1), section (2) or sub-section (3).
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     /// Label and value lines, such as the title page's period and status.
     Meta(Vec<(String, String)>),
     Paragraph(String),
@@ -134,11 +140,7 @@ fn title_page(pack: &Pack, blocks: &mut Vec<Block>) {
         "Periode".to_owned(),
         match &pack.period {
             Some(period) if period.from == period.to => dutch_date(&period.from),
-            Some(period) => format!(
-                "{} – {}",
-                dutch_date(&period.from),
-                dutch_date(&period.to)
-            ),
+            Some(period) => format!("{} – {}", dutch_date(&period.from), dutch_date(&period.to)),
             None => "nog geen bijeenkomsten".to_owned(),
         },
     )];
@@ -270,7 +272,11 @@ fn meeting_story(meeting: &MeetingSummary) -> String {
         (true, false) => {}
     }
     if !not_done.is_empty() {
-        let verb = if not_done.len() == 1 { "kwam" } else { "kwamen" };
+        let verb = if not_done.len() == 1 {
+            "kwam"
+        } else {
+            "kwamen"
+        };
         story.push(format!(
             "{} {verb} deze keer niet (helemaal) aan bod.",
             capitalise(&list_in_dutch(&not_done))

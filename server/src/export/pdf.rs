@@ -10,6 +10,7 @@
 //! (`server/assets/fonts/`, subset by krilla): no JavaScript, no actions, no links.
 
 use krilla::color::rgb;
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
@@ -19,7 +20,6 @@ use krilla::paint::{Fill, FillRule};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
-use krilla::destination::XyzDestination;
 
 use super::outline::Block;
 use super::ExportError;
@@ -74,12 +74,12 @@ struct Fonts {
 
 impl Fonts {
     fn load() -> Result<Self, ExportError> {
-        let missing = |what: &str| ExportError::Pdf(format!("the embedded font {what} is unreadable"));
+        let missing =
+            |what: &str| ExportError::Pdf(format!("the embedded font {what} is unreadable"));
         Ok(Self {
             regular: Font::new(REGULAR.into(), 0).ok_or_else(|| missing("DejaVuSans"))?,
             bold: Font::new(BOLD.into(), 0).ok_or_else(|| missing("DejaVuSans-Bold"))?,
-            regular_face: ttf_parser::Face::parse(REGULAR, 0)
-                .map_err(|_| missing("DejaVuSans"))?,
+            regular_face: ttf_parser::Face::parse(REGULAR, 0).map_err(|_| missing("DejaVuSans"))?,
             bold_face: ttf_parser::Face::parse(BOLD, 0).map_err(|_| missing("DejaVuSans-Bold"))?,
         })
     }
@@ -303,7 +303,13 @@ impl<'f> Layout<'f> {
         self.y = top + 150.0;
         self.text(MARGIN_LEFT, CONTENT_WIDTH, title, (34.0, true, INK), 42.0);
         self.y += 4.0;
-        self.text(MARGIN_LEFT, CONTENT_WIDTH, subtitle, (20.0, false, ACCENT), 26.0);
+        self.text(
+            MARGIN_LEFT,
+            CONTENT_WIDTH,
+            subtitle,
+            (20.0, false, ACCENT),
+            26.0,
+        );
         self.y += 14.0;
         let y = self.y;
         self.rect(MARGIN_LEFT, y, 64.0, 3.0, ACCENT);
@@ -343,17 +349,12 @@ impl<'f> Layout<'f> {
 
     /// Label and value lines: the labels in a column of their own.
     fn meta(&mut self, fields: &[(String, String)]) {
-        let label_width = fields
-            .iter()
-            .map(|(label, _)| self.fonts.width(label, BODY_SIZE - 0.5, true))
-            .fold(0.0_f32, f32::max)
-            .clamp(80.0, 150.0);
+        // One label column for every field list, so they line up through the report.
+        let label_width = 140.0;
         let value_x = MARGIN_LEFT + label_width + 14.0;
         let value_width = CONTENT_WIDTH - label_width - 14.0;
         for (label, value) in fields {
-            let label_lines = self
-                .fonts
-                .wrap(label, BODY_SIZE - 0.5, true, label_width);
+            let label_lines = self.fonts.wrap(label, BODY_SIZE - 0.5, true, label_width);
             let value_lines = self.fonts.wrap(value, BODY_SIZE, false, value_width);
             // Keep a short field together; a long one may break after its first lines.
             let lines = label_lines.len().max(value_lines.len()).min(4);
@@ -361,7 +362,14 @@ impl<'f> Layout<'f> {
             for index in 0..label_lines.len().max(value_lines.len()) {
                 self.ensure(BODY_LEADING);
                 if let Some(label) = label_lines.get(index) {
-                    self.line(MARGIN_LEFT, label, BODY_SIZE - 0.5, true, MUTED, BODY_LEADING);
+                    self.line(
+                        MARGIN_LEFT,
+                        label,
+                        BODY_SIZE - 0.5,
+                        true,
+                        MUTED,
+                        BODY_LEADING,
+                    );
                 }
                 if let Some(value) = value_lines.get(index) {
                     self.line(value_x, value, BODY_SIZE, false, INK, BODY_LEADING);
@@ -383,9 +391,23 @@ impl<'f> Layout<'f> {
             for (index, line) in lines.iter().enumerate() {
                 self.ensure(BODY_LEADING);
                 if index == 0 {
-                    self.line(MARGIN_LEFT + 3.0, "•", BODY_SIZE, true, ACCENT, BODY_LEADING);
+                    self.line(
+                        MARGIN_LEFT + 3.0,
+                        "•",
+                        BODY_SIZE,
+                        true,
+                        ACCENT,
+                        BODY_LEADING,
+                    );
                 }
-                self.line(MARGIN_LEFT + indent, line, BODY_SIZE, false, INK, BODY_LEADING);
+                self.line(
+                    MARGIN_LEFT + indent,
+                    line,
+                    BODY_SIZE,
+                    false,
+                    INK,
+                    BODY_LEADING,
+                );
                 self.y += BODY_LEADING;
             }
             self.y += 3.0;
@@ -512,7 +534,12 @@ fn write(
     let mut document = Document::new();
     let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
         .ok_or_else(|| ExportError::Pdf("page size".to_owned()))?;
-    let footer_title = fit(fonts, &clean(title).replace('\n', " "), 8.5, CONTENT_WIDTH * 0.6);
+    let footer_title = fit(
+        fonts,
+        &clean(title).replace('\n', " "),
+        8.5,
+        CONTENT_WIDTH * 0.6,
+    );
     for (index, ops) in pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();

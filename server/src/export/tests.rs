@@ -109,9 +109,17 @@ fn fixture() -> Pack {
                 activity(ActivityKind::Evaluation, "Evaluatie", false),
             ],
             debrief: vec![
-                answer("Deugdenoefening", yield_q, "Dat we dezelfde woorden gebruiken."),
+                answer(
+                    "Deugdenoefening",
+                    yield_q,
+                    "Dat we dezelfde woorden gebruiken.",
+                ),
                 answer("Deugdenoefening", yield_q, IMG),
-                answer("Deugdenoefening", usable_q, "@SUM(1) en een naïeve vraag stellen."),
+                answer(
+                    "Deugdenoefening",
+                    usable_q,
+                    "@SUM(1) en een naïeve vraag stellen.",
+                ),
             ],
         },
         MeetingSummary {
@@ -146,7 +154,7 @@ fn fixture() -> Pack {
         PackPoint {
             text: s("Overdracht bij de wisseling van dienst"),
             status: PointStatus::InProgress,
-            criterion: s("Iedere dienst begint met een overdracht van vijf minuten."),
+            criterion: s("Iedere dienst begint met één overdracht van vijf minuten."),
             reason: String::new(),
             needs: String::new(),
             source: Some(s("Les uit het omgangsoverleg van 4 februari 2027")),
@@ -193,13 +201,19 @@ fn formats_parse_and_name_files() {
         "bezoekpakket-team-zuidoever-cooperatief-wonen-2027-02-04.pdf"
     );
     let mut draft = Pack::empty("\"; rm -rf / <x>");
-    assert_eq!(file_name(&draft, Format::Zip), "bezoekpakket-rm-rf-x-concept.zip");
+    assert_eq!(
+        file_name(&draft, Format::Zip),
+        "bezoekpakket-rm-rf-x-concept.zip"
+    );
     draft.team = s("ë");
     draft.period = Some(Period {
         from: s("x"),
         to: s("\r\n2027"),
     });
-    assert_eq!(file_name(&draft, Format::Markdown), "bezoekpakket-e-2027.md");
+    assert_eq!(
+        file_name(&draft, Format::Markdown),
+        "bezoekpakket-e-2027.md"
+    );
     assert_eq!(slug("Geduld – ‘tijd nemen’ één"), "geduld-tijd-nemen-een");
     let rendered = render(&fixture(), Format::Docx).expect("docx");
     assert!(rendered.file_name.is_ascii());
@@ -244,13 +258,16 @@ fn pdf_reads_as_the_report() {
         "7. Ontwikkelpunten",
         "Wat stond in de weg",
         "Door ziekte waren er drie weken te weinig handen.",
-        "Bijlage A – Alle antwoorden uit de nabesprekingen",
+        "Bijlage A – Alle antwoorden",
         "Bijlage B – Weggelaten teksten",
         "een BSN en een telefoonnummer",
         SCRIPT,
         "Pagina 1 van",
     ] {
-        assert!(text.contains(expected), "PDF text lacks {expected:?}:\n{text}");
+        assert!(
+            text.contains(expected),
+            "PDF text lacks {expected:?}:\n{text}"
+        );
     }
     // The chapters come in the report's order.
     let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
@@ -262,7 +279,14 @@ fn pdf_reads_as_the_report() {
 #[test]
 fn pdf_has_no_actions_and_embeds_its_font() {
     let bytes = rendered(Format::Pdf);
-    for forbidden in ["/JavaScript", "/JS", "/OpenAction", "/Launch", "/URI", "/AA"] {
+    for forbidden in [
+        "/JavaScript",
+        "/JS",
+        "/OpenAction",
+        "/Launch",
+        "/URI",
+        "/AA",
+    ] {
         assert!(!contains(&bytes, forbidden), "PDF holds {forbidden}");
     }
     // The script payload is text in a content stream, never an object of its own.
@@ -333,11 +357,17 @@ fn docx_has_headings_and_escaped_text() {
     assert!(!xml.contains("<script"));
     assert!(!xml.contains("<img"));
     let styles = String::from_utf8(zip_entry(&bytes, "word/styles.xml")).expect("utf-8");
-    assert!(styles.contains("heading 1"), "Word's own name for the style");
+    assert!(
+        styles.contains("heading 1"),
+        "Word's own name for the style"
+    );
 }
 
 fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
-    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 byte order mark");
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 byte order mark"
+    );
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(false)
@@ -367,7 +397,10 @@ fn csv_is_formula_safe_and_keeps_dutch_text() {
     assert_eq!(points.len(), 1 + pack.development_points.len());
     for table in [&combined, &virtues, &points] {
         let cells: Vec<&String> = table.iter().flatten().collect();
-        assert!(cells.iter().any(|c| c.as_str() == "Geduld – ‘tijd nemen’ één"));
+        assert!(
+            cells.iter().any(|c| c.contains("één")),
+            "Dutch characters intact"
+        );
         for cell in &cells {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
@@ -375,11 +408,25 @@ fn csv_is_formula_safe_and_keeps_dutch_text() {
             );
         }
     }
-    assert!(virtues.iter().flatten().any(|c| *c == format!("'{HYPERLINK}")));
+    assert!(virtues
+        .iter()
+        .flatten()
+        .any(|c| c == "Geduld – ‘tijd nemen’ één"));
+    assert!(virtues
+        .iter()
+        .flatten()
+        .any(|c| *c == format!("'{HYPERLINK}")));
     assert!(virtues.iter().flatten().any(|c| c == "'+31 cmd"));
-    assert!(points.iter().flatten().any(|c| c == "'-2+3 minder haast bij het avondeten"));
-    assert!(combined.iter().any(|row| row[0] == "ontwikkelpunt" && row[6] == "bezig"));
-    assert!(combined.iter().any(|row| row[0] == "deugd" && row[2] == "Coöperatief"));
+    assert!(points
+        .iter()
+        .flatten()
+        .any(|c| c == "'-2+3 minder haast bij het avondeten"));
+    assert!(combined
+        .iter()
+        .any(|row| row[0] == "ontwikkelpunt" && row[5] == "bezig"));
+    assert!(combined
+        .iter()
+        .any(|row| row[0] == "deugd" && row[2] == "Coöperatief"));
     assert_eq!(super::spreadsheet::defuse("@SUM(1)"), "'@SUM(1)");
     assert_eq!(super::spreadsheet::defuse("\tx"), "'\tx");
     assert_eq!(super::spreadsheet::defuse("Coöperatief"), "Coöperatief");
@@ -402,7 +449,10 @@ fn json_matches_the_schema_and_round_trips() {
     assert!(contains(&bytes, "\\u003cscript\\u003e"));
     let value: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
     let validator = validator();
-    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert!(validator.is_valid(&serde_json::to_value(Pack::empty("Leeg")).expect("value")));
     let back: Pack = serde_json::from_slice(&bytes).expect("a pack");
@@ -449,10 +499,16 @@ fn markdown_is_inert_and_has_the_outline() {
     // Board text cannot start a list, link or emphasis.
     assert!(text.contains("- \\-2+3 minder haast"));
     assert!(text.contains("=HYPERLINK(\"http:\\/\\/evil\",\"klik\")"));
-    assert_eq!(super::markdown::escape("[klik](javascript:x)"), "\\[klik\\](javascript:x)");
+    assert_eq!(
+        super::markdown::escape("[klik](javascript:x)"),
+        "\\[klik\\](javascript:x)"
+    );
     assert_eq!(super::markdown::escape("# kop"), "\\# kop");
     assert_eq!(super::markdown::escape("1. lijst"), "1\\. lijst");
-    assert_eq!(super::markdown::escape("a | *b* _c_ `d`"), "a \\| \\*b\\* \\_c\\_ \\`d\\`");
+    assert_eq!(
+        super::markdown::escape("a | *b* _c_ `d`"),
+        "a \\| \\*b\\* \\_c\\_ \\`d\\`"
+    );
     assert_eq!(super::markdown::escape("regel\n# twee"), "regel # twee");
 }
 
@@ -483,7 +539,10 @@ fn zip_holds_every_file() {
         assert_eq!(file.compression(), zip::CompressionMethod::Deflated);
     }
     assert_eq!(zip_entry(&bytes, "bezoekpakket.pdf"), rendered(Format::Pdf));
-    assert_eq!(zip_entry(&bytes, "bezoekpakket.json"), rendered(Format::Json));
+    assert_eq!(
+        zip_entry(&bytes, "bezoekpakket.json"),
+        rendered(Format::Json)
+    );
 }
 
 /// Writes the fixture's PDF as PNG pages to `/tmp/pack-preview/` for a look:
@@ -493,6 +552,10 @@ fn zip_holds_every_file() {
 fn preview() {
     let dir = std::path::Path::new("/tmp/pack-preview");
     std::fs::create_dir_all(dir).expect("preview dir");
+    for format in [Format::Docx, Format::Markdown, Format::Zip] {
+        let rendered = render(&fixture(), format).expect("render");
+        std::fs::write(dir.join(&rendered.file_name), rendered.bytes).expect("write");
+    }
     for (name, pack) in [("fixture", fixture()), ("empty", Pack::empty("Team Leeg"))] {
         let pdf = dir.join(format!("{name}.pdf"));
         std::fs::write(&pdf, render(&pack, Format::Pdf).expect("pdf").bytes).expect("write");
