@@ -539,6 +539,16 @@ fn zip_holds_every_file() {
         assert_eq!(file.compression(), zip::CompressionMethod::Deflated);
     }
     assert_eq!(zip_entry(&bytes, "bezoekpakket.pdf"), rendered(Format::Pdf));
+    // Info-ZIP's own check of every entry's CRC.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("pack.zip");
+    std::fs::write(&path, &bytes).expect("write zip");
+    let status = Command::new("unzip")
+        .arg("-tq")
+        .arg(&path)
+        .status()
+        .expect("unzip runs");
+    assert!(status.success(), "unzip -t");
     assert_eq!(
         zip_entry(&bytes, "bezoekpakket.json"),
         rendered(Format::Json)
