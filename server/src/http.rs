@@ -25,6 +25,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
+use crate::export::{self, Format};
 use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, TeamMeta};
 use crate::teams::{dutch_calendar_date, pack_of, TeamError, Teams};
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/teams/{team_id}", get(team_page))
         .route("/api/teams/{team_id}/commands", post(run_team_command))
         .route("/api/teams/{team_id}/meetings", post(create_team_meeting))
+        .route("/api/teams/{team_id}/export", get(export_pack))
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
@@ -544,6 +546,58 @@ async fn create_team_meeting(
         .add_meeting(&stored.meta.id, &created.board_id)
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+}
+
+/// The approved visitation pack as a file. Either team token.
+async fn export_pack(
+    State(state): State<AppState>,
+    Path(team_id): Path<String>,
+    Query(query): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let (stored, _) = authorize_team(&state, &team_id, bearer_token(&headers)).await?;
+    let format = query
+        .format
+        .as_deref()
+        .and_then(Format::parse)
+        .ok_or_else(|| {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "format must be one of pdf, docx, md, csv, json, zip",
+            )
+        })?;
+    let approval = stored.team.approval.ok_or_else(|| {
+        Refusal(
+            StatusCode::CONFLICT,
+            "the pack has not been approved yet".into(),
+            Some("Het pakket is nog niet goedgekeurd door de begeleider.".into()),
+        )
+    })?;
+    let rendered = tokio::task::spawn_blocking(move || export::render(&approval.pack, format))
+        .await
+        .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?
+        .map_err(|error| {
+            tracing::error!(%error, "rendering the visitation pack failed");
+            Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the pack could not be put into this format",
+            )
+        })?;
+    let disposition = format!("attachment; filename=\"{}\"", rendered.file_name);
+    Ok((
+        [
+            (header::CONTENT_TYPE, rendered.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        rendered.bytes,
+    )
+        .into_response())
 }
 
 async fn health() -> Json<serde_json::Value> {

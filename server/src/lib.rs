@@ -9,12 +9,14 @@
 //! - [`board`]: a board's document and presence, without I/O.
 //! - [`storage`]: the [`storage::Store`] trait, the embedded file store and Redis.
 //! - [`broadcast`]: relaying updates between server nodes (through Redis).
+//! - [`export`]: the visitation pack as PDF, DOCX, Markdown, CSV, JSON and a zip of all.
 
 pub mod assets;
 pub mod board;
 pub mod broadcast;
 pub mod config;
 pub mod connection;
+pub mod export;
 pub mod http;
 pub mod limits;
 pub mod rooms;

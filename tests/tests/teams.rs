@@ -140,6 +140,27 @@ async fn request(
     )
 }
 
+/// Downloads the pack in `format`: the status, the headers and the bytes.
+async fn export(
+    team: &TeamServer,
+    token: &str,
+    format: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let url = team
+        .server
+        .http_url(&team.path(&format!("/export?format={format}")));
+    let response = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("export request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("export body").to_vec();
+    (status, headers, bytes)
+}
+
 fn add_point(text: &str) -> Value {
     json!({"type": "add_point", "text": text, "criterion": "Iedereen kan het uitleggen", "source": null})
 }
@@ -299,6 +320,11 @@ async fn only_the_facilitator_approves_and_a_member_who_cheats_changes_nothing()
     assert_eq!(after["approval"], Value::Null);
     assert_eq!(after["points"], before["points"]);
     assert_eq!(after["meetings"].as_array().map(Vec::len), Some(1));
+
+    // Nothing downloads before the approval.
+    let (status, _, body) = export(&team, &member, "pdf").await;
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(export(&team, &facilitator, "zip").await.0, 409);
 
     // The facilitator approves; a change afterwards makes the approval out of date.
     let (status, approved) = team.command(&facilitator, json!({"type": "approve"})).await;
