@@ -615,8 +615,15 @@ fn quality(pack: &Pack, stories_from_the_middle: Vec<String>) -> Quality {
         };
         quality.can_improve.push(line);
     }
+    // A lesson the team made a development point of is already said above.
     for case in &pack.cases {
-        quality.can_improve.extend(case.lessons.iter().cloned());
+        let lessons = case.lessons.iter().filter(|lesson| {
+            !pack
+                .development_points
+                .iter()
+                .any(|point| point.text == lesson.as_str())
+        });
+        quality.can_improve.extend(lessons.cloned());
     }
     quality.proud_of.extend(stories_from_the_middle);
     quality
@@ -660,6 +667,9 @@ mod tests {
         push_note(&doc, &answers, "Bel 06-12345678 voor de sleutel");
         push_note(&doc, &answers, "Kamer 06-11111111 is de teamkamer");
         push_note(&doc, &answers, "  ");
+        let lessons = case_root("c1", case_part::LESSONS);
+        push_note(&doc, &lessons, "Samen lunchen");
+        push_note(&doc, &lessons, "Eerst vragen, dan invullen");
         {
             let cleared = doc.get_or_insert_map(model::PRIVACY_CLEARED);
             let mut txn = doc.transact_mut();
@@ -669,6 +679,14 @@ mod tests {
         meeting.members.insert("a".into(), member("Anna"));
         meeting.members.insert("b".into(), member("Bram"));
         meeting.members.insert("c".into(), member("Cas"));
+        meeting.cases.insert(
+            1,
+            crate::case::Case {
+                id: "c1".into(),
+                contributor: "c".into(),
+                follow_up: Some(FollowUp::NextMeeting),
+            },
+        );
         meeting.cards = CardGame {
             team_top: vec!["Geduld".into(), "Moed".into()],
             ..CardGame::default()
@@ -720,9 +738,17 @@ mod tests {
             pack.development_points[0].source.as_deref(),
             Some("Uit de nabespreking van 12 november 2026")
         );
+        // The lesson the team made a point of is said once.
         assert_eq!(
             pack.quality.can_improve,
-            ["Samen lunchen (nog niet gelukt; nodig: Een vast moment)"]
+            [
+                "Samen lunchen (nog niet gelukt; nodig: Een vast moment)",
+                "Eerst vragen, dan invullen"
+            ]
+        );
+        assert_eq!(
+            pack.cases[0].follow_up.as_deref(),
+            Some("in de volgende bijeenkomst")
         );
         assert_eq!(pack.meetings[0].present, 3);
         assert_eq!(
