@@ -5,6 +5,7 @@
 //!
 //! Blocks hold plain text; each renderer escapes it for its format.
 
+use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::pack::{
     dutch_date, CaseLesson, MeetingSummary, Pack, PackPoint, QUALITY_QUESTIONS,
 };
@@ -253,33 +254,30 @@ fn meeting_story(meeting: &MeetingSummary) -> String {
         n => format!("Op {date} kwamen {n} deelnemers bij elkaar."),
     };
     let mut story = vec![present];
-    let name = |name: &str| name.trim().to_lowercase();
     let done: Vec<String> = meeting
         .activities
         .iter()
         .filter(|activity| activity.completed)
-        .map(|activity| name(&activity.name))
+        .map(|activity| with_article(activity.kind).to_owned())
         .collect();
     let not_done: Vec<String> = meeting
         .activities
         .iter()
         .filter(|activity| !activity.completed)
-        .map(|activity| name(&activity.name))
+        .map(|activity| with_article(activity.kind).to_owned())
         .collect();
-    match (done.is_empty(), not_done.is_empty()) {
-        (true, true) => story.push("Er stond geen activiteit op de agenda.".to_owned()),
-        (false, _) => story.push(format!("Het team deed: {}.", list_in_dutch(&done))),
-        (true, false) => {}
+    let came = |names: &[String]| if names.len() == 1 { "kwam" } else { "kwamen" };
+    if done.is_empty() && not_done.is_empty() {
+        story.push("Er stond geen activiteit op de agenda.".to_owned());
+    }
+    if !done.is_empty() {
+        story.push(format!("Aan bod {} {}.", came(&done), list_in_dutch(&done)));
     }
     if !not_done.is_empty() {
-        let verb = if not_done.len() == 1 {
-            "kwam"
-        } else {
-            "kwamen"
-        };
         story.push(format!(
-            "{} {verb} deze keer niet (helemaal) aan bod.",
-            capitalise(&list_in_dutch(&not_done))
+            "{} {} deze keer niet (helemaal) aan bod.",
+            capitalise(&list_in_dutch(&not_done)),
+            came(&not_done)
         ));
     }
     match meeting.debrief.len() {
@@ -448,6 +446,16 @@ pakket; alleen waar ze stonden en wat erin leek te staan."
             })
             .collect(),
     });
+}
+
+/// The activity's Dutch name with its article, in a sentence.
+fn with_article(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::VirtueExercise => "de deugdenoefening",
+        ActivityKind::VirtueCards => "de deugdenkaarten",
+        ActivityKind::CaseConsultation => "het omgangsoverleg",
+        ActivityKind::Evaluation => "de evaluatie",
+    }
 }
 
 /// The texts that say something, trimmed.

@@ -105,29 +105,44 @@ impl Fonts {
     /// are wider than a line by themselves. Line breaks in the text are kept.
     fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
+        let space = self.width(" ", size, bold);
         for hard_line in clean(text).split('\n') {
             let mut line = String::new();
+            let mut line_width = 0.0;
             for word in hard_line.split_whitespace() {
+                let word_width = self.width(word, size, bold);
                 let candidate = if line.is_empty() {
-                    word.to_owned()
+                    word_width
                 } else {
-                    format!("{line} {word}")
+                    line_width + space + word_width
                 };
-                if self.width(&candidate, size, bold) <= width {
-                    line = candidate;
+                if candidate <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_width = candidate;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
+                if word_width <= width {
+                    line.push_str(word);
+                    line_width = word_width;
+                    continue;
+                }
                 // A word wider than the line goes over several lines.
+                line_width = 0.0;
                 for ch in word.chars() {
-                    line.push(ch);
-                    if self.width(&line, size, bold) > width && line.chars().count() > 1 {
-                        line.pop();
+                    let mut buffer = [0; 4];
+                    let ch_width = self.width(ch.encode_utf8(&mut buffer), size, bold);
+                    if line_width + ch_width > width && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
-                        line.push(ch);
+                        line_width = 0.0;
                     }
+                    line.push(ch);
+                    line_width += ch_width;
                 }
             }
             lines.push(line);

@@ -329,6 +329,93 @@ fn pdf_survives_an_empty_pack_and_huge_texts() {
     assert!(text.contains("Bijlage B"));
 }
 
+#[test]
+fn every_format_survives_odd_text() {
+    let odd: Vec<String> = vec![
+        String::new(),
+        s(" "),
+        s("\0\u{7}"),
+        s("\u{202e}gnp.exe"),
+        s("👩‍⚕️ 🧑🏽‍🦱 ✅"),
+        s("مرحبا بالعالم"),
+        s("a\u{301}\u{301}\u{301}"),
+        s("\u{feff}\u{2028}\u{2029}"),
+        "x".repeat(5000),
+        s("\r\n\r\n"),
+        s("\\ *_`[]|~#> 1) ="),
+    ];
+    let mut pack = fixture();
+    pack.team = odd.concat();
+    pack.approved_on = Some(s("gisteren"));
+    pack.period = Some(Period {
+        from: s("2026-13-45"),
+        to: s("\u{0}"),
+    });
+    for text in &odd {
+        pack.quality.proud_of.push(text.clone());
+        pack.compass.table.push(VirtueRow {
+            too_little: text.clone(),
+            virtue: text.clone(),
+            too_much: text.clone(),
+        });
+        pack.cases[0].lessons.push(text.clone());
+        pack.development_points.push(PackPoint {
+            text: text.clone(),
+            status: PointStatus::NotAchieved,
+            criterion: text.clone(),
+            reason: text.clone(),
+            needs: text.clone(),
+            source: Some(text.clone()),
+        });
+    }
+    for format in Format::ALL {
+        let rendered = render(&pack, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        assert!(!rendered.bytes.is_empty());
+        assert!(rendered.file_name.is_ascii() && !rendered.file_name.contains(['"', '\\', '/']));
+    }
+    let back: Pack = serde_json::from_slice(&render(&pack, Format::Json).expect("json").bytes)
+        .expect("odd JSON parses");
+    assert_eq!(back, pack);
+}
+
+#[test]
+fn a_full_pack_renders_in_good_time() {
+    let mut pack = fixture();
+    let sentence = "Dit is een lange zin over geduld, betrouwbaarheid en coöperatief werken. ";
+    pack.meetings = (0..100)
+        .map(|index| MeetingSummary {
+            title: format!("Bijeenkomst {index}"),
+            date: s("2026-11-12"),
+            present: 12,
+            activities: vec![activity(ActivityKind::VirtueCards, "Deugdenkaarten", true)],
+            debrief: (0..20)
+                .map(|_| answer("Deugdenkaarten", "Wat is bruikbaar?", &sentence.repeat(4)))
+                .collect(),
+        })
+        .collect();
+    pack.development_points = (0..200)
+        .map(|_| PackPoint {
+            text: sentence.repeat(13),
+            status: PointStatus::NotAchieved,
+            criterion: sentence.repeat(13),
+            reason: sentence.repeat(13),
+            needs: sentence.repeat(13),
+            source: None,
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let bytes = render(&pack, Format::Zip).expect("zip").bytes;
+    assert!(bytes.len() > 10_000);
+    // A debug build on a busy machine; a release build takes a fraction of this.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = pdf_text(&render(&pack, Format::Pdf).expect("pdf").bytes);
+    assert!(text.contains("Bijlage B"));
+}
+
 fn zip_entry(bytes: &[u8], name: &str) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     let mut file = archive.by_name(name).expect(name);
