@@ -13,7 +13,7 @@ use docx_rs::{
     WidthType,
 };
 
-use super::outline::Block;
+use super::outline::{is_hidden_control, Block};
 use super::ExportError;
 
 /// The numbering that draws bullets (docx-rs brings a decimal numbering with id 1).
@@ -202,6 +202,6 @@ fn table(header: &[String], rows: &[Vec<String>]) -> Table {
 fn clean(text: &str) -> String {
     text.chars()
         .map(|ch| if ch.is_whitespace() { ' ' } else { ch })
-        .filter(|ch| !ch.is_control())
+        .filter(|ch| !is_hidden_control(*ch))
         .collect()
 }

@@ -7,7 +7,7 @@
 //! GFM does not turn a bare URL into a link. Only the outline's own structure is
 //! Markdown.
 
-use super::outline::Block;
+use super::outline::{is_hidden_control, Block};
 
 pub fn render(blocks: &[Block]) -> String {
     let mut out = String::new();
@@ -104,7 +104,7 @@ pub fn escape_inline(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
-        .filter(|ch| !ch.is_control())
+        .filter(|ch| !is_hidden_control(*ch))
         .collect();
     let mut out = String::with_capacity(line.len() + 8);
     for ch in line.chars() {

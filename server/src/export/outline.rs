@@ -477,6 +477,14 @@ fn list_in_dutch(names: &[String]) -> String {
     }
 }
 
+/// A character no renderer writes: control characters (other than line breaks, which
+/// each renderer handles) and the bidirectional overrides and isolates, which could make
+/// board text read backwards ("Trojan Source").
+pub fn is_hidden_control(ch: char) -> bool {
+    (ch.is_control() && ch != '\n')
+        || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// The first letter in upper case.
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

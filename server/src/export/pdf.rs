@@ -21,7 +21,7 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
-use super::outline::Block;
+use super::outline::{is_hidden_control, Block};
 use super::ExportError;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -156,9 +156,8 @@ fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
         .filter_map(|ch| match ch {
-            '\n' => Some('\n'),
             '\t' | '\r' => Some(' '),
-            ch if ch.is_control() => None,
+            ch if is_hidden_control(ch) => None,
             ch => Some(ch),
         })
         .collect()

@@ -329,8 +329,9 @@ fn pdf_survives_an_empty_pack_and_huge_texts() {
     assert!(text.contains("Bijlage B"));
 }
 
-#[test]
-fn every_format_survives_odd_text() {
+/// The fixture with odd texts everywhere: empty, control characters, emoji, Arabic,
+/// combining marks, a 5,000-character word, Markdown characters.
+fn odd_pack() -> Pack {
     let odd: Vec<String> = vec![
         String::new(),
         s(" "),
@@ -368,6 +369,12 @@ fn every_format_survives_odd_text() {
             source: Some(text.clone()),
         });
     }
+    pack
+}
+
+#[test]
+fn every_format_survives_odd_text() {
+    let pack = odd_pack();
     for format in Format::ALL {
         let rendered = render(&pack, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
         assert!(!rendered.bytes.is_empty());
@@ -597,6 +604,7 @@ fn markdown_is_inert_and_has_the_outline() {
         "a \\| \\*b\\* \\_c\\_ \\`d\\`"
     );
     assert_eq!(super::markdown::escape("regel\n# twee"), "regel # twee");
+    assert_eq!(super::markdown::escape("a\u{202e}b\u{7}c"), "abc");
 }
 
 #[test]
@@ -653,7 +661,11 @@ fn preview() {
         let rendered = render(&fixture(), format).expect("render");
         std::fs::write(dir.join(&rendered.file_name), rendered.bytes).expect("write");
     }
-    for (name, pack) in [("fixture", fixture()), ("empty", Pack::empty("Team Leeg"))] {
+    for (name, pack) in [
+        ("fixture", fixture()),
+        ("empty", Pack::empty("Team Leeg")),
+        ("odd", odd_pack()),
+    ] {
         let pdf = dir.join(format!("{name}.pdf"));
         std::fs::write(&pdf, render(&pack, Format::Pdf).expect("pdf").bytes).expect("write");
         let status = Command::new("pdftoppm")
