@@ -3,9 +3,9 @@
 //! This file owns the neutralising of board text: `<`, `>` and `&` become HTML entities
 //! (no raw HTML), Markdown's inline characters are backslash-escaped (no links, images,
 //! code or emphasis), a line never starts with a block marker (no headings, quotes or
-//! lists made by a participant), line breaks become spaces, and `://` is broken up so
-//! GFM does not turn a bare URL into a link. Only the outline's own structure is
-//! Markdown.
+//! lists made by a participant), line breaks become spaces, and `://`, `www.` and `@` are
+//! broken up so GFM does not turn a bare URL or e-mail address into a link. Only the
+//! outline's own structure is Markdown.
 
 use super::outline::{is_hidden_control, Block};
 
@@ -112,12 +112,26 @@ pub fn escape_inline(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '@' => {
                 out.push('\\');
                 out.push(ch);
             }
             ch => out.push(ch),
         }
     }
-    out.replace("://", ":\\/\\/")
+    break_autolinks(&out.replace("://", ":\\/\\/"))
+}
+
+/// `www.` as `www\.`, in any case, so GFM does not link it; `@` is escaped already (no
+/// e-mail links) and `://` broken up (no URL links).
+fn break_autolinks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.to_ascii_lowercase().find("www.") {
+        out.push_str(&rest[..at + 3]);
+        out.push_str("\\.");
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
 }

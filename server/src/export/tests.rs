@@ -294,6 +294,17 @@ fn pdf_has_no_actions_and_embeds_its_font() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("pack.pdf");
     std::fs::write(&path, &bytes).expect("write pdf");
+    let info = Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) runs");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("JavaScript:      no"), "{info}");
+    assert!(
+        info.contains("Title:           Bezoekpakket Team Zuidoever – Coöperatief wonen"),
+        "{info}"
+    );
+    assert!(info.contains("A4"), "{info}");
     let output = Command::new("pdffonts")
         .arg(&path)
         .output()
@@ -605,6 +616,10 @@ fn markdown_is_inert_and_has_the_outline() {
     );
     assert_eq!(super::markdown::escape("regel\n# twee"), "regel # twee");
     assert_eq!(super::markdown::escape("a\u{202e}b\u{7}c"), "abc");
+    assert_eq!(
+        super::markdown::escape("Zie WWW.evil.nl of x@evil.nl"),
+        "Zie WWW\\.evil.nl of x\\@evil.nl"
+    );
 }
 
 #[test]
