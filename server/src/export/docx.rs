@@ -59,6 +59,11 @@ pub fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, ExportError> {
                 )
             }),
             Block::Table { header, rows } => docx.add_table(table(header, rows)),
+            // Word's own table of contents would ask to update fields when opened; the
+            // chapters as a list, and the navigation pane for the rest.
+            Block::Contents(chapters) => chapters
+                .iter()
+                .fold(docx, |docx, chapter| docx.add_paragraph(plain(chapter))),
             Block::PageBreak => {
                 docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
             }

@@ -69,6 +69,12 @@ pub fn render(blocks: &[Block]) -> String {
                 }
                 out.push('\n');
             }
+            Block::Contents(chapters) => {
+                for chapter in chapters {
+                    out.push_str(&format!("- {}\n", escape(chapter)));
+                }
+                out.push('\n');
+            }
             Block::PageBreak => out.push_str("---\n\n"),
         }
     }

@@ -34,6 +34,9 @@ pub enum Block {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+    /// The table of contents: the chapters' headings (level 1), in order. The PDF adds
+    /// their page numbers.
+    Contents(Vec<String>),
     PageBreak,
 }
 
@@ -124,6 +127,18 @@ geanonimiseerd."
     blocks.push(Block::PageBreak);
     appendix_debriefs(pack, &mut blocks);
     appendix_withheld(pack, &mut blocks);
+    let chapters: Vec<String> = blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Heading { level: 1, text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    for block in &mut blocks {
+        if let Block::Contents(contents) = block {
+            *contents = chapters.clone();
+        }
+    }
     blocks
 }
 
@@ -167,6 +182,12 @@ fn title_page(pack: &Pack, blocks: &mut Vec<Block>) {
         text: "Over dit bezoekpakket".to_owned(),
     });
     blocks.push(Block::Paragraph(INTRO.to_owned()));
+    blocks.push(Block::Heading {
+        level: 2,
+        text: "Inhoud".to_owned(),
+    });
+    // Filled in with the chapters once they are all known.
+    blocks.push(Block::Contents(Vec::new()));
     blocks.push(Block::PageBreak);
 }
 

@@ -269,6 +269,27 @@ fn pdf_reads_as_the_report() {
             "PDF text lacks {expected:?}:\n{text}"
         );
     }
+    // The table of contents on the title page points at the right pages.
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    for chapter in [
+        "1. Wat doen we goed?",
+        "7. Ontwikkelpunten",
+        "Bijlage B – Weggelaten",
+    ] {
+        let entry = pages[0]
+            .lines()
+            .find(|line| line.trim_start().starts_with(chapter))
+            .unwrap_or_else(|| panic!("{chapter:?} in the contents"));
+        let page: usize = entry
+            .split_whitespace()
+            .last()
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_else(|| panic!("a page number in {entry:?}"));
+        assert!(
+            page > 1 && pages[page - 1].contains(chapter),
+            "{chapter:?} on page {page}"
+        );
+    }
     // The chapters come in the report's order.
     let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
     assert!(at("1. Wat doen we goed?") < at("4. Het deugdenkompas"));
@@ -593,6 +614,7 @@ fn markdown_is_inert_and_has_the_outline() {
     assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     for heading in [
         "# Bezoekpakket: Team Zuidoever – Coöperatief wonen\n",
+        "### Inhoud\n\n- 1\\. Wat doen we goed?\n",
         "## 1. Wat doen we goed?\n",
         "## 4. Het deugdenkompas\n",
         "### Casus 1: De jas in de gang\n",
