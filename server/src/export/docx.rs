@@ -1,4 +1,4 @@
-//! The report's blocks ([`outline::Block`]) as a Word document, written with `docx-rs`.
+//! The report's blocks ([`Block`]) as a Word document, written with `docx-rs`.
 //!
 //! This file owns the document's styles: real heading styles (`Heading1` to `Heading3`,
 //! named "heading 1" and so on with an outline level, so Word's navigation pane and

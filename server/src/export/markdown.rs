@@ -1,4 +1,4 @@
-//! The report's blocks ([`outline::Block`]) as Markdown (CommonMark with GFM tables).
+//! The report's blocks ([`Block`]) as Markdown (CommonMark with GFM tables).
 //!
 //! This file owns the neutralising of board text: `<`, `>` and `&` become HTML entities
 //! (no raw HTML), Markdown's inline characters are backslash-escaped (no links, images,

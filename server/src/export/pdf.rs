@@ -1,4 +1,4 @@
-//! The report's blocks ([`outline::Block`]) as an A4 PDF, drawn with `krilla`.
+//! The report's blocks ([`Block`]) as an A4 PDF, drawn with `krilla`.
 //!
 //! This file owns the page layout: margins, type sizes and colours, line breaking (by
 //! the embedded font's advance widths, read with `ttf-parser`), keeping headings with
