@@ -1,4 +1,4 @@
-//! The report's blocks ([`outline::Block`]) as a Word document, written with `docx-rs`.
+//! The report's blocks ([`Block`]) as a Word document, written with `docx-rs`.
 //!
 //! This file owns the document's styles: real heading styles (`Heading1` to `Heading3`,
 //! named "heading 1" and so on with an outline level, so Word's navigation pane and
@@ -13,7 +13,7 @@ use docx_rs::{
     WidthType,
 };
 
-use super::outline::Block;
+use super::outline::{is_hidden_control, Block};
 use super::ExportError;
 
 /// The numbering that draws bullets (docx-rs brings a decimal numbering with id 1).
@@ -59,6 +59,11 @@ pub fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, ExportError> {
                 )
             }),
             Block::Table { header, rows } => docx.add_table(table(header, rows)),
+            // Word's own table of contents would ask to update fields when opened; the
+            // chapters as a list, and the navigation pane for the rest.
+            Block::Contents(chapters) => chapters
+                .iter()
+                .fold(docx, |docx, chapter| docx.add_paragraph(plain(chapter))),
             Block::PageBreak => {
                 docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
             }
@@ -202,6 +207,6 @@ fn table(header: &[String], rows: &[Vec<String>]) -> Table {
 fn clean(text: &str) -> String {
     text.chars()
         .map(|ch| if ch.is_whitespace() { ' ' } else { ch })
-        .filter(|ch| !ch.is_control())
+        .filter(|ch| !is_hidden_control(*ch))
         .collect()
 }

@@ -1,13 +1,13 @@
-//! The report's blocks ([`outline::Block`]) as Markdown (CommonMark with GFM tables).
+//! The report's blocks ([`Block`]) as Markdown (CommonMark with GFM tables).
 //!
 //! This file owns the neutralising of board text: `<`, `>` and `&` become HTML entities
 //! (no raw HTML), Markdown's inline characters are backslash-escaped (no links, images,
 //! code or emphasis), a line never starts with a block marker (no headings, quotes or
-//! lists made by a participant), line breaks become spaces, and `://` is broken up so
-//! GFM does not turn a bare URL into a link. Only the outline's own structure is
-//! Markdown.
+//! lists made by a participant), line breaks become spaces, and `://`, `www.` and `@` are
+//! broken up so GFM does not turn a bare URL or e-mail address into a link. Only the
+//! outline's own structure is Markdown.
 
-use super::outline::Block;
+use super::outline::{is_hidden_control, Block};
 
 pub fn render(blocks: &[Block]) -> String {
     let mut out = String::new();
@@ -69,6 +69,12 @@ pub fn render(blocks: &[Block]) -> String {
                 }
                 out.push('\n');
             }
+            Block::Contents(chapters) => {
+                for chapter in chapters {
+                    out.push_str(&format!("- {}\n", escape(chapter)));
+                }
+                out.push('\n');
+            }
             Block::PageBreak => out.push_str("---\n\n"),
         }
     }
@@ -104,7 +110,7 @@ pub fn escape_inline(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
-        .filter(|ch| !ch.is_control())
+        .filter(|ch| !is_hidden_control(*ch))
         .collect();
     let mut out = String::with_capacity(line.len() + 8);
     for ch in line.chars() {
@@ -112,12 +118,26 @@ pub fn escape_inline(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '@' => {
                 out.push('\\');
                 out.push(ch);
             }
             ch => out.push(ch),
         }
     }
-    out.replace("://", ":\\/\\/")
+    break_autolinks(&out.replace("://", ":\\/\\/"))
+}
+
+/// `www.` as `www\.`, in any case, so GFM does not link it; `@` is escaped already (no
+/// e-mail links) and `://` broken up (no URL links).
+fn break_autolinks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.to_ascii_lowercase().find("www.") {
+        out.push_str(&rest[..at + 3]);
+        out.push_str("\\.");
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
 }

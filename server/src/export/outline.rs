@@ -5,6 +5,7 @@
 //!
 //! Blocks hold plain text; each renderer escapes it for its format.
 
+use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::pack::{
     dutch_date, CaseLesson, MeetingSummary, Pack, PackPoint, QUALITY_QUESTIONS,
 };
@@ -33,6 +34,9 @@ pub enum Block {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+    /// The table of contents: the chapters' headings (level 1), in order. The PDF adds
+    /// their page numbers.
+    Contents(Vec<String>),
     PageBreak,
 }
 
@@ -123,6 +127,18 @@ geanonimiseerd."
     blocks.push(Block::PageBreak);
     appendix_debriefs(pack, &mut blocks);
     appendix_withheld(pack, &mut blocks);
+    let chapters: Vec<String> = blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Heading { level: 1, text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    for block in &mut blocks {
+        if let Block::Contents(contents) = block {
+            *contents = chapters.clone();
+        }
+    }
     blocks
 }
 
@@ -166,6 +182,12 @@ fn title_page(pack: &Pack, blocks: &mut Vec<Block>) {
         text: "Over dit bezoekpakket".to_owned(),
     });
     blocks.push(Block::Paragraph(INTRO.to_owned()));
+    blocks.push(Block::Heading {
+        level: 2,
+        text: "Inhoud".to_owned(),
+    });
+    // Filled in with the chapters once they are all known.
+    blocks.push(Block::Contents(Vec::new()));
     blocks.push(Block::PageBreak);
 }
 
@@ -253,33 +275,30 @@ fn meeting_story(meeting: &MeetingSummary) -> String {
         n => format!("Op {date} kwamen {n} deelnemers bij elkaar."),
     };
     let mut story = vec![present];
-    let name = |name: &str| name.trim().to_lowercase();
     let done: Vec<String> = meeting
         .activities
         .iter()
         .filter(|activity| activity.completed)
-        .map(|activity| name(&activity.name))
+        .map(|activity| with_article(activity.kind).to_owned())
         .collect();
     let not_done: Vec<String> = meeting
         .activities
         .iter()
         .filter(|activity| !activity.completed)
-        .map(|activity| name(&activity.name))
+        .map(|activity| with_article(activity.kind).to_owned())
         .collect();
-    match (done.is_empty(), not_done.is_empty()) {
-        (true, true) => story.push("Er stond geen activiteit op de agenda.".to_owned()),
-        (false, _) => story.push(format!("Het team deed: {}.", list_in_dutch(&done))),
-        (true, false) => {}
+    let came = |names: &[String]| if names.len() == 1 { "kwam" } else { "kwamen" };
+    if done.is_empty() && not_done.is_empty() {
+        story.push("Er stond geen activiteit op de agenda.".to_owned());
+    }
+    if !done.is_empty() {
+        story.push(format!("Aan bod {} {}.", came(&done), list_in_dutch(&done)));
     }
     if !not_done.is_empty() {
-        let verb = if not_done.len() == 1 {
-            "kwam"
-        } else {
-            "kwamen"
-        };
         story.push(format!(
-            "{} {verb} deze keer niet (helemaal) aan bod.",
-            capitalise(&list_in_dutch(&not_done))
+            "{} {} deze keer niet (helemaal) aan bod.",
+            capitalise(&list_in_dutch(&not_done)),
+            came(&not_done)
         ));
     }
     match meeting.debrief.len() {
@@ -450,6 +469,16 @@ pakket; alleen waar ze stonden en wat erin leek te staan."
     });
 }
 
+/// The activity's Dutch name with its article, in a sentence.
+fn with_article(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::VirtueExercise => "de deugdenoefening",
+        ActivityKind::VirtueCards => "de deugdenkaarten",
+        ActivityKind::CaseConsultation => "het omgangsoverleg",
+        ActivityKind::Evaluation => "de evaluatie",
+    }
+}
+
 /// The texts that say something, trimmed.
 fn non_empty(texts: &[String]) -> Vec<String> {
     texts
@@ -467,6 +496,14 @@ fn list_in_dutch(names: &[String]) -> String {
         Some((last, rest)) => format!("{} en {last}", rest.join(", ")),
         None => String::new(),
     }
+}
+
+/// A character no renderer writes: control characters (other than line breaks, which
+/// each renderer handles) and the bidirectional overrides and isolates, which could make
+/// board text read backwards ("Trojan Source").
+pub fn is_hidden_control(ch: char) -> bool {
+    (ch.is_control() && ch != '\n')
+        || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// The first letter in upper case.

@@ -1,4 +1,4 @@
-//! The report's blocks ([`outline::Block`]) as an A4 PDF, drawn with `krilla`.
+//! The report's blocks ([`Block`]) as an A4 PDF, drawn with `krilla`.
 //!
 //! This file owns the page layout: margins, type sizes and colours, line breaking (by
 //! the embedded font's advance widths, read with `ttf-parser`), keeping headings with
@@ -21,7 +21,7 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
-use super::outline::Block;
+use super::outline::{is_hidden_control, Block};
 use super::ExportError;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -54,7 +54,19 @@ const STRIPE_FILL: Colour = (246, 248, 249);
 /// Renders the blocks; `title` goes into the document's metadata and footer.
 pub fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::load()?;
-    let mut layout = Layout::new(&fonts);
+    // Twice: the first pass finds the chapters' pages for the table of contents; the
+    // second draws it with them (the same number of lines, so the same pages).
+    let mut first = Layout::new(&fonts, Vec::new());
+    for block in blocks {
+        first.block(block);
+    }
+    let chapter_pages = first
+        .bookmarks
+        .iter()
+        .filter(|bookmark| bookmark.level == 1)
+        .map(|bookmark| (bookmark.text.clone(), bookmark.page + 1))
+        .collect();
+    let mut layout = Layout::new(&fonts, chapter_pages);
     for block in blocks {
         layout.block(block);
     }
@@ -105,29 +117,44 @@ impl Fonts {
     /// are wider than a line by themselves. Line breaks in the text are kept.
     fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
+        let space = self.width(" ", size, bold);
         for hard_line in clean(text).split('\n') {
             let mut line = String::new();
+            let mut line_width = 0.0;
             for word in hard_line.split_whitespace() {
+                let word_width = self.width(word, size, bold);
                 let candidate = if line.is_empty() {
-                    word.to_owned()
+                    word_width
                 } else {
-                    format!("{line} {word}")
+                    line_width + space + word_width
                 };
-                if self.width(&candidate, size, bold) <= width {
-                    line = candidate;
+                if candidate <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_width = candidate;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
+                if word_width <= width {
+                    line.push_str(word);
+                    line_width = word_width;
+                    continue;
+                }
                 // A word wider than the line goes over several lines.
+                line_width = 0.0;
                 for ch in word.chars() {
-                    line.push(ch);
-                    if self.width(&line, size, bold) > width && line.chars().count() > 1 {
-                        line.pop();
+                    let mut buffer = [0; 4];
+                    let ch_width = self.width(ch.encode_utf8(&mut buffer), size, bold);
+                    if line_width + ch_width > width && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
-                        line.push(ch);
+                        line_width = 0.0;
                     }
+                    line.push(ch);
+                    line_width += ch_width;
                 }
             }
             lines.push(line);
@@ -141,9 +168,8 @@ fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
         .filter_map(|ch| match ch {
-            '\n' => Some('\n'),
             '\t' | '\r' => Some(' '),
-            ch if ch.is_control() => None,
+            ch if is_hidden_control(ch) => None,
             ch => Some(ch),
         })
         .collect()
@@ -184,15 +210,18 @@ struct Layout<'f> {
     /// The top of the next line on the last page.
     y: f32,
     bookmarks: Vec<Bookmark>,
+    /// Each chapter's heading and page number (from 1), for the table of contents.
+    chapter_pages: Vec<(String, usize)>,
 }
 
 impl<'f> Layout<'f> {
-    fn new(fonts: &'f Fonts) -> Self {
+    fn new(fonts: &'f Fonts, chapter_pages: Vec<(String, usize)>) -> Self {
         Self {
             fonts,
             pages: vec![Vec::new()],
             y: MARGIN_TOP,
             bookmarks: Vec::new(),
+            chapter_pages,
         }
     }
 
@@ -287,6 +316,7 @@ impl<'f> Layout<'f> {
                 self.y += 8.0;
             }
             Block::Bullets(items) => self.bullets(items),
+            Block::Contents(chapters) => self.contents(chapters),
             Block::Table { header, rows } => self.table(header, rows),
             Block::PageBreak => {
                 if !self.at_page_top() {
@@ -300,7 +330,7 @@ impl<'f> Layout<'f> {
         // A band of colour across the top of the title page.
         let top = self.y;
         self.rect(0.0, 0.0, PAGE_WIDTH, 14.0, ACCENT);
-        self.y = top + 150.0;
+        self.y = top + 90.0;
         self.text(MARGIN_LEFT, CONTENT_WIDTH, title, (34.0, true, INK), 42.0);
         self.y += 4.0;
         self.text(
@@ -345,6 +375,34 @@ impl<'f> Layout<'f> {
             self.y += 8.0;
         }
         self.y += after;
+    }
+
+    /// The chapters with their page numbers on the right.
+    fn contents(&mut self, chapters: &[String]) {
+        let number_width = 40.0;
+        for (index, chapter) in chapters.iter().enumerate() {
+            let page = self
+                .chapter_pages
+                .get(index)
+                .filter(|(text, _)| *text == clean(chapter).replace('\n', " "))
+                .map(|(_, page)| page.to_string())
+                .unwrap_or_default();
+            let lines = self
+                .fonts
+                .wrap(chapter, BODY_SIZE, false, CONTENT_WIDTH - number_width);
+            for (line_index, line) in lines.iter().enumerate() {
+                self.ensure(BODY_LEADING + 2.5);
+                self.line(MARGIN_LEFT, line, BODY_SIZE, false, INK, BODY_LEADING + 2.5);
+                if line_index == 0 {
+                    let x = MARGIN_LEFT + CONTENT_WIDTH - self.fonts.width(&page, BODY_SIZE, false);
+                    self.line(x, &page, BODY_SIZE, false, MUTED, BODY_LEADING + 2.5);
+                }
+                self.y += BODY_LEADING + 2.5;
+            }
+            let y = self.y;
+            self.rect(MARGIN_LEFT, y - 1.0, CONTENT_WIDTH, 0.4, RULE);
+        }
+        self.y += 8.0;
     }
 
     /// Label and value lines: the labels in a column of their own.

@@ -269,6 +269,27 @@ fn pdf_reads_as_the_report() {
             "PDF text lacks {expected:?}:\n{text}"
         );
     }
+    // The table of contents on the title page points at the right pages.
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    for chapter in [
+        "1. Wat doen we goed?",
+        "7. Ontwikkelpunten",
+        "Bijlage B – Weggelaten",
+    ] {
+        let entry = pages[0]
+            .lines()
+            .find(|line| line.trim_start().starts_with(chapter))
+            .unwrap_or_else(|| panic!("{chapter:?} in the contents"));
+        let page: usize = entry
+            .split_whitespace()
+            .last()
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_else(|| panic!("a page number in {entry:?}"));
+        assert!(
+            page > 1 && pages[page - 1].contains(chapter),
+            "{chapter:?} on page {page}"
+        );
+    }
     // The chapters come in the report's order.
     let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
     assert!(at("1. Wat doen we goed?") < at("4. Het deugdenkompas"));
@@ -294,6 +315,17 @@ fn pdf_has_no_actions_and_embeds_its_font() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("pack.pdf");
     std::fs::write(&path, &bytes).expect("write pdf");
+    let info = Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) runs");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("JavaScript:      no"), "{info}");
+    assert!(
+        info.contains("Title:           Bezoekpakket Team Zuidoever – Coöperatief wonen"),
+        "{info}"
+    );
+    assert!(info.contains("A4"), "{info}");
     let output = Command::new("pdffonts")
         .arg(&path)
         .output()
@@ -326,6 +358,100 @@ fn pdf_survives_an_empty_pack_and_huge_texts() {
     let bytes = render(&pack, Format::Pdf).expect("huge pack").bytes;
     let text = pdf_text(&bytes);
     assert!(text.contains("ëëëëëëëëëë"));
+    assert!(text.contains("Bijlage B"));
+}
+
+/// The fixture with odd texts everywhere: empty, control characters, emoji, Arabic,
+/// combining marks, a 5,000-character word, Markdown characters.
+fn odd_pack() -> Pack {
+    let odd: Vec<String> = vec![
+        String::new(),
+        s(" "),
+        s("\0\u{7}"),
+        s("\u{202e}gnp.exe"),
+        s("👩‍⚕️ 🧑🏽‍🦱 ✅"),
+        s("مرحبا بالعالم"),
+        s("a\u{301}\u{301}\u{301}"),
+        s("\u{feff}\u{2028}\u{2029}"),
+        "x".repeat(5000),
+        s("\r\n\r\n"),
+        s("\\ *_`[]|~#> 1) ="),
+    ];
+    let mut pack = fixture();
+    pack.team = odd.concat();
+    pack.approved_on = Some(s("gisteren"));
+    pack.period = Some(Period {
+        from: s("2026-13-45"),
+        to: s("\u{0}"),
+    });
+    for text in &odd {
+        pack.quality.proud_of.push(text.clone());
+        pack.compass.table.push(VirtueRow {
+            too_little: text.clone(),
+            virtue: text.clone(),
+            too_much: text.clone(),
+        });
+        pack.cases[0].lessons.push(text.clone());
+        pack.development_points.push(PackPoint {
+            text: text.clone(),
+            status: PointStatus::NotAchieved,
+            criterion: text.clone(),
+            reason: text.clone(),
+            needs: text.clone(),
+            source: Some(text.clone()),
+        });
+    }
+    pack
+}
+
+#[test]
+fn every_format_survives_odd_text() {
+    let pack = odd_pack();
+    for format in Format::ALL {
+        let rendered = render(&pack, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        assert!(!rendered.bytes.is_empty());
+        assert!(rendered.file_name.is_ascii() && !rendered.file_name.contains(['"', '\\', '/']));
+    }
+    let back: Pack = serde_json::from_slice(&render(&pack, Format::Json).expect("json").bytes)
+        .expect("odd JSON parses");
+    assert_eq!(back, pack);
+}
+
+#[test]
+fn a_full_pack_renders_in_good_time() {
+    let mut pack = fixture();
+    let sentence = "Dit is een lange zin over geduld, betrouwbaarheid en coöperatief werken. ";
+    pack.meetings = (0..100)
+        .map(|index| MeetingSummary {
+            title: format!("Bijeenkomst {index}"),
+            date: s("2026-11-12"),
+            present: 12,
+            activities: vec![activity(ActivityKind::VirtueCards, "Deugdenkaarten", true)],
+            debrief: (0..20)
+                .map(|_| answer("Deugdenkaarten", "Wat is bruikbaar?", &sentence.repeat(4)))
+                .collect(),
+        })
+        .collect();
+    pack.development_points = (0..200)
+        .map(|_| PackPoint {
+            text: sentence.repeat(13),
+            status: PointStatus::NotAchieved,
+            criterion: sentence.repeat(13),
+            reason: sentence.repeat(13),
+            needs: sentence.repeat(13),
+            source: None,
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let bytes = render(&pack, Format::Zip).expect("zip").bytes;
+    assert!(bytes.len() > 10_000);
+    // A debug build on a busy machine; a release build takes a fraction of this.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = pdf_text(&render(&pack, Format::Pdf).expect("pdf").bytes);
     assert!(text.contains("Bijlage B"));
 }
 
@@ -488,6 +614,7 @@ fn markdown_is_inert_and_has_the_outline() {
     assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     for heading in [
         "# Bezoekpakket: Team Zuidoever – Coöperatief wonen\n",
+        "### Inhoud\n\n- 1\\. Wat doen we goed?\n",
         "## 1. Wat doen we goed?\n",
         "## 4. Het deugdenkompas\n",
         "### Casus 1: De jas in de gang\n",
@@ -510,6 +637,11 @@ fn markdown_is_inert_and_has_the_outline() {
         "a \\| \\*b\\* \\_c\\_ \\`d\\`"
     );
     assert_eq!(super::markdown::escape("regel\n# twee"), "regel # twee");
+    assert_eq!(super::markdown::escape("a\u{202e}b\u{7}c"), "abc");
+    assert_eq!(
+        super::markdown::escape("Zie WWW.evil.nl of x@evil.nl"),
+        "Zie WWW\\.evil.nl of x\\@evil.nl"
+    );
 }
 
 #[test]
@@ -566,7 +698,11 @@ fn preview() {
         let rendered = render(&fixture(), format).expect("render");
         std::fs::write(dir.join(&rendered.file_name), rendered.bytes).expect("write");
     }
-    for (name, pack) in [("fixture", fixture()), ("empty", Pack::empty("Team Leeg"))] {
+    for (name, pack) in [
+        ("fixture", fixture()),
+        ("empty", Pack::empty("Team Leeg")),
+        ("odd", odd_pack()),
+    ] {
         let pdf = dir.join(format!("{name}.pdf"));
         std::fs::write(&pdf, render(&pack, Format::Pdf).expect("pdf").bytes).expect("write");
         let status = Command::new("pdftoppm")
