@@ -300,6 +300,8 @@ pub struct CaseTexts {
 
 /// The texts of the team page (*leerkring*) and its visitation pack (*bezoekpakket*).
 pub struct TeamTexts {
+    /// On a meeting of a team: back to the team page.
+    pub back_to_team: &'static str,
     pub start_heading: &'static str,
     pub start_intro: &'static str,
     pub name_label: &'static str,
@@ -639,6 +641,7 @@ pub static NL: Texts = Texts {
         stake_remove: |virtue| format!("{virtue} weghalen"),
     },
     team: TeamTexts {
+        back_to_team: "Naar de teampagina",
         start_heading: "Start een leerkring (team)",
         start_intro: "Een leerkring houdt uw bijeenkomsten bij elkaar: de deugdentabel, de casussen, de ontwikkelpunten en het bezoekpakket voor de visitatie.",
         name_label: "Naam van het team",
@@ -976,6 +979,7 @@ pub static EN: Texts = Texts {
         stake_remove: |virtue| format!("Remove {virtue}"),
     },
     team: TeamTexts {
+        back_to_team: "To the team page",
         start_heading: "Start a learning circle (team)",
         start_intro: "A learning circle keeps your meetings together: the virtue table, the cases, the development points and the visitation pack.",
         name_label: "Name of the team",

@@ -247,6 +247,7 @@ async fn board_info(
         role,
         join_url,
         join_qr_svg,
+        team_id: meta.team,
     }))
 }
 

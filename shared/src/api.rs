@@ -57,6 +57,9 @@ pub struct BoardInfo {
     /// server so the browser client does not carry a QR encoder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_qr_svg: Option<String>,
+    /// The team the meeting belongs to, if any (its page needs the team's own token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<TeamId>,
 }
 
 /// `POST /api/teams` request body.

@@ -59,7 +59,11 @@ async function meeting(browser, fenna, teamUrl, title, participantName) {
   await name.or(fenna.getByRole('heading', { name: 'Aanwezig' })).waitFor();
   if (await name.isVisible()) await join(fenna, fenna.url(), 'Fenna');
   const link = await fenna.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
+  // The meeting leads back to the team page for whoever has it on this device.
+  const back = fenna.getByRole('link', { name: 'Naar de teampagina' });
+  assert.equal(new URL(await back.getAttribute('href'), fenna.url()).pathname, new URL(teamUrl).pathname);
   const [participant] = await joinAll(browser, link, [[participantName]]);
+  assert.equal(await participant.page.getByRole('link', { name: 'Naar de teampagina' }).count(), 0);
   return participant;
 }
 

@@ -156,9 +156,18 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
         .zip(info.join_qr_svg.clone())
         .filter(|_| info.role == Role::Facilitator);
     let refusal = provider.refusal();
+    // Back to the team page, for whoever opened it on this device (it holds their token).
+    let team_page = info
+        .team_id
+        .as_ref()
+        .filter(|team| crate::screens::team::knows_team(team.as_str()))
+        .map(|team| format!("/t/{team}"));
     view! {
         <div class="board-layout">
             <div class="board-main">
+                {team_page.map(|href| view! {
+                    <a class="back-to-team" href=href>{move || language.texts().team.back_to_team}</a>
+                })}
                 <div class="board-heading">
                     <h1 id="board-title">{info.title.clone()}</h1>
                     <span class="role-badge">

@@ -26,6 +26,11 @@ fn token_key(team: &str) -> String {
     format!("leerkring.team-token.{team}")
 }
 
+/// Whether this device holds a token for `team` (its team page opens without the link).
+pub fn knows_team(team: &str) -> bool {
+    browser::load(&token_key(team)).is_some()
+}
+
 /// The token from the link, remembered so the team page also opens from a bookmark.
 fn team_token(team: &str) -> Option<String> {
     match browser::fragment_token() {
