@@ -17,7 +17,7 @@ use crate::case::FollowUp;
 use crate::ids::BoardId;
 use crate::meeting::{ActivityKind, Meeting, VotePhase};
 use crate::model::{self, case_part, case_root, note, row, stake, story};
-use crate::privacy::{self, ForExport};
+use crate::privacy::{self, ForExport, MONTHS};
 use crate::team::{DevelopmentPoint, PointStatus, SourceKind};
 
 /// The version of the pack's JSON schema; goes up when a field changes meaning or goes.
@@ -210,21 +210,6 @@ pub fn activity_name(kind: ActivityKind) -> &'static str {
         ActivityKind::Evaluation => "Evaluatie",
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 
 /// `2026-11-12` as `12 november 2026`; anything else as it is.
 pub fn dutch_date(date: &str) -> String {

@@ -102,7 +102,8 @@ pub const OLDEST_EVENT_YEAR: u32 = 2010;
 /// Words that mark a nearby date as a date of birth.
 const BIRTH_CUES: [&str; 5] = ["geboren", "geb.", "geboortedatum", "geboortedag", "°"];
 
-const MONTHS: [&str; 12] = [
+/// The Dutch month names, January first.
+pub(crate) const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",

@@ -1,5 +1,5 @@
 //! The facilitator's invitation: the participants' link, a copy button and a QR code for
-//! people joining from a phone in another room.
+//! people joining from a phone in another room; [`CopyLink`] also serves the team link.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,16 +15,18 @@ enum Copied {
     Failed,
 }
 
+/// A link in a read-only field (selected whole on focus), a copy button and whether the
+/// copy worked.
 #[component]
-/// `qr_svg` is the link as a QR code, an SVG document the server made.
-pub fn Invite(join_url: String, qr_svg: String) -> impl IntoView {
+pub fn CopyLink(
+    /// The field's id (for its label).
+    input_id: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    url: String,
+) -> impl IntoView {
     let language = use_language();
     let copied = RwSignal::new(Copied::Not);
-    let qr_source = format!(
-        "data:image/svg+xml;charset=utf-8,{}",
-        js_sys::encode_uri_component(&qr_svg)
-    );
-    let url_for_copy = join_url.clone();
+    let url_for_copy = url.clone();
     let copy = move |_| {
         let url = url_for_copy.clone();
         spawn_local(async move {
@@ -41,23 +43,40 @@ pub fn Invite(join_url: String, qr_svg: String) -> impl IntoView {
         }
     };
     view! {
+        <label for=input_id>{move || label.get()}</label>
+        <div class="copy-row">
+            <input id=input_id type="text" readonly prop:value=url on:focus=select_all/>
+            <button type="button" class="primary" on:click=copy>
+                {move || language.texts().copy_link}
+            </button>
+        </div>
+        <p role="status" class="copy-status">
+            {move || match copied.get() {
+                Copied::Not => "",
+                Copied::Yes => language.texts().copied,
+                Copied::Failed => language.texts().copy_failed,
+            }}
+        </p>
+    }
+}
+
+#[component]
+/// `qr_svg` is the link as a QR code, an SVG document the server made.
+pub fn Invite(join_url: String, qr_svg: String) -> impl IntoView {
+    let language = use_language();
+    let qr_source = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(&qr_svg)
+    );
+    view! {
         <section class="card invite" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{move || language.texts().invite_heading}</h2>
             <p>{move || language.texts().invite_intro}</p>
-            <label for="join-link">{move || language.texts().join_link_label}</label>
-            <div class="copy-row">
-                <input id="join-link" type="text" readonly prop:value=join_url on:focus=select_all/>
-                <button type="button" class="primary" on:click=copy>
-                    {move || language.texts().copy_link}
-                </button>
-            </div>
-            <p role="status" class="copy-status">
-                {move || match copied.get() {
-                    Copied::Not => "",
-                    Copied::Yes => language.texts().copied,
-                    Copied::Failed => language.texts().copy_failed,
-                }}
-            </p>
+            <CopyLink
+                input_id="join-link"
+                label=Signal::derive(move || language.texts().join_link_label)
+                url=join_url
+            />
             <img
                 class="qr"
                 src=qr_source

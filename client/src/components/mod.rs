@@ -6,6 +6,7 @@ pub mod copy_table;
 pub mod flipover;
 pub mod groups;
 pub mod invite;
+pub mod name_form;
 pub mod note_list;
 pub mod participants;
 pub mod presence;

@@ -16,10 +16,11 @@ use leerkring_shared::team::{DevelopmentPoint, PointSource, PointStatus, SourceK
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiFailure};
 use crate::browser;
+use crate::components::invite::CopyLink;
+use crate::components::name_form::NameForm;
 use crate::i18n::{use_language, Lang, TeamTexts};
 
 fn token_key(team: &str) -> String {
@@ -352,52 +353,19 @@ fn TeamContent(team: Team) -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Copied {
-    Not,
-    Yes,
-    Failed,
-}
-
 /// The team link for members, with a copy button (facilitator).
 #[component]
 fn TeamLink(url: String) -> impl IntoView {
     let language = use_language();
-    let copied = RwSignal::new(Copied::Not);
-    let for_copy = url.clone();
-    let copy = move |_| {
-        let url = for_copy.clone();
-        spawn_local(async move {
-            let worked = browser::copy_to_clipboard(&url).await;
-            copied.set(if worked { Copied::Yes } else { Copied::Failed });
-        });
-    };
-    let select_all = |event: leptos::ev::FocusEvent| {
-        if let Some(input) = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.select();
-        }
-    };
     view! {
         <section class="card" aria-labelledby="team-link-heading">
             <h2 id="team-link-heading">{move || language.texts().team.link_heading}</h2>
             <p>{move || language.texts().team.link_intro}</p>
-            <label for="team-link">{move || language.texts().team.link_label}</label>
-            <div class="copy-row">
-                <input id="team-link" type="text" readonly prop:value=url on:focus=select_all/>
-                <button type="button" class="primary" on:click=copy>
-                    {move || language.texts().copy_link}
-                </button>
-            </div>
-            <p role="status" class="copy-status">
-                {move || match copied.get() {
-                    Copied::Not => "",
-                    Copied::Yes => language.texts().copied,
-                    Copied::Failed => language.texts().copy_failed,
-                }}
-            </p>
+            <CopyLink
+                input_id="team-link"
+                label=Signal::derive(move || language.texts().team.link_label)
+                url=url
+            />
         </section>
     }
 }
@@ -430,33 +398,15 @@ fn NewMeeting(team: Team) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="new-meeting-heading">
             <h2 id="new-meeting-heading">{move || language.texts().team.new_meeting_heading}</h2>
-            <form on:submit=submit>
-                <label for="new-meeting-title">
-                    {move || language.texts().team.new_meeting_label}
-                </label>
-                <p id="new-meeting-hint" class="hint">
-                    {move || language.texts().meeting_title_hint}
-                </p>
-                <input
-                    id="new-meeting-title"
-                    type="text"
-                    required
-                    maxlength="200"
-                    autocomplete="off"
-                    aria-describedby="new-meeting-hint"
-                    prop:value=move || title.get()
-                    on:input=move |event| title.set(event_target_value(&event))
-                />
-                <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || {
-                        if busy.get() {
-                            language.texts().starting
-                        } else {
-                            language.texts().team.new_meeting_button
-                        }
-                    }}
-                </button>
-            </form>
+            <NameForm
+                input_id="new-meeting-title"
+                label=Signal::derive(move || language.texts().team.new_meeting_label)
+                hint=Signal::derive(move || language.texts().meeting_title_hint)
+                button=Signal::derive(move || language.texts().team.new_meeting_button)
+                value=title
+                busy=busy
+                on_submit=submit
+            />
         </section>
     }
 }

@@ -194,6 +194,24 @@ impl RedisStore {
     fn connection(&self) -> ConnectionManager {
         self.connection.clone()
     }
+
+    /// The JSON value at `key`, if there is one.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: String,
+    ) -> Result<Option<T>, StoreError> {
+        let json: Option<Vec<u8>> = retrying(|| {
+            let mut connection = self.connection();
+            let key = key.clone();
+            async move { connection.get(key).await }
+        })
+        .await
+        .map_err(unavailable)?;
+        json.map(|json| {
+            serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
 }
 
 /// Reads the entries of a stream range reply as (kind, data) pairs.
@@ -258,18 +276,7 @@ impl Store for RedisStore {
     }
 
     async fn team(&self, id: &TeamId) -> Result<Option<StoredTeam>, StoreError> {
-        let key = team_key(id);
-        let json: Option<Vec<u8>> = retrying(|| {
-            let mut connection = self.connection();
-            let key = key.clone();
-            async move { connection.get(key).await }
-        })
-        .await
-        .map_err(unavailable)?;
-        json.map(|json| {
-            serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .transpose()
+        self.get_json(team_key(id)).await
     }
 
     async fn replace_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
@@ -292,18 +299,7 @@ impl Store for RedisStore {
     }
 
     async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError> {
-        let key = Keys::of(id).meta;
-        let json: Option<Vec<u8>> = retrying(|| {
-            let mut connection = self.connection();
-            let key = key.clone();
-            async move { connection.get(key).await }
-        })
-        .await
-        .map_err(unavailable)?;
-        json.map(|json| {
-            serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .transpose()
+        self.get_json(Keys::of(id).meta).await
     }
 
     async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError> {
