@@ -161,6 +161,53 @@ async fn export(
     (status, headers, bytes)
 }
 
+/// The files in a zip: names and contents.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    (0..archive.len())
+        .map(|index| {
+            let mut file = archive.by_index(index).expect("a file in the zip");
+            let mut contents = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut contents).expect("unzipped");
+            let name = file
+                .name()
+                .map(|name| name.to_string())
+                .expect("a UTF-8 file name");
+            (name, contents)
+        })
+        .collect()
+}
+
+/// The text a person would read in a file: `pdftotext` for the PDF, the document part
+/// of the DOCX, the JSON's strings unescaped, the other files as they are.
+fn readable_text(name: &str, bytes: &[u8]) -> String {
+    if name.ends_with(".pdf") {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("pack.pdf");
+        std::fs::write(&path, bytes).expect("pdf written");
+        let output = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs (poppler-utils)");
+        assert!(output.status.success(), "pdftotext reads the PDF");
+        return String::from_utf8(output.stdout).expect("text");
+    }
+    if name.ends_with(".docx") {
+        let parts = unzip(bytes);
+        let (_, xml) = parts
+            .iter()
+            .find(|(part, _)| part == "word/document.xml")
+            .expect("word/document.xml");
+        return String::from_utf8(xml.clone()).expect("xml");
+    }
+    if name.ends_with(".json") {
+        let pack: Value = serde_json::from_slice(bytes).expect("json");
+        return pack.to_string();
+    }
+    String::from_utf8(bytes.to_vec()).expect("utf-8 text")
+}
+
 fn add_point(text: &str) -> Value {
     json!({"type": "add_point", "text": text, "criterion": "Iedereen kan het uitleggen", "source": null})
 }
@@ -262,6 +309,44 @@ async fn the_pack_is_put_together_from_the_teams_meetings_without_flagged_text()
     assert!(draft["quality"]["can_improve"]
         .as_array()
         .is_some_and(|items| items.contains(&json!("Eerst vragen, dan invullen"))));
+
+    // Approved and downloaded as a zip: every file in it says what the team wrote, with
+    // Dutch characters intact and the flagged BSN nowhere.
+    let (status, approved) = team
+        .command(&team.team.facilitator_token, json!({"type": "approve"}))
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    let (status, _, zip) = export(&team, &team.team.member_token, "zip").await;
+    assert_eq!(status, 200);
+    let files = unzip(&zip);
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    for expected in [
+        "bezoekpakket.pdf",
+        "bezoekpakket.docx",
+        "bezoekpakket.md",
+        "bezoekpakket.json",
+        "deugdentabel.csv",
+        "ontwikkelpunten.csv",
+    ] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    for (name, bytes) in &files {
+        let text = readable_text(name, bytes);
+        assert!(!text.contains("111222333"), "{name} leaves the BSN out");
+        if name.starts_with("bezoekpakket.") || name == "deugdentabel.csv" {
+            // (A narrow table column may wrap the virtue over two lines in the PDF.)
+            assert!(
+                text.contains("Betrokkenheid") && text.contains("één"),
+                "{name} holds the table: {text}"
+            );
+        }
+        if name.starts_with("bezoekpakket.") {
+            assert!(
+                text.contains("Eerst vragen, dan invullen"),
+                "{name} holds the lesson"
+            );
+        }
+    }
 
     // Members see the participants' links, never the facilitator's.
     let (status, member_page) = team.page(&team.team.member_token).await;
