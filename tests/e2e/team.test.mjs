@@ -146,6 +146,12 @@ test('a team across two meetings: compass, history, development points and the a
   await fenna.getByRole('status').filter({ hasText: 'Het ontwikkelpunt is toegevoegd.' }).waitFor();
   const fromLesson = fenna.getByRole('form', { name: `Ontwikkelpunt: ${lesson}` });
   await fromLesson.getByText('Komt uit een les van een casusbespreking: Bijeenkomst 2: casus').waitFor();
+  // So does a debrief answer, listed under its meeting.
+  const answer = 'We weten wat we van elkaar mogen verwachten.';
+  await history.getByRole('button', { name: `Maak er een ontwikkelpunt van: ${answer}` }).click();
+  const fromDebrief = fenna.getByRole('form', { name: `Ontwikkelpunt: ${answer}` });
+  await fromDebrief.getByText('Komt uit een nabespreking: Bijeenkomst 1: deugden').waitFor();
+  await history.getByText('Staat bij de ontwikkelpunten.').waitFor();
   const points = section(fenna, 'Ontwikkelpunten');
   const newPoint = points.getByRole('form', { name: 'Nieuw ontwikkelpunt' });
   await newPoint.getByRole('textbox', { name: 'Ontwikkelpunt' }).fill('Elke week een kwartier casuïstiek');

@@ -11,7 +11,9 @@
 
 use leerkring_shared::api::TeamView;
 use leerkring_shared::ids::{BoardId, Role};
-use leerkring_shared::pack::{dutch_date, CaseLesson, Compass, MeetingSummary, Pack};
+use leerkring_shared::pack::{
+    dutch_date, CaseLesson, Compass, DebriefAnswer, MeetingSummary, Pack,
+};
 use leerkring_shared::team::{DevelopmentPoint, PointSource, PointStatus, SourceKind, TeamCommand};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -223,11 +225,8 @@ impl Team {
         })
     }
 
-    /// Adds a development point with `text`, from a case of `lesson`'s meeting.
-    fn add_from_case(self, text: String, lesson: &CaseLesson, kind: SourceKind) {
-        let source = self
-            .meeting_of(lesson)
-            .map(|meeting| PointSource { meeting, kind });
+    /// Adds a development point with `text`, from `source`.
+    fn add_from(self, text: String, source: Option<PointSource>) {
         self.send(
             TeamCommand::AddPoint {
                 text,
@@ -529,6 +528,7 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                             .or_else(|| p.draft.meetings.iter().find(same))
                             .cloned();
                         (
+                            meeting.board_id.clone(),
                             meeting.title.clone(),
                             meeting.date.clone(),
                             meeting.url.clone(),
@@ -551,8 +551,12 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                     <ol class="meeting-history">
                         {meetings
                             .into_iter()
-                            .map(|(title, date, url, summary)| {
+                            .map(|(board, title, date, url, summary)| {
                                 let present = summary.as_ref().map(|s| s.present);
+                                let debrief = summary
+                                    .as_ref()
+                                    .map(|s| s.debrief.clone())
+                                    .unwrap_or_default();
                                 let activities = summary.map(|s| s.activities).unwrap_or_default();
                                 view! {
                                     <li>
@@ -601,6 +605,7 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                                             }
                                                 .into_any()
                                         }}
+                                        <DebriefAnswers team=team board=board answers=debrief/>
                                     </li>
                                 }
                             })
@@ -611,6 +616,38 @@ fn MeetingsSection(team: Team) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// A meeting's debrief answers, each of which can become a development point.
+#[component]
+fn DebriefAnswers(team: Team, board: BoardId, answers: Vec<DebriefAnswer>) -> impl IntoView {
+    let language = use_language();
+    let t = move || &language.texts().team;
+    (!answers.is_empty()).then(|| {
+        let items = answers
+            .into_iter()
+            .map(|answer| {
+                let source = Some(PointSource {
+                    meeting: board.clone(),
+                    kind: SourceKind::Debrief,
+                });
+                view! {
+                    <li>
+                        <p>
+                            <span class="muted">{answer.question}</span>
+                            " "
+                            {answer.text.clone()}
+                        </p>
+                        <MakePoint team=team text=answer.text source=source/>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <p class="debrief-heading">{move || t().from_the_debrief}</p>
+            <ul class="lessons">{items}</ul>
+        }
+    })
 }
 
 #[component]
@@ -636,14 +673,9 @@ fn CasesSection(team: Team) -> impl IntoView {
     }
 }
 
-/// A "make it a development point" button for `text`.
+/// A "make it a development point" button for `text`, which came from `source`.
 #[component]
-fn MakePoint(
-    team: Team,
-    lesson: StoredValue<CaseLesson>,
-    text: String,
-    kind: SourceKind,
-) -> impl IntoView {
+fn MakePoint(team: Team, text: String, source: Option<PointSource>) -> impl IntoView {
     let language = use_language();
     let t = move || &language.texts().team;
     let label = text.clone();
@@ -661,9 +693,7 @@ fn MakePoint(
             type="button"
             class="make-point"
             aria-label=move || (t().make_point_from)(&label)
-            on:click=move |_| {
-                lesson.with_value(|lesson| team.add_from_case(text.clone(), lesson, kind))
-            }
+            on:click=move |_| team.add_from(text.clone(), source.clone())
         >
             {move || t().make_point}
         </button>
@@ -683,7 +713,12 @@ fn CaseView(team: Team, lesson: CaseLesson) -> impl IntoView {
     let decision = lesson.decision.clone();
     let lessons = lesson.lessons.clone();
     let follow_up = lesson.follow_up.clone();
-    let lesson = StoredValue::new(lesson);
+    let meeting_board = team.meeting_of(&lesson);
+    let source = move |kind| {
+        meeting_board
+            .clone()
+            .map(|meeting| PointSource { meeting, kind })
+    };
     view! {
         <article class="case-lesson">
             <h3>
@@ -712,9 +747,8 @@ fn CaseView(team: Team, lesson: CaseLesson) -> impl IntoView {
                                 <p>{decision.clone()}</p>
                                 <MakePoint
                                     team=team
-                                    lesson=lesson
                                     text=decision.clone()
-                                    kind=SourceKind::Decision
+                                    source=source(SourceKind::Decision)
                                 />
                             </dd>
                         }
@@ -733,9 +767,8 @@ fn CaseView(team: Team, lesson: CaseLesson) -> impl IntoView {
                                                     <p>{text.clone()}</p>
                                                     <MakePoint
                                                         team=team
-                                                        lesson=lesson
                                                         text=text.clone()
-                                                        kind=SourceKind::Lesson
+                                                        source=source(SourceKind::Lesson)
                                                     />
                                                 </li>
                                             }
