@@ -418,7 +418,7 @@ fn every_format_survives_odd_text() {
 }
 
 #[test]
-fn a_full_pack_renders_in_good_time() {
+fn a_full_pack_renders_whole() {
     let mut pack = fixture();
     let sentence = "Dit is een lange zin over geduld, betrouwbaarheid en coöperatief werken. ";
     pack.meetings = (0..100)
@@ -442,17 +442,21 @@ fn a_full_pack_renders_in_good_time() {
             source: None,
         })
         .collect();
+    // How long it takes is measured in docs/BENCHMARKS.md ("Rendering the visitation
+    // pack"), not asserted here.
     let started = std::time::Instant::now();
     let bytes = render(&pack, Format::Zip).expect("zip").bytes;
+    eprintln!("the full pack as a zip: {:?}", started.elapsed());
     assert!(bytes.len() > 10_000);
-    // A debug build on a busy machine; a release build takes a fraction of this.
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(120),
-        "{:?}",
-        started.elapsed()
-    );
-    let text = pdf_text(&render(&pack, Format::Pdf).expect("pdf").bytes);
-    assert!(text.contains("Bijlage B"));
+    let text = pdf_text(&zip_entry(&bytes, "bezoekpakket.pdf"));
+    for expected in [
+        "Bijeenkomst 0 ",
+        "Bijeenkomst 99 ",
+        "Bijlage A",
+        "Bijlage B",
+    ] {
+        assert!(text.contains(expected), "{expected} in the PDF");
+    }
 }
 
 fn zip_entry(bytes: &[u8], name: &str) -> Vec<u8> {
