@@ -237,12 +237,23 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
     let mut stories_from_the_middle = Vec::new();
     for source in meetings {
         let txn = source.doc.transact();
+        let date = dutch_date(&source.date);
         let mut reader = Reader {
             txn: &txn,
             cleared: txn.get_map(model::PRIVACY_CLEARED),
-            meeting: format!("{} ({})", source.title, dutch_date(&source.date)),
+            // Until the title is known to be fit to show (just below).
+            meeting: format!("Bijeenkomst van {date}"),
+            title: String::new(),
             withheld: &mut pack.withheld,
         };
+        // The title is typed by the facilitator and goes everywhere in the pack: it passes
+        // the guard like every other text, and a meeting is named by its date otherwise.
+        if let Some(title) = reader.keep("Titel van de bijeenkomst", source.title) {
+            reader.meeting = format!("{title} ({date})");
+            reader.title = title;
+        } else {
+            reader.title = format!("Bijeenkomst van {date}");
+        }
         let table = reader.virtue_table();
         if !table.is_empty() {
             pack.compass.table = table;
@@ -269,7 +280,10 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
 struct Reader<'t, T: ReadTxn> {
     txn: &'t T,
     cleared: Option<MapRef>,
+    /// The meeting's title and date, as the pack names it.
     meeting: String,
+    /// The meeting's title as the pack shows it.
+    title: String,
     withheld: &'t mut Vec<Withheld>,
 }
 
@@ -408,7 +422,7 @@ impl<T: ReadTxn> Reader<'_, T> {
             }
         }
         MeetingSummary {
-            title: source.title.to_owned(),
+            title: self.title.clone(),
             date: source.date.clone(),
             present: meeting.members.values().filter(|m| !m.removed).count(),
             activities,
@@ -743,6 +757,27 @@ mod tests {
                 to: "2026-11-12".into()
             })
         );
+    }
+
+    #[test]
+    fn a_title_with_personal_data_gives_way_to_the_date() {
+        let doc = Doc::new();
+        let meeting = Meeting::default();
+        let board = BoardId::parse("AAAAAAAAAAAAAAAAAAAAAA").expect("id");
+        let source = MeetingSource {
+            board: &board,
+            title: "Casus mevrouw, tel 06-12345678",
+            date: "2026-11-12".into(),
+            doc: &doc,
+            meeting: &meeting,
+        };
+        let pack = build("Team Oost", &[source], &[]);
+        assert_eq!(pack.meetings[0].title, "Bijeenkomst van 12 november 2026");
+        assert_eq!(pack.withheld[0].place, "Titel van de bijeenkomst");
+        assert_eq!(pack.withheld[0].meeting, "Bijeenkomst van 12 november 2026");
+        assert!(!serde_json::to_string(&pack)
+            .expect("json")
+            .contains("12345678"));
     }
 
     #[test]

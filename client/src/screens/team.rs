@@ -11,9 +11,7 @@
 
 use leerkring_shared::api::TeamView;
 use leerkring_shared::ids::{BoardId, Role};
-use leerkring_shared::pack::{
-    dutch_date, CaseLesson, Compass, DebriefAnswer, MeetingSummary, Pack,
-};
+use leerkring_shared::pack::{dutch_date, CaseLesson, Compass, DebriefAnswer, Pack};
 use leerkring_shared::team::{DevelopmentPoint, PointSource, PointStatus, SourceKind, TeamCommand};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -509,7 +507,7 @@ fn CompassView(compass: Compass) -> impl IntoView {
 fn MeetingsSection(team: Team) -> impl IntoView {
     let language = use_language();
     let t = move || &language.texts().team;
-    // Each meeting with its summary in the draft (same title and date).
+    // Each meeting with its summary in the draft.
     let meetings = Memo::new(move |_| {
         team.page.with(|page| {
             page.as_ref().map_or_else(Vec::new, |p| {
@@ -517,16 +515,9 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                     .iter()
                     .enumerate()
                     .map(|(index, meeting)| {
-                        let same = |s: &&MeetingSummary| {
-                            s.title == meeting.title && s.date == meeting.date
-                        };
-                        let summary = p
-                            .draft
-                            .meetings
-                            .get(index)
-                            .filter(same)
-                            .or_else(|| p.draft.meetings.iter().find(same))
-                            .cloned();
+                        // The server lists both from the same meetings, in the same order
+                        // (the draft may name a meeting otherwise: see `pack::build`).
+                        let summary = p.draft.meetings.get(index).cloned();
                         (
                             meeting.board_id.clone(),
                             meeting.title.clone(),
