@@ -195,6 +195,30 @@ impl RedisStore {
         self.connection.clone()
     }
 
+    /// Stores `value` as JSON at `key`, unless something is there already.
+    async fn set_json_once<T: serde::Serialize>(
+        &self,
+        key: String,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let created: Option<String> = retrying(|| {
+            let mut connection = self.connection();
+            let (key, json) = (key.clone(), json.clone());
+            async move {
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(json)
+                    .arg("NX")
+                    .query_async(&mut connection)
+                    .await
+            }
+        })
+        .await
+        .map_err(unavailable)?;
+        created.map(drop).ok_or(StoreError::AlreadyExists)
+    }
+
     /// The JSON value at `key`, if there is one.
     async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
@@ -231,48 +255,11 @@ pub(crate) fn entries(reply: &StreamRangeReply) -> Vec<(String, String, Vec<u8>)
 #[async_trait]
 impl Store for RedisStore {
     async fn create_board(&self, meta: &BoardMeta) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(meta).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let key = Keys::of(&meta.id).meta;
-        let created: bool = retrying(|| {
-            let mut connection = self.connection();
-            let (key, json) = (key.clone(), json.clone());
-            async move {
-                redis::cmd("SET")
-                    .arg(key)
-                    .arg(json)
-                    .arg("NX")
-                    .query_async::<Option<String>>(&mut connection)
-                    .await
-            }
-        })
-        .await
-        .map(|reply| reply.is_some())
-        .map_err(unavailable)?;
-        if created {
-            Ok(())
-        } else {
-            Err(StoreError::AlreadyExists)
-        }
+        self.set_json_once(Keys::of(&meta.id).meta, meta).await
     }
 
     async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(team).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let key = team_key(&team.meta.id);
-        let created: Option<String> = retrying(|| {
-            let mut connection = self.connection();
-            let (key, json) = (key.clone(), json.clone());
-            async move {
-                redis::cmd("SET")
-                    .arg(key)
-                    .arg(json)
-                    .arg("NX")
-                    .query_async(&mut connection)
-                    .await
-            }
-        })
-        .await
-        .map_err(unavailable)?;
-        created.map(drop).ok_or(StoreError::AlreadyExists)
+        self.set_json_once(team_key(&team.meta.id), team).await
     }
 
     async fn team(&self, id: &TeamId) -> Result<Option<StoredTeam>, StoreError> {
