@@ -6,6 +6,7 @@ use leerkring_shared::api::{
 };
 use leerkring_shared::team::TeamCommand;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call did not give an answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,32 +44,49 @@ async fn refusal(response: Response) -> ApiFailure {
     }
 }
 
-/// Creates a board; the answer holds the facilitator's link.
-pub async fn create_board(title: &str) -> Result<BoardCreated, ApiFailure> {
-    let body = CreateBoard {
-        title: title.to_owned(),
-    };
-    let request = Request::post("/api/boards")
-        .json(&body)
-        .map_err(|_| ApiFailure::Unreachable)?;
+/// Sends `body` as JSON to `path` (with `token` as the bearer, if given) and reads the
+/// JSON answer.
+async fn post_json<T: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &impl Serialize,
+) -> Result<T, ApiFailure> {
+    let mut request = Request::post(path);
+    if let Some(token) = token {
+        request = request.header("Authorization", &bearer(token));
+    }
+    let request = request.json(body).map_err(|_| ApiFailure::Unreachable)?;
     let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
     read(response).await
 }
 
-/// What `token` may know of `board`.
-pub async fn board_info(board: &str, token: &str) -> Result<BoardInfo, ApiFailure> {
-    let response = Request::get(&format!("/api/boards/{board}"))
-        .header("Authorization", &format!("Bearer {token}"))
+/// Reads the JSON at `path` with `token` as the bearer.
+async fn get_json<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
+    let response = Request::get(path)
+        .header("Authorization", &bearer(token))
         .send()
         .await
         .map_err(|_| ApiFailure::Unreachable)?;
     read(response).await
 }
 
+/// Creates a board; the answer holds the facilitator's link.
+pub async fn create_board(title: &str) -> Result<BoardCreated, ApiFailure> {
+    let body = CreateBoard {
+        title: title.to_owned(),
+    };
+    post_json("/api/boards", None, &body).await
+}
+
+/// What `token` may know of `board`.
+pub async fn board_info(board: &str, token: &str) -> Result<BoardInfo, ApiFailure> {
+    get_json(&format!("/api/boards/{board}"), token).await
+}
+
 /// The whole shared document of `board` as one Yjs update (v1).
 pub async fn board_document(board: &str, token: &str) -> Result<Vec<u8>, ApiFailure> {
     let response = Request::get(&format!("/api/boards/{board}/document"))
-        .header("Authorization", &format!("Bearer {token}"))
+        .header("Authorization", &bearer(token))
         .send()
         .await
         .map_err(|_| ApiFailure::Unreachable)?;
@@ -91,21 +109,12 @@ pub async fn create_team(name: &str) -> Result<TeamCreated, ApiFailure> {
     let body = CreateTeam {
         name: name.to_owned(),
     };
-    let request = Request::post("/api/teams")
-        .json(&body)
-        .map_err(|_| ApiFailure::Unreachable)?;
-    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
-    read(response).await
+    post_json("/api/teams", None, &body).await
 }
 
 /// The team page as the holder of `token` may see it.
 pub async fn team_view(team: &str, token: &str) -> Result<TeamView, ApiFailure> {
-    let response = Request::get(&format!("/api/teams/{team}"))
-        .header("Authorization", &bearer(token))
-        .send()
-        .await
-        .map_err(|_| ApiFailure::Unreachable)?;
-    read(response).await
+    get_json(&format!("/api/teams/{team}"), token).await
 }
 
 /// Sends a command about the team's development points or pack; answers the new page.
@@ -114,12 +123,7 @@ pub async fn team_command(
     token: &str,
     command: &TeamCommand,
 ) -> Result<TeamView, ApiFailure> {
-    let request = Request::post(&format!("/api/teams/{team}/commands"))
-        .header("Authorization", &bearer(token))
-        .json(command)
-        .map_err(|_| ApiFailure::Unreachable)?;
-    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
-    read(response).await
+    post_json(&format!("/api/teams/{team}/commands"), Some(token), command).await
 }
 
 /// Starts a meeting of the team (facilitator); the answer holds the meeting's links.
@@ -131,12 +135,7 @@ pub async fn create_team_meeting(
     let body = CreateBoard {
         title: title.to_owned(),
     };
-    let request = Request::post(&format!("/api/teams/{team}/meetings"))
-        .header("Authorization", &bearer(token))
-        .json(&body)
-        .map_err(|_| ApiFailure::Unreachable)?;
-    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
-    read(response).await
+    post_json(&format!("/api/teams/{team}/meetings"), Some(token), &body).await
 }
 
 /// A downloaded file: its name (from `Content-Disposition`), type and bytes.
