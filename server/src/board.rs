@@ -44,7 +44,7 @@ pub struct Board {
 
 /// Runs CRDT work that crafted input can make the library panic on (found by fuzzing
 /// yrs 0.28): the panic becomes an error instead of taking the room down with it.
-fn guarded<T>(what: &'static str, work: impl FnOnce() -> T) -> Option<T> {
+pub(crate) fn guarded<T>(what: &'static str, work: impl FnOnce() -> T) -> Option<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(value) => Some(value),
         Err(_) => {
@@ -52,6 +52,21 @@ fn guarded<T>(what: &'static str, work: impl FnOnce() -> T) -> Option<T> {
             None
         }
     }
+}
+
+/// Whether `snapshot`, loaded on its own, is a document holding exactly the edits in
+/// `expected`. Every store checks this before a snapshot replaces a board's history: one
+/// that cannot be loaded again would lose the board (fuzzing found states yrs encodes but
+/// cannot decode).
+pub fn reads_back_as(snapshot: &[u8], expected: &StateVector) -> bool {
+    let reloaded = guarded("verify snapshot", || {
+        let copy = Doc::new();
+        let update = Update::decode_v1(snapshot).ok()?;
+        copy.transact_mut().apply_update(update).ok()?;
+        let state = copy.transact().state_vector();
+        Some(state)
+    });
+    reloaded.flatten().as_ref() == Some(expected)
 }
 
 /// Why an update could not be applied.
@@ -108,19 +123,15 @@ impl Board {
     }
 
     /// The document's full state for a snapshot, but only if it reads back as the same
-    /// document: a snapshot replaces the log, so one that cannot be loaded again would
-    /// lose the board (fuzzing found states yrs encodes but cannot decode).
+    /// document (see [`reads_back_as`]).
     pub fn verified_snapshot(&self) -> Option<Vec<u8>> {
         let snapshot = self.encode_state()?;
-        let expected = self.doc().transact().state_vector();
-        let reloaded = guarded("verify snapshot", || {
-            let copy = Doc::new();
-            let update = Update::decode_v1(&snapshot).ok()?;
-            copy.transact_mut().apply_update(update).ok()?;
-            let state = copy.transact().state_vector();
-            Some(state)
-        })??;
-        (reloaded == expected).then_some(snapshot)
+        reads_back_as(&snapshot, &self.state_vector()).then_some(snapshot)
+    }
+
+    /// Which edits of each client the document holds.
+    pub fn state_vector(&self) -> StateVector {
+        self.doc().transact().state_vector()
     }
 
     /// Whether the document in memory can no longer be trusted (see [`Board::apply_update`]).

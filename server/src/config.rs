@@ -37,6 +37,13 @@ pub struct Config {
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
 
+    /// Run on a Redis that does not (or cannot be seen to) fsync every write before it
+    /// answers (`appendonly yes`, `appendfsync always`). A power cut on Redis's host can
+    /// then lose edits people saw acknowledged; only for a Redis whose provider guarantees
+    /// durability another way.
+    #[arg(long, env = "LEERKRING_ALLOW_REDIS_WITHOUT_FSYNC")]
+    pub allow_redis_without_fsync: bool,
+
     /// This node's name in Redis streams; by default a random one per process.
     #[arg(long, env = "LEERKRING_NODE_NAME")]
     pub node_name: Option<String>,

@@ -70,6 +70,13 @@ async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Br
     let store = RedisStore::connect(url, node.clone(), &spool, positions.clone())
         .await
         .map_err(std::io::Error::other)?;
+    match store.check_fsync().await {
+        Ok(()) => {}
+        Err(error) if config.allow_redis_without_fsync => {
+            tracing::warn!(%error, "running anyway, as --allow-redis-without-fsync says");
+        }
+        Err(error) => return Err(std::io::Error::other(error)),
+    }
     let broadcast =
         RedisBroadcast::new(url, node.clone(), positions).map_err(std::io::Error::other)?;
     tracing::info!(%node, "boards are shared through redis");

@@ -212,10 +212,17 @@ pub struct RedisProcess {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    /// Flags after the defaults, which they override (`--appendfsync everysec`).
+    extra_args: Vec<String>,
 }
 
 impl RedisProcess {
     pub fn start(dir: &Path) -> Self {
+        Self::start_with(dir, &[])
+    }
+
+    /// Starts Redis with `extra_args` after the default flags.
+    pub fn start_with(dir: &Path, extra_args: &[&str]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -224,6 +231,7 @@ impl RedisProcess {
             child: None,
             port,
             dir: dir.to_path_buf(),
+            extra_args: extra_args.iter().map(|arg| (*arg).to_owned()).collect(),
         };
         redis.spawn();
         redis
@@ -242,6 +250,7 @@ impl RedisProcess {
                 "--save",
                 "",
             ])
+            .args(&self.extra_args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -73,14 +73,14 @@ async fn blocking<T: Send + 'static>(
         .map_err(|join_error| StoreError::Io(io::Error::other(join_error)))?
 }
 
-fn private_file_options() -> OpenOptions {
+pub(super) fn private_file_options() -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 

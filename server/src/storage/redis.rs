@@ -13,16 +13,24 @@
 //! - `leerkring:team:{id}`: a team (JSON), replaced whole by a compare-and-set on its
 //!   revision.
 //!
-//! Redis runs with `appendonly yes` and `appendfsync always`, so an `XADD` that returned
-//! is on disk: the room still broadcasts only what was stored. When Redis cannot be
-//! reached, updates go to a local spool file (fsynced, record format of the embedded
-//! store) and reach the stream, in order, as soon as Redis is back; the node's own
-//! clients keep working meanwhile.
+//! Redis must run with `appendonly yes` and `appendfsync always`, so an `XADD` that
+//! returned is on disk: the room still broadcasts only what was stored. A node checks
+//! this when it starts ([`RedisStore::check_fsync`]) and refuses to run otherwise, unless
+//! told to (`--allow-redis-without-fsync`). When Redis cannot be reached, updates go to a
+//! local spool file (fsynced, mode 0600, record format of the embedded store, a torn last
+//! record cut off when it is read) and reach the stream, in order, as soon as Redis is
+//! back; the node's own clients keep working meanwhile.
+//!
+//! Folding the stream into the snapshot is checked as the embedded store's compaction
+//! is: the merge runs guarded against panics, and the stream is trimmed only when the
+//! merged snapshot loads as the same document ([`crate::board::reads_back_as`]).
 
-use std::fs::{self, File, OpenOptions};
+use std::collections::HashMap;
+use std::fs;
+use std::future::Future;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -33,7 +41,9 @@ use redis::streams::StreamRangeReply;
 use redis::{AsyncCommands, Client, RedisError};
 use tokio::sync::Mutex;
 
+use super::embedded::{private_file_options, sync_dir};
 use super::record_log::{read_records, write_records};
+use crate::board::{guarded, reads_back_as, Board};
 use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
 
 /// The Redis keys of one board.
@@ -80,6 +90,12 @@ const LEASE: Duration = Duration::from_secs(30);
 /// node that only reads, or a writer that died, still gets its stream trimmed.
 const PERIODIC_FOLD_EVERY: Duration = Duration::from_secs(30);
 const PERIODIC_FOLD_ENTRIES: u64 = 500;
+/// How long the background task of a board waits before it is started again after a
+/// panic; the pause doubles while it keeps panicking, up to the second value.
+const RESTART_PAUSES: RestartPauses = RestartPauses {
+    first: Duration::from_millis(500),
+    longest: Duration::from_secs(30),
+};
 
 /// Writes the new snapshot and trims the stream only if nobody compacted since this node
 /// read the old one: a compare-and-set, atomic in Redis.
@@ -182,7 +198,11 @@ impl RedisStore {
         let connection = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(unavailable)?;
-        fs::create_dir_all(spool_dir)?;
+        if !spool_dir.exists() {
+            fs::create_dir_all(spool_dir)?;
+            // The new folder's own entry must survive a crash like the spool inside it.
+            sync_dir(spool_dir.parent().unwrap_or(Path::new(".")))?;
+        }
         Ok(Self {
             connection,
             node,
@@ -193,6 +213,33 @@ impl RedisStore {
 
     fn connection(&self) -> ConnectionManager {
         self.connection.clone()
+    }
+
+    /// Checks that Redis stores every write on disk before it answers (`appendonly yes`,
+    /// `appendfsync always`): the node acknowledges an edit once Redis did, and anything
+    /// less loses acknowledged edits when Redis's host loses power.
+    pub async fn check_fsync(&self) -> Result<(), UnsafeRedis> {
+        let appendonly = self.setting("appendonly").await?;
+        let appendfsync = self.setting("appendfsync").await?;
+        if appendonly == "yes" && appendfsync == "always" {
+            Ok(())
+        } else {
+            Err(UnsafeRedis::NotFsynced {
+                appendonly,
+                appendfsync,
+            })
+        }
+    }
+
+    /// One of Redis's settings, read with `CONFIG GET` (empty if Redis has no such one).
+    async fn setting(&self, name: &str) -> Result<String, UnsafeRedis> {
+        let reply: HashMap<String, String> = redis::cmd("CONFIG")
+            .arg("GET")
+            .arg(name)
+            .query_async(&mut self.connection())
+            .await
+            .map_err(|error| UnsafeRedis::CannotCheck(error.to_string()))?;
+        Ok(reply.get(name).cloned().unwrap_or_default())
     }
 
     /// Stores `value` as JSON at `key`, unless something is there already.
@@ -236,6 +283,28 @@ impl RedisStore {
         })
         .transpose()
     }
+}
+
+/// Why a node will not rely on a Redis for its boards.
+#[derive(Debug, thiserror::Error)]
+pub enum UnsafeRedis {
+    #[error(
+        "Redis runs with appendonly {appendonly:?} and appendfsync {appendfsync:?}: it answers \
+         before a write is on disk, so edits Leerkring acknowledged could be lost in a power \
+         cut. Configure Redis with `appendonly yes` and `appendfsync always`, or start with \
+         --allow-redis-without-fsync (LEERKRING_ALLOW_REDIS_WITHOUT_FSYNC=true) to run anyway"
+    )]
+    NotFsynced {
+        appendonly: String,
+        appendfsync: String,
+    },
+    #[error(
+        "Redis does not answer CONFIG GET ({0}); managed Redis services often switch CONFIG \
+         off, so Leerkring cannot check that every write is on disk before Redis answers \
+         (appendonly yes, appendfsync always). If your provider guarantees that, start with \
+         --allow-redis-without-fsync (LEERKRING_ALLOW_REDIS_WITHOUT_FSYNC=true)"
+    )]
+    CannotCheck(String),
 }
 
 /// Reads the entries of a stream range reply as (kind, data) pairs.
@@ -345,28 +414,49 @@ struct Spool {
 }
 
 impl Spool {
+    /// Reads what waits in the spool at `path`. A spool whose last write was torn (a crash
+    /// or power cut mid-append, before that append was acknowledged) is cut back to its
+    /// intact records, as the embedded store's log is.
     fn open(path: PathBuf) -> Result<Self, StoreError> {
-        let pending = match File::open(&path) {
-            Ok(mut file) => read_records(&mut file)?
-                .records
-                .into_iter()
-                .map(Bytes::from)
-                .collect(),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
+        let mut file = match private_file_options().read(true).write(true).open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Ok(Self {
+                    path,
+                    pending: Vec::new(),
+                })
+            }
             Err(error) => return Err(error.into()),
         };
+        let read = read_records(&mut file)?;
+        if read.damaged_bytes > 0 {
+            tracing::warn!(
+                spool = %path.display(),
+                intact_updates = read.records.len(),
+                damaged_bytes = read.damaged_bytes,
+                "the spool ended in a torn or corrupt record; kept the intact prefix"
+            );
+            file.set_len(read.intact_bytes)?;
+            file.sync_all()?;
+        }
+        let pending = read.records.into_iter().map(Bytes::from).collect();
         Ok(Self { path, pending })
     }
 
     /// Adds updates durably.
     fn push(&mut self, updates: &[Bytes]) -> io::Result<()> {
-        let mut file = OpenOptions::new()
+        let created = !self.path.exists();
+        let mut file = private_file_options()
             .create(true)
             .append(true)
             .open(&self.path)?;
         write_records(&mut file, updates.iter().map(|u| u.as_ref()))?;
         file.flush()?;
         file.sync_all()?;
+        if created {
+            // A new file is only there after a crash once its folder entry is on disk.
+            sync_dir(self.path.parent().unwrap_or(Path::new(".")))?;
+        }
         self.pending.extend_from_slice(updates);
         Ok(())
     }
@@ -451,35 +541,78 @@ impl RedisLog {
     }
 
     /// While the log (its room) lives: sends the spool on once Redis is back even if
-    /// nobody edits (checked every half second), and folds a long stream now and then.
+    /// nobody edits, and folds a long stream now and then. Supervised: a panic in it is
+    /// logged and the task starts again, so the spool never silently stops draining.
     fn keep_up(&self) {
         let spool = Arc::downgrade(&self.spool);
-        let mut connection = self.connection.clone();
+        let connection = self.connection.clone();
         let keys = self.keys.clone();
         let node = self.node.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(500));
-            let mut last_fold = tokio::time::Instant::now();
-            loop {
-                tick.tick().await;
-                let Some(spool) = spool.upgrade() else { return };
-                match flush(&mut connection, &keys.stream, &node, &spool).await {
-                    Err(error) => tracing::error!(%error, "could not clear the spool"),
-                    Ok(true) if last_fold.elapsed() >= PERIODIC_FOLD_EVERY => {
-                        last_fold = tokio::time::Instant::now();
-                        let length: u64 = connection.xlen(&keys.stream).await.unwrap_or(0);
-                        if length > PERIODIC_FOLD_ENTRIES {
-                            if let Err(error) =
-                                fold_under_lease(&mut connection, &keys, &node).await
-                            {
-                                tracing::warn!(%error, "periodic compaction failed");
-                            }
-                        }
+        let what = format!("keeping up {}", keys.stream);
+        tokio::spawn(supervised(what, RESTART_PAUSES, move || {
+            keep_up(spool.clone(), connection.clone(), keys.clone(), node.clone())
+        }));
+    }
+}
+
+/// Every half second, sends what waits in the spool; every [`PERIODIC_FOLD_EVERY`],
+/// folds the stream if it is long. Ends when the log (its room) is gone.
+async fn keep_up(spool: Weak<Mutex<Spool>>, mut connection: ConnectionManager, keys: Keys, node: String) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut last_fold = tokio::time::Instant::now();
+    loop {
+        tick.tick().await;
+        let Some(spool) = spool.upgrade() else { return };
+        match flush(&mut connection, &keys.stream, &node, &spool).await {
+            Err(error) => tracing::error!(%error, "could not clear the spool"),
+            Ok(true) if last_fold.elapsed() >= PERIODIC_FOLD_EVERY => {
+                last_fold = tokio::time::Instant::now();
+                let length: u64 = connection.xlen(&keys.stream).await.unwrap_or(0);
+                if length > PERIODIC_FOLD_ENTRIES {
+                    if let Err(error) = fold_under_lease(&mut connection, &keys, &node).await {
+                        tracing::warn!(%error, "periodic compaction failed");
                     }
-                    Ok(_) => {}
                 }
             }
-        });
+            Ok(_) => {}
+        }
+    }
+}
+
+/// How long [`supervised`] waits before starting a task again.
+#[derive(Clone, Copy, Debug)]
+struct RestartPauses {
+    first: Duration,
+    longest: Duration,
+}
+
+/// Runs the task `start` makes until it ends by itself. When it panics, says so (naming
+/// it `what`) and starts a new one after a pause that doubles while it keeps panicking.
+async fn supervised<F, Fut>(what: String, pauses: RestartPauses, mut start: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let mut pause = pauses.first;
+    loop {
+        let started = tokio::time::Instant::now();
+        match tokio::spawn(start()).await {
+            Err(error) if error.is_panic() => {
+                if started.elapsed() > pauses.longest {
+                    // It ran well for a while: this is a new fault, not the same one again.
+                    pause = pauses.first;
+                }
+                tracing::error!(
+                    task = %what,
+                    restart_in_ms = pause.as_millis() as u64,
+                    "a background task panicked; starting it again"
+                );
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(pauses.longest);
+            }
+            // Done, or cancelled because the runtime is shutting down.
+            _ => return,
+        }
     }
 }
 
@@ -511,9 +644,11 @@ impl BoardLog for RedisLog {
         if !self.flush_spool().await? {
             return Ok(());
         }
-        fold_under_lease(&mut self.connection, &self.keys, &self.node).await?;
+        let folded = fold_under_lease(&mut self.connection, &self.keys, &self.node).await;
+        // Also after a refused fold: the next try comes after as much history again (or
+        // with the periodic fold), not at every append.
         self.backlog = Backlog::default();
-        Ok(())
+        folded
     }
 
     /// Takes the board's command lock (waiting for another node's command to finish) and
@@ -603,7 +738,8 @@ async fn fold_under_lease(
 }
 
 /// Merges snapshot and stream as Redis holds them into a new snapshot and trims the
-/// stream, unless someone else compacted since the read.
+/// stream, unless someone else compacted since the read, or the merge cannot be trusted
+/// ([`verified_merge`]): then the stream stays whole and the board loses nothing.
 async fn fold(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), StoreError> {
     let (state, upto, range): (Option<Vec<u8>>, Option<String>, StreamRangeReply) = redis::pipe()
         .atomic()
@@ -616,15 +752,25 @@ async fn fold(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), Sto
     let Some(last) = range.ids.last().map(|entry| entry.id.clone()) else {
         return Ok(());
     };
-    let mut parts: Vec<Vec<u8>> = state.into_iter().collect();
-    parts.extend(
-        entries(&range)
+    let history = StoredHistory {
+        snapshot: state,
+        updates: entries(&range)
             .into_iter()
             .filter(|(_, kind, _)| kind == KIND_UPDATE)
-            .map(|(_, _, data)| data),
-    );
-    let merged = yrs::merge_updates_v1(&parts)
-        .map_err(|error| StoreError::Corrupt(format!("cannot merge the stream: {error}")))?;
+            .map(|(_, _, data)| data)
+            .collect(),
+        meeting: None,
+    };
+    let merged = tokio::task::spawn_blocking(move || verified_merge(history))
+        .await
+        .map_err(|join_error| StoreError::Io(io::Error::other(join_error)))?
+        .inspect_err(|error| {
+            tracing::error!(
+                stream = %keys.stream,
+                %error,
+                "not folding the stream: the merge cannot be trusted, so the stream keeps everything"
+            );
+        })?;
     let written: i64 = redis::Script::new(COMPACT_SCRIPT)
         .key(&keys.snapshot)
         .key(&keys.stream)
@@ -638,4 +784,112 @@ async fn fold(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), Sto
         tracing::info!(upto = %last, "compacted the board's stream");
     }
     Ok(())
+}
+
+/// The snapshot that may replace `history` (the stored snapshot and the stream's updates):
+/// their merge, if merging neither fails nor panics and the merge loads as the same
+/// document that `history` loads as.
+fn verified_merge(history: StoredHistory) -> Result<Vec<u8>, StoreError> {
+    let parts: Vec<&[u8]> = history
+        .snapshot
+        .iter()
+        .chain(history.updates.iter())
+        .map(Vec::as_slice)
+        .collect();
+    let merged = guarded("merge the stream", || yrs::merge_updates_v1(&parts))
+        .ok_or_else(|| StoreError::Corrupt("merging the stream panicked".into()))?
+        .map_err(|error| StoreError::Corrupt(format!("cannot merge the stream: {error}")))?;
+    let expected = Board::from_history(history).state_vector();
+    if reads_back_as(&merged, &expected) {
+        Ok(merged)
+    } else {
+        Err(StoreError::Corrupt(
+            "the merged snapshot does not load as the stream's document".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use yrs::updates::decoder::Decode;
+    use yrs::{Doc, GetString, ReadTxn, StateVector, Text, Transact};
+
+    use super::*;
+
+    fn typed(doc: &Doc, text: &str) -> Vec<u8> {
+        let field = doc.get_or_insert_text("flipover");
+        let before = doc.transact().state_vector();
+        field.push(&mut doc.transact_mut(), text);
+        doc.transact().encode_state_as_update_v1(&before)
+    }
+
+    #[tokio::test]
+    async fn a_background_task_that_panics_is_started_again_until_it_ends_by_itself() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&runs);
+        let pauses = RestartPauses {
+            first: Duration::from_millis(1),
+            longest: Duration::from_millis(4),
+        };
+        let supervisor = supervised("a test task".into(), pauses, move || {
+            let runs = Arc::clone(&counted);
+            async move {
+                if runs.fetch_add(1, Ordering::SeqCst) < 3 {
+                    panic!("a fault in the background task");
+                }
+            }
+        });
+        tokio::time::timeout(Duration::from_secs(10), supervisor)
+            .await
+            .expect("the supervisor ends once the task ends by itself");
+        assert_eq!(runs.load(Ordering::SeqCst), 4, "three panics, then a clean run");
+    }
+
+    #[test]
+    fn a_sound_stream_merges_into_a_snapshot_of_the_same_document() {
+        let doc = Doc::new();
+        let updates = vec![typed(&doc, "Geduld "), typed(&doc, "Respect")];
+        let merged = verified_merge(StoredHistory {
+            snapshot: None,
+            updates,
+            meeting: None,
+        })
+        .expect("a sound stream merges");
+        let reloaded = Doc::new();
+        let update = yrs::Update::decode_v1(&merged).expect("decodes");
+        reloaded
+            .transact_mut()
+            .apply_update(update)
+            .expect("applies");
+        let text = reloaded.get_or_insert_text("flipover");
+        assert_eq!(text.get_string(&reloaded.transact()), "Geduld Respect");
+    }
+
+    #[test]
+    fn a_stream_entry_that_is_not_an_update_stops_the_fold() {
+        let doc = Doc::new();
+        let updates = vec![typed(&doc, "Geduld"), b"\xff\xffgeen update".to_vec()];
+        let refused = verified_merge(StoredHistory {
+            snapshot: Some(typed(&doc, " en moed")),
+            updates,
+            meeting: None,
+        });
+        assert!(matches!(refused, Err(StoreError::Corrupt(_))), "{refused:?}");
+    }
+
+    #[test]
+    fn a_snapshot_missing_acknowledged_edits_does_not_read_back() {
+        let doc = Doc::new();
+        let first = typed(&doc, "Geduld");
+        typed(&doc, " en moed");
+        let holds_everything: StateVector = doc.transact().state_vector();
+        assert!(!reads_back_as(&first, &holds_everything));
+        assert!(!reads_back_as(b"\xff\xff", &holds_everything));
+        let whole = doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        assert!(reads_back_as(&whole, &holds_everything));
+    }
 }
