@@ -3,18 +3,26 @@
 //! Clients on either node converge; a node killed with SIGKILL loses nothing its clients
 //! saw; compaction trims the stream while people edit; Redis going away for a while
 //! leaves the node's own clients working and everything reaches the other node after.
+//! And the node is as careful with Redis as the embedded store is with files: a stream
+//! it cannot fold safely stays whole, a torn spool keeps its intact prefix, and a Redis
+//! that does not fsync every write is refused.
 
-use std::time::Duration;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use leerkring_shared::api::BoardCreated;
-use leerkring_tests::{eventually, MeetingClient, RedisProcess, ServerProcess, YClient};
+use leerkring_tests::{
+    eventually, server_binary, MeetingClient, RedisProcess, ServerProcess, YClient,
+};
 use serde_json::json;
+use yrs::{ReadTxn, Text, Transact};
 
 const PATIENCE: Duration = Duration::from_secs(15);
 
 /// Redis and two nodes, each with its own data dir (for its spool).
 struct Cluster {
-    _dirs: Vec<tempfile::TempDir>,
+    dirs: Vec<tempfile::TempDir>,
     redis: RedisProcess,
     a: Option<ServerProcess>,
     b: ServerProcess,
@@ -35,7 +43,7 @@ impl Cluster {
         let a = node(&dirs[1], "a");
         let b = node(&dirs[2], "b");
         Self {
-            _dirs: dirs,
+            dirs,
             redis,
             a: Some(a),
             b,
@@ -173,6 +181,20 @@ async fn while_redis_is_away_a_node_keeps_working_and_catches_up_after() {
     assert!(
         on_a.closed().is_none() && mate_on_a.closed().is_none(),
         "node a's clients stay connected"
+    );
+
+    // The spool holds what node a accepted meanwhile, readable by its user only.
+    let spool = cluster.dirs[1]
+        .path()
+        .join("spool")
+        .join(format!("{}.log", board.board_id.as_str()));
+    let mode = std::fs::metadata(&spool)
+        .expect("the spool exists while Redis is away")
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o600,
+        "the spool is private"
     );
 
     cluster.redis.restart();
@@ -384,4 +406,190 @@ async fn a_team_changed_on_both_nodes_at_once_keeps_every_change() {
         .await
         .expect("team page");
     assert_eq!(page["points"].as_array().map(Vec::len), Some(16), "{page}");
+}
+
+#[tokio::test]
+async fn a_stream_entry_that_cannot_be_folded_keeps_the_stream_whole_and_loses_nothing() {
+    let cluster = Cluster::start(&["--compact-after-updates", "10"]);
+    let board = cluster.a().create_board("Onleesbaar").await;
+    let id = board.board_id.as_str();
+    let stream = format!("leerkring:board:{id}:stream");
+    let snapshot = format!("leerkring:board:{id}:snapshot");
+    // Damage as a broken disk or a bad restore would leave it: an entry in the store's own
+    // layout whose data is no update. Merging the stream fails on it.
+    let _: String = cluster.redis.query(
+        redis::cmd("XADD")
+            .arg(&stream)
+            .arg("*")
+            .arg("node")
+            .arg("elders")
+            .arg("kind")
+            .arg("update")
+            .arg("data")
+            .arg(b"\xff\xff geen update".as_slice()),
+    );
+    let on_a = YClient::connect(&url(cluster.a(), &board)).await;
+    for n in 0..40 {
+        on_a.push_item("deugden", &format!("deugd-{n}"));
+    }
+    eventually("node a tried to fold the stream and refused", PATIENCE, || {
+        cluster
+            .a()
+            .log()
+            .iter()
+            .any(|line| line.contains("not folding the stream"))
+    })
+    .await;
+    let length: u64 = cluster.redis.query(redis::cmd("XLEN").arg(&stream));
+    let covered: Option<String> = cluster
+        .redis
+        .query(redis::cmd("HGET").arg(&snapshot).arg("upto"));
+    assert_eq!(covered, None, "no snapshot replaced the stream");
+    assert_eq!(length, 41, "every entry is still in the stream");
+    let expected: Vec<String> = (0..40).map(|n| format!("deugd-{n}")).collect();
+    for node in [cluster.a(), &cluster.b] {
+        let late = YClient::connect(&url(node, &board)).await;
+        eventually("a late joiner gets every edit", PATIENCE, || {
+            late.read_items("deugden") == expected
+        })
+        .await;
+    }
+}
+
+/// `payloads` as the server's record log: `[length u32 LE][CRC-32 u32 LE][payload]`.
+fn records(payloads: &[&[u8]]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for payload in payloads {
+        bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        bytes.extend_from_slice(payload);
+    }
+    bytes
+}
+
+#[tokio::test]
+async fn a_spool_with_a_torn_last_record_keeps_its_intact_updates_and_sends_them_on() {
+    let dirs: Vec<tempfile::TempDir> = (0..3)
+        .map(|_| tempfile::tempdir().expect("temp dir"))
+        .collect();
+    let redis = RedisProcess::start(dirs[0].path());
+    let redis_url = redis.url();
+    let args = ["--redis-url", redis_url.as_str(), "--node-name", "a"];
+    let node = ServerProcess::start(dirs[1].path(), &args);
+    let board = node.create_board("Gescheurde spool").await;
+    node.stop();
+
+    // What node a had accepted while Redis was away, and then the power failed in the
+    // middle of its next append.
+    let doc = yrs::Doc::new();
+    let flipover = doc.get_or_insert_text("flipover");
+    let mut typed = Vec::new();
+    for text in ["Geduld ", "Respect"] {
+        let before = doc.transact().state_vector();
+        flipover.push(&mut doc.transact_mut(), text);
+        typed.push(doc.transact().encode_state_as_update_v1(&before));
+    }
+    let mut spool = records(&[&typed[0], &typed[1]]);
+    spool.extend_from_slice(&[60, 0, 0, 0, 1, 2, 3, 4, 5, 6]);
+    let spool_dir = dirs[1].path().join("spool");
+    let spool_file = spool_dir.join(format!("{}.log", board.board_id.as_str()));
+    std::fs::write(&spool_file, &spool).expect("write the spool");
+
+    let node = ServerProcess::start(dirs[1].path(), &args);
+    let on_a = YClient::connect(&url(&node, &board)).await;
+    eventually("the node's client has the intact updates", PATIENCE, || {
+        on_a.read("flipover") == "Geduld Respect"
+    })
+    .await;
+    eventually("the spool reached redis and is gone", PATIENCE, || {
+        !spool_file.exists()
+    })
+    .await;
+    assert!(
+        node.log()
+            .iter()
+            .any(|line| line.contains("kept the intact prefix")),
+        "the torn tail is reported"
+    );
+    let other = ServerProcess::start(
+        dirs[2].path(),
+        &["--redis-url", redis_url.as_str(), "--node-name", "b"],
+    );
+    let on_b = YClient::connect(&url(&other, &board)).await;
+    eventually("another node has the spooled updates", PATIENCE, || {
+        on_b.read("flipover") == "Geduld Respect"
+    })
+    .await;
+}
+
+/// Runs the server against `redis` with `extra` flags until it exits by itself (within
+/// 30 s): its exit status and what it logged.
+fn refused_start(redis: &RedisProcess, data_dir: &Path, extra: &[&str]) -> (bool, String) {
+    let mut child = Command::new(server_binary())
+        .args(["--addr", "127.0.0.1:0", "--redis-url", &redis.url(), "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start leerkring-server");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the server") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server kept running on a Redis that does not fsync every write");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut log)
+        .expect("read the log");
+    (status.success(), log)
+}
+
+#[tokio::test]
+async fn a_redis_that_does_not_fsync_every_write_is_refused_unless_allowed() {
+    let dirs: Vec<tempfile::TempDir> = (0..4)
+        .map(|_| tempfile::tempdir().expect("temp dir"))
+        .collect();
+    let everysec = RedisProcess::start_with(dirs[0].path(), &["--appendfsync", "everysec"]);
+    let (succeeded, log) = refused_start(&everysec, dirs[1].path(), &[]);
+    assert!(!succeeded, "exits with an error: {log}");
+    assert!(
+        log.contains("appendfsync \"everysec\"") && log.contains("--allow-redis-without-fsync"),
+        "names the setting and the way out: {log}"
+    );
+
+    // A managed Redis that switched CONFIG off cannot be checked: said so, and refused.
+    let no_config = RedisProcess::start_with(dirs[2].path(), &["--rename-command", "CONFIG", ""]);
+    let (succeeded, log) = refused_start(&no_config, dirs[1].path(), &[]);
+    assert!(!succeeded, "exits with an error: {log}");
+    assert!(
+        log.contains("does not answer CONFIG GET") && log.contains("--allow-redis-without-fsync"),
+        "says why it cannot check, and the way out: {log}"
+    );
+
+    let everysec_url = everysec.url();
+    let allowed = ServerProcess::start(
+        dirs[3].path(),
+        &["--redis-url", everysec_url.as_str(), "--allow-redis-without-fsync"],
+    );
+    let board = allowed.create_board("Op eigen risico").await;
+    let writer = YClient::connect(&url(&allowed, &board)).await;
+    let reader = YClient::connect(&url(&allowed, &board)).await;
+    writer.append("flipover", "Moed");
+    eventually("the node serves boards", PATIENCE, || {
+        reader.read("flipover") == "Moed"
+    })
+    .await;
+    assert!(
+        allowed
+            .log()
+            .iter()
+            .any(|line| line.contains("running anyway")),
+        "the risk is logged"
+    );
 }
