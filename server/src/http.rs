@@ -28,7 +28,7 @@ use crate::config::Limits;
 use crate::export::{self, Format};
 use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, TeamMeta};
-use crate::teams::{dutch_calendar_date, pack_of, TeamError, Teams};
+use crate::teams::{pack_of, TeamError, Teams};
 
 /// Largest JSON body the API reads.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -477,18 +477,30 @@ async fn team_view(
             .then(|| team_link(&base, &stored.meta.id, &stored.meta.member_token)),
         meetings: meetings
             .iter()
-            .map(|loaded| TeamMeeting {
-                board_id: loaded.meta.id.clone(),
-                title: loaded.meta.title.clone(),
-                date: dutch_calendar_date(loaded.meta.created_at),
-                url: board_link(
-                    &base,
-                    &loaded.meta.id,
-                    match role {
-                        Role::Facilitator => &loaded.meta.facilitator_token,
-                        Role::Participant => &loaded.meta.participant_token,
-                    },
-                ),
+            .map(|loaded| {
+                let unreadable = loaded.content.is_none();
+                // No link into a meeting that cannot be loaded.
+                let url = loaded.meta.as_ref().filter(|_| !unreadable).map(|meta| {
+                    board_link(
+                        &base,
+                        &meta.id,
+                        match role {
+                            Role::Facilitator => &meta.facilitator_token,
+                            Role::Participant => &meta.participant_token,
+                        },
+                    )
+                });
+                TeamMeeting {
+                    board_id: loaded.board.clone(),
+                    title: loaded
+                        .meta
+                        .as_ref()
+                        .map(|meta| meta.title.clone())
+                        .unwrap_or_default(),
+                    date: loaded.date(),
+                    url,
+                    unreadable,
+                }
             })
             .collect(),
         team_id: stored.meta.id,

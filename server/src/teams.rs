@@ -7,6 +7,10 @@
 //! compare-and-set catches another node's change, and the change is tried again. The pack is
 //! never stored as a draft: it is put together from the meetings each time it is shown,
 //! and frozen only when the facilitator approves it.
+//!
+//! A meeting whose stored state cannot be read does not take the team down: it is listed
+//! as unreadable (named by its date in the pack, with nothing of its content), logged,
+//! and the page, approval and export work with the other meetings.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -14,12 +18,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leerkring_shared::ids::{BoardId, Role, TeamId};
 use leerkring_shared::meeting::{Meeting, Refusal};
-use leerkring_shared::pack::{self, MeetingSource, Pack};
+use leerkring_shared::pack::{self, MeetingContent, MeetingSource, Pack};
 use leerkring_shared::team::{Team, TeamCommand, TeamContext, MAX_MEETINGS};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, Update};
 
-use crate::rooms::Rooms;
+use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError, StoredTeam};
 
 /// How often a change is tried again when other nodes keep changing the team meanwhile.
@@ -32,16 +36,28 @@ pub enum TeamError {
     Refused(Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A meeting's room could not be reached to read it.
-    #[error("a meeting of the team cannot be read now; try again")]
+    /// The server is shutting down, so the meetings' rooms cannot be asked.
+    #[error("the server is restarting; try again")]
     Unavailable,
 }
 
 /// One of the team's meetings, read from its room.
 pub struct LoadedMeeting {
-    pub meta: BoardMeta,
-    pub doc: Doc,
-    pub meeting: Meeting,
+    pub board: BoardId,
+    /// `None` if the meeting's metadata could not be read.
+    pub meta: Option<BoardMeta>,
+    /// The document and the meeting's state; `None` if they could not be read.
+    pub content: Option<(Doc, Meeting)>,
+}
+
+impl LoadedMeeting {
+    /// The meeting's date, `YYYY-MM-DD`, or empty if its metadata could not be read.
+    pub fn date(&self) -> String {
+        self.meta
+            .as_ref()
+            .map(|meta| dutch_calendar_date(meta.created_at))
+            .unwrap_or_default()
+    }
 }
 
 /// Teams, over the store and the rooms their meetings live in.
@@ -168,28 +184,52 @@ impl Teams {
         .await
     }
 
-    /// Reads each of the team's meetings from its room, oldest first.
+    /// Reads each of the team's meetings from its room, oldest first. A meeting that
+    /// cannot be read is in the list as unreadable; only a server that is shutting down
+    /// fails the whole list.
     pub async fn meetings(&self, stored: &StoredTeam) -> Result<Vec<LoadedMeeting>, TeamError> {
+        let team = &stored.meta.id;
         let mut loaded = Vec::with_capacity(stored.team.meetings.len());
         for board in &stored.team.meetings {
-            let Some(meta) = self.store.board_meta(board).await? else {
-                continue;
+            let meta = match self.store.board_meta(board).await {
+                Ok(Some(meta)) => Some(meta),
+                // The board is gone: nothing to show.
+                Ok(None) => continue,
+                Err(error) => {
+                    tracing::error!(%team, %board, %error, "a meeting's metadata cannot be read; shown as unreadable");
+                    None
+                }
             };
-            let (document, meeting) = self
-                .rooms
-                .record(board)
-                .await
-                .map_err(|_| TeamError::Unavailable)?;
-            let update = document
-                .and_then(|bytes| Update::decode_v1(&bytes).ok())
-                .ok_or(TeamError::Unavailable)?;
-            let doc = Doc::new();
-            doc.transact_mut()
-                .apply_update(update)
-                .map_err(|_| TeamError::Unavailable)?;
-            loaded.push(LoadedMeeting { meta, doc, meeting });
+            let content = match meta {
+                Some(_) => self.content(board).await?,
+                None => None,
+            };
+            if meta.is_some() && content.is_none() {
+                tracing::error!(%team, %board, "a meeting's state cannot be read; shown as unreadable");
+            }
+            loaded.push(LoadedMeeting {
+                board: board.clone(),
+                meta,
+                content,
+            });
         }
         Ok(loaded)
+    }
+
+    /// The meeting's document and state as its room holds them, or `None` if the room
+    /// cannot load the board or its document does not read back.
+    async fn content(&self, board: &BoardId) -> Result<Option<(Doc, Meeting)>, TeamError> {
+        let (document, meeting) = match self.rooms.record(board).await {
+            Ok(record) => record,
+            Err(JoinError::ShuttingDown) => return Err(TeamError::Unavailable),
+            Err(_) => return Ok(None),
+        };
+        let Some(update) = document.and_then(|bytes| Update::decode_v1(&bytes).ok()) else {
+            return Ok(None);
+        };
+        let doc = Doc::new();
+        let applied = doc.transact_mut().apply_update(update);
+        Ok(applied.ok().map(|()| (doc, meeting)))
     }
 
     /// The pack as it stands now.
@@ -204,11 +244,13 @@ pub fn pack_of(stored: &StoredTeam, meetings: &[LoadedMeeting]) -> Pack {
     let sources: Vec<MeetingSource> = meetings
         .iter()
         .map(|loaded| MeetingSource {
-            board: &loaded.meta.id,
-            title: &loaded.meta.title,
-            date: dutch_calendar_date(loaded.meta.created_at),
-            doc: &loaded.doc,
-            meeting: &loaded.meeting,
+            board: &loaded.board,
+            title: loaded.meta.as_ref().map_or("", |meta| meta.title.as_str()),
+            date: loaded.date(),
+            content: loaded
+                .content
+                .as_ref()
+                .map(|(doc, meeting)| MeetingContent { doc, meeting }),
         })
         .collect();
     pack::build(&stored.meta.name, &sources, &stored.team.points)

@@ -106,8 +106,13 @@ pub struct TeamMeeting {
     /// `YYYY-MM-DD`.
     pub date: String,
     /// The link into the meeting: the facilitator's link for the facilitator, the
-    /// participants' link for members.
-    pub url: String,
+    /// participants' link for members. None for an unreadable meeting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The meeting's stored state could not be read: the page shows it as unreadable
+    /// (title and date only, when those could be read) and the rest of the team works.
+    #[serde(default)]
+    pub unreadable: bool,
 }
 
 /// The pack's approval as the team page shows it.

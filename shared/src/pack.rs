@@ -101,13 +101,20 @@ pub struct TopVirtue {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingSummary {
     pub title: String,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; empty when not even that could be read.
     pub date: String,
     /// How many people took part.
     pub present: usize,
     pub activities: Vec<ActivityDone>,
     pub debrief: Vec<DebriefAnswer>,
+    /// The meeting's stored state could not be read: it is named by its date only, and
+    /// nothing else of it is in the pack. Missing in packs approved before this existed.
+    #[serde(default)]
+    pub unreadable: bool,
 }
+
+/// What the pack says of a meeting whose state could not be read, in Dutch.
+pub const UNREADABLE_MEETING: &str = "Deze bijeenkomst kon niet worden gelezen.";
 
 /// An activity on a meeting's agenda.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,10 +202,25 @@ impl Pack {
 pub struct MeetingSource<'a> {
     pub board: &'a BoardId,
     pub title: &'a str,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; empty if the meeting's metadata could not be read.
     pub date: String,
+    /// What the meeting holds, or `None` if its stored state could not be read.
+    pub content: Option<MeetingContent<'a>>,
+}
+
+/// A meeting's shared document and server-decided state.
+pub struct MeetingContent<'a> {
     pub doc: &'a Doc,
     pub meeting: &'a Meeting,
+}
+
+/// How the pack names a meeting by its date alone.
+fn named_by_date(date: &str) -> String {
+    if date.is_empty() {
+        "Bijeenkomst met onbekende datum".to_owned()
+    } else {
+        format!("Bijeenkomst van {}", dutch_date(date))
+    }
 }
 
 /// The activity's Dutch name.
@@ -227,7 +249,8 @@ pub fn dutch_date(date: &str) -> String {
 /// points.
 pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]) -> Pack {
     let mut pack = Pack::empty(team);
-    pack.period = match (meetings.first(), meetings.last()) {
+    let dated: Vec<&MeetingSource> = meetings.iter().filter(|m| !m.date.is_empty()).collect();
+    pack.period = match (dated.first(), dated.last()) {
         (Some(first), Some(last)) => Some(Period {
             from: first.date.clone(),
             to: last.date.clone(),
@@ -236,13 +259,24 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
     };
     let mut stories_from_the_middle = Vec::new();
     for source in meetings {
-        let txn = source.doc.transact();
+        let Some(content) = &source.content else {
+            pack.meetings.push(MeetingSummary {
+                title: named_by_date(&source.date),
+                date: source.date.clone(),
+                present: 0,
+                activities: Vec::new(),
+                debrief: Vec::new(),
+                unreadable: true,
+            });
+            continue;
+        };
+        let txn = content.doc.transact();
         let date = dutch_date(&source.date);
         let mut reader = Reader {
             txn: &txn,
             cleared: txn.get_map(model::PRIVACY_CLEARED),
             // Until the title is known to be fit to show (just below).
-            meeting: format!("Bijeenkomst van {date}"),
+            meeting: named_by_date(&source.date),
             title: String::new(),
             withheld: &mut pack.withheld,
         };
@@ -252,19 +286,19 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
             reader.meeting = format!("{title} ({date})");
             reader.title = title;
         } else {
-            reader.title = format!("Bijeenkomst van {date}");
+            reader.title = named_by_date(&source.date);
         }
         let table = reader.virtue_table();
         if !table.is_empty() {
             pack.compass.table = table;
             pack.compass.source = Some(reader.meeting.clone());
         }
-        let top_three = top_three(source.meeting);
+        let top_three = top_three(content.meeting);
         if !top_three.is_empty() {
             pack.compass.top_three = top_three;
         }
-        let summary = reader.summary(source);
-        pack.cases.extend(reader.cases(source));
+        let summary = reader.summary(&source.date, content.meeting);
+        pack.cases.extend(reader.cases(&source.date, content.meeting));
         stories_from_the_middle.extend(reader.stories_from_the_middle());
         pack.meetings.push(summary);
     }
@@ -388,8 +422,7 @@ impl<T: ReadTxn> Reader<'_, T> {
             .collect()
     }
 
-    fn summary(&mut self, source: &MeetingSource) -> MeetingSummary {
-        let meeting = source.meeting;
+    fn summary(&mut self, date: &str, meeting: &Meeting) -> MeetingSummary {
         let activities = meeting
             .agenda
             .iter()
@@ -423,16 +456,17 @@ impl<T: ReadTxn> Reader<'_, T> {
         }
         MeetingSummary {
             title: self.title.clone(),
-            date: source.date.clone(),
+            date: date.to_owned(),
             present: meeting.members.values().filter(|m| !m.removed).count(),
             activities,
             debrief,
+            unreadable: false,
         }
     }
 
-    fn cases(&mut self, source: &MeetingSource) -> Vec<CaseLesson> {
+    fn cases(&mut self, date: &str, meeting: &Meeting) -> Vec<CaseLesson> {
         let mut lessons = Vec::new();
-        for case in source.meeting.cases.values() {
+        for case in meeting.cases.values() {
             let part = |field: &str| case_root(&case.id, field);
             let place = "Omgangsoverleg";
             let mut virtues_at_stake: Vec<String> = Vec::new();
@@ -452,7 +486,7 @@ impl<T: ReadTxn> Reader<'_, T> {
             }
             let lesson = CaseLesson {
                 meeting: self.meeting.clone(),
-                date: source.date.clone(),
+                date: date.to_owned(),
                 title: self.root_text(place, &part(case_part::TITLE)),
                 learning_question: self.root_text(place, &part(case_part::QUESTION)),
                 virtues_at_stake,
@@ -552,7 +586,10 @@ fn pack_point(point: &DevelopmentPoint, meetings: &[MeetingSource]) -> PackPoint
             SourceKind::Decision => "Besluit uit het omgangsoverleg",
             SourceKind::Debrief => "Uit de nabespreking",
         };
-        match meetings.iter().find(|m| m.board == &source.meeting) {
+        match meetings
+            .iter()
+            .find(|m| m.board == &source.meeting && !m.date.is_empty())
+        {
             Some(meeting) => format!("{what} van {}", dutch_date(&meeting.date)),
             None => what.to_owned(),
         }
@@ -699,8 +736,10 @@ mod tests {
             board: &board,
             title: "Eerste bijeenkomst",
             date: "2026-11-12".into(),
-            doc: &doc,
-            meeting: &meeting,
+            content: Some(MeetingContent {
+                doc: &doc,
+                meeting: &meeting,
+            }),
         };
         let points = [DevelopmentPoint {
             id: "p".into(),
@@ -768,8 +807,10 @@ mod tests {
             board: &board,
             title: "Casus mevrouw, tel 06-12345678",
             date: "2026-11-12".into(),
-            doc: &doc,
-            meeting: &meeting,
+            content: Some(MeetingContent {
+                doc: &doc,
+                meeting: &meeting,
+            }),
         };
         let pack = build("Team Oost", &[source], &[]);
         assert_eq!(pack.meetings[0].title, "Bijeenkomst van 12 november 2026");
@@ -778,6 +819,55 @@ mod tests {
         assert!(!serde_json::to_string(&pack)
             .expect("json")
             .contains("12345678"));
+    }
+
+    #[test]
+    fn an_unreadable_meeting_is_named_by_its_date_alone_and_the_others_are_whole() {
+        let doc = Doc::new();
+        push_note(
+            &doc,
+            &model::debrief_answers(0, model::DEBRIEF_YIELD),
+            "Goed geluisterd",
+        );
+        let meeting = Meeting::default();
+        let boards = ["AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBB"]
+            .map(|id| BoardId::parse(id).expect("id"));
+        let sources = [
+            MeetingSource {
+                board: &boards[0],
+                title: "Geheime titel",
+                date: "2026-11-12".into(),
+                content: None,
+            },
+            MeetingSource {
+                board: &boards[1],
+                title: "Tweede bijeenkomst",
+                date: "2026-12-10".into(),
+                content: Some(MeetingContent {
+                    doc: &doc,
+                    meeting: &meeting,
+                }),
+            },
+        ];
+        let pack = build("Team Oost", &sources, &[]);
+        let unreadable = &pack.meetings[0];
+        assert!(unreadable.unreadable);
+        assert_eq!(unreadable.title, "Bijeenkomst van 12 november 2026");
+        assert_eq!(unreadable.date, "2026-11-12");
+        assert!(unreadable.activities.is_empty() && unreadable.debrief.is_empty());
+        assert!(!serde_json::to_string(&pack)
+            .expect("json")
+            .contains("Geheime titel"));
+        assert!(!pack.meetings[1].unreadable);
+        assert_eq!(pack.meetings[1].title, "Tweede bijeenkomst");
+        assert_eq!(pack.quality.doing_well, ["Goed geluisterd"]);
+        assert_eq!(
+            pack.period,
+            Some(Period {
+                from: "2026-11-12".into(),
+                to: "2026-12-10".into()
+            })
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::pack::{
-    dutch_date, CaseLesson, MeetingSummary, Pack, PackPoint, QUALITY_QUESTIONS,
+    dutch_date, CaseLesson, MeetingSummary, Pack, PackPoint, QUALITY_QUESTIONS, UNREADABLE_MEETING,
 };
 use leerkring_shared::team::PointStatus;
 
@@ -255,11 +255,14 @@ en wat er gebeurt als je er te weinig of te veel van hebt."
     });
 }
 
-/// `Title (12 november 2026)`.
+/// `Title (12 november 2026)`; an unreadable meeting by its title alone, which is its
+/// date.
 fn meeting_heading(meeting: &MeetingSummary) -> String {
     let title = meeting.title.trim();
     let date = dutch_date(&meeting.date);
-    if title.is_empty() {
+    if meeting.unreadable && !title.is_empty() {
+        title.to_owned()
+    } else if title.is_empty() {
         format!("Bijeenkomst van {date}")
     } else {
         format!("{title} ({date})")
@@ -268,6 +271,11 @@ fn meeting_heading(meeting: &MeetingSummary) -> String {
 
 /// A meeting told in a few sentences.
 fn meeting_story(meeting: &MeetingSummary) -> String {
+    if meeting.unreadable {
+        return format!(
+            "{UNREADABLE_MEETING} Wat er besproken is, staat daarom niet in dit pakket."
+        );
+    }
     let date = dutch_date(&meeting.date);
     let present = match meeting.present {
         0 => format!("Op {date} kwam het team bijeen."),

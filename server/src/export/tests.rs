@@ -121,6 +121,7 @@ fn fixture() -> Pack {
                     "@SUM(1) en een naïeve vraag stellen.",
                 ),
             ],
+            unreadable: false,
         },
         MeetingSummary {
             title: s("Omgangsoverleg"),
@@ -131,6 +132,7 @@ fn fixture() -> Pack {
                 activity(ActivityKind::Evaluation, "Evaluatie", true),
             ],
             debrief: vec![answer("Evaluatie", usable_q, "Eerst vragen, dan pas doen.")],
+            unreadable: false,
         },
     ];
     pack.cases = vec![CaseLesson {
@@ -430,6 +432,7 @@ fn a_full_pack_renders_whole() {
             debrief: (0..20)
                 .map(|_| answer("Deugdenkaarten", "Wat is bruikbaar?", &sentence.repeat(4)))
                 .collect(),
+            unreadable: false,
         })
         .collect();
     pack.development_points = (0..200)
@@ -608,6 +611,47 @@ fn json_schema_rejects_a_wrong_pack() {
         object.remove("table");
     }
     assert!(!validator.is_valid(&missing), "a missing field");
+}
+
+#[test]
+fn an_unreadable_meeting_is_named_by_its_date_in_every_format_and_fits_the_schema() {
+    let mut pack = fixture();
+    pack.meetings.push(MeetingSummary {
+        title: s("Bijeenkomst van 10 maart 2027"),
+        date: s("2027-03-10"),
+        present: 0,
+        activities: Vec::new(),
+        debrief: Vec::new(),
+        unreadable: true,
+    });
+    let json = render(&pack, Format::Json).expect("json").bytes;
+    let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+    let errors: Vec<String> = validator()
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(value["meetings"][2]["unreadable"], true);
+    assert_eq!(value["meetings"][0]["unreadable"], false);
+    let markdown = String::from_utf8(render(&pack, Format::Markdown).expect("md").bytes)
+        .expect("utf-8");
+    assert!(
+        markdown.contains("### Bijeenkomst van 10 maart 2027\n\nDeze bijeenkomst kon niet worden gelezen."),
+        "{markdown}"
+    );
+    assert!(
+        !markdown.contains("Bijeenkomst van 10 maart 2027 (10 maart 2027)"),
+        "named once"
+    );
+    let pdf = pdf_text(&render(&pack, Format::Pdf).expect("pdf").bytes);
+    assert!(pdf.contains("kon niet worden gelezen"), "{pdf}");
+    // A pack approved before the field existed still reads.
+    let mut older = serde_json::to_value(fixture()).expect("value");
+    if let Some(meeting) = older["meetings"][0].as_object_mut() {
+        meeting.remove("unreadable");
+    }
+    let back: Pack = serde_json::from_value(older).expect("an older pack");
+    assert!(!back.meetings[0].unreadable);
 }
 
 #[test]
