@@ -11,7 +11,9 @@
 
 use leerkring_shared::api::TeamView;
 use leerkring_shared::ids::{BoardId, Role};
-use leerkring_shared::pack::{dutch_date, CaseLesson, Compass, DebriefAnswer, Pack};
+use leerkring_shared::pack::{
+    dutch_date, CaseLesson, Compass, DebriefAnswer, Pack, UNREADABLE_MEETING,
+};
 use leerkring_shared::team::{DevelopmentPoint, PointSource, PointStatus, SourceKind, TeamCommand};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -523,6 +525,7 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                             meeting.title.clone(),
                             meeting.date.clone(),
                             meeting.url.clone(),
+                            meeting.unreadable,
                             summary,
                         )
                     })
@@ -542,8 +545,11 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                     <ol class="meeting-history">
                         {meetings
                             .into_iter()
-                            .map(|(board, title, date, url, summary)| {
-                                let present = summary.as_ref().map(|s| s.present);
+                            .map(|(board, title, date, url, unreadable, summary)| {
+                                let present = summary
+                                    .as_ref()
+                                    .filter(|_| !unreadable)
+                                    .map(|s| s.present);
                                 let debrief = summary
                                     .as_ref()
                                     .map(|s| s.debrief.clone())
@@ -552,9 +558,17 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                                 view! {
                                     <li>
                                         <p class="meeting-line">
-                                            <time datetime=date.clone()>{dutch_date(&date)}</time>
-                                            " · "
-                                            <a href=url>{title}</a>
+                                            {(!date.is_empty())
+                                                .then(|| {
+                                                    view! {
+                                                        <time datetime=date.clone()>{dutch_date(&date)}</time>
+                                                        " · "
+                                                    }
+                                                })}
+                                            {match url {
+                                                Some(url) => view! { <a href=url>{title}</a> }.into_any(),
+                                                None => view! { <span>{title}</span> }.into_any(),
+                                            }}
                                             {present
                                                 .map(|n| {
                                                     view! {
@@ -563,7 +577,12 @@ fn MeetingsSection(team: Team) -> impl IntoView {
                                                     }
                                                 })}
                                         </p>
-                                        {if activities.is_empty() {
+                                        {if unreadable {
+                                            view! {
+                                                <p class="notice">{move || t().meeting_unreadable}</p>
+                                            }
+                                                .into_any()
+                                        } else if activities.is_empty() {
                                             view! {
                                                 <p class="muted">{move || t().no_activities}</p>
                                             }
@@ -1111,7 +1130,14 @@ fn PackDraft(team: Team) -> impl IntoView {
             pack.period.clone(),
             pack.meetings
                 .iter()
-                .map(|m| format!("{} ({})", m.title, dutch_date(&m.date)))
+                .map(|m| {
+                    // The pack's own Dutch words, as the report will have them.
+                    if m.unreadable {
+                        format!("{} – {UNREADABLE_MEETING}", m.title)
+                    } else {
+                        format!("{} ({})", m.title, dutch_date(&m.date))
+                    }
+                })
                 .collect::<Vec<_>>(),
             [
                 pack.quality.doing_well.clone(),
