@@ -3,7 +3,8 @@
 //! what the privacy guard flagged), only the facilitator approves it, and nothing is
 //! downloaded before that. A member of the team who tries facilitator actions is refused,
 //! as are wrong tokens, unknown teams and junk; concurrent changes all land; a restart
-//! loses nothing.
+//! loses nothing; a meeting whose stored state is damaged is shown as unreadable while
+//! the rest of the team goes on.
 
 use std::time::{Duration, Instant};
 
@@ -531,4 +532,113 @@ async fn concurrent_changes_all_land_and_survive_a_crash() {
     let (status, again) = team.page(&token).await;
     assert_eq!(status, 200);
     assert_eq!(again["points"], page["points"]);
+}
+
+impl TeamServer {
+    /// Stops the server (SIGTERM: it flushes every board), runs `meanwhile` on the data
+    /// dir, and starts the server again on it.
+    fn restart_after(self, meanwhile: impl FnOnce(&std::path::Path)) -> Self {
+        let Self { _dir, server, team } = self;
+        server.stop();
+        meanwhile(_dir.path());
+        let server = ServerProcess::start(_dir.path(), &[]);
+        Self { _dir, server, team }
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_that_cannot_be_read_is_shown_as_such_and_the_team_carries_on() {
+    let team = TeamServer::start().await;
+    let meetings = [
+        team.new_meeting("Eerste bijeenkomst").await,
+        team.new_meeting("Geheim overleg").await,
+        team.new_meeting("Derde bijeenkomst").await,
+    ];
+    let answers = debrief_answers(0, DEBRIEF_YIELD);
+    let written = ["Goed geluisterd", "Niet meer te lezen", "Samen gelachen"];
+    let mut members = Vec::new();
+    for (meeting, text) in meetings.iter().zip(written) {
+        let url = team
+            .server
+            .ws_url(meeting.board_id.as_str(), &meeting.participant_token);
+        let mut member = MeetingClient::connect(&url).await;
+        member.hello("Anna").await.expect("hello");
+        member.send_update(&item_update(&answers, "a1", &[(note::TEXT, text)]));
+        members.push(member);
+    }
+    team.page_when("every meeting's answer in the draft", |page| {
+        (0..3).all(|n| page["draft"]["meetings"][n]["debrief"][0]["text"] == json!(written[n]))
+    })
+    .await;
+    drop(members);
+
+    // The second meeting's stored document is damaged (a bad disk, a bad restore): its
+    // snapshot no longer holds one intact record, so the board cannot be loaded.
+    let team = team.restart_after(|data_dir| {
+        let snapshot = data_dir
+            .join("boards")
+            .join(meetings[1].board_id.as_str())
+            .join("snapshot.bin");
+        std::fs::write(snapshot, b"kapot").expect("damage the snapshot");
+    });
+
+    let (status, page) = team.page(&team.team.facilitator_token).await;
+    assert_eq!(status, 200, "the team page still answers: {page}");
+    let listed = page["meetings"].as_array().expect("meetings");
+    assert_eq!(listed.len(), 3, "{page}");
+    assert_eq!(listed[1]["unreadable"], json!(true));
+    assert!(listed[1].get("url").is_none(), "no link into it: {page}");
+    for readable in [&listed[0], &listed[2]] {
+        assert_eq!(readable["unreadable"], json!(false));
+        assert!(readable["url"].is_string());
+    }
+    let draft = &page["draft"]["meetings"];
+    assert_eq!(draft[1]["unreadable"], json!(true));
+    assert_eq!(draft[1]["date"], listed[1]["date"]);
+    assert_eq!(
+        draft[1]["title"],
+        json!(format!(
+            "Bijeenkomst van {}",
+            leerkring_shared::pack::dutch_date(listed[1]["date"].as_str().expect("date"))
+        )),
+        "named by its date only"
+    );
+    assert_eq!(draft[1]["debrief"], json!([]));
+    assert_eq!(draft[0]["debrief"][0]["text"], json!("Goed geluisterd"));
+    assert_eq!(draft[2]["debrief"][0]["text"], json!("Samen gelachen"));
+    let pack_text = page["draft"].to_string();
+    assert!(
+        !pack_text.contains("Geheim overleg") && !pack_text.contains("Niet meer te lezen"),
+        "nothing of the unreadable meeting in the pack: {pack_text}"
+    );
+    assert!(
+        team.server
+            .log()
+            .iter()
+            .any(|line| line.contains("shown as unreadable")),
+        "the damage is logged"
+    );
+    let (status, member_page) = team.page(&team.team.member_token).await;
+    assert_eq!(status, 200, "{member_page}");
+    assert_eq!(member_page["meetings"][1]["unreadable"], json!(true));
+
+    // Approval and export work, with the unreadable meeting in the pack by its date.
+    let (status, approved) = team
+        .command(&team.team.facilitator_token, json!({"type": "approve"}))
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    assert!(approved["approval"]["up_to_date"] == json!(true), "{approved}");
+    let (status, _, json_pack) = export(&team, &team.team.member_token, "json").await;
+    assert_eq!(status, 200);
+    let exported: Value = serde_json::from_slice(&json_pack).expect("pack json");
+    assert_eq!(exported["meetings"][1]["unreadable"], json!(true));
+    assert_eq!(exported["meetings"][2]["debrief"][0]["text"], json!("Samen gelachen"));
+    let (status, _, markdown) = export(&team, &team.team.member_token, "md").await;
+    assert_eq!(status, 200);
+    let markdown = String::from_utf8(markdown).expect("utf-8");
+    assert!(
+        markdown.contains("Deze bijeenkomst kon niet worden gelezen."),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("Niet meer te lezen"));
 }
