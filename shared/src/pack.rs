@@ -298,7 +298,8 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
             pack.compass.top_three = top_three;
         }
         let summary = reader.summary(&source.date, content.meeting);
-        pack.cases.extend(reader.cases(&source.date, content.meeting));
+        pack.cases
+            .extend(reader.cases(&source.date, content.meeting));
         stories_from_the_middle.extend(reader.stories_from_the_middle());
         pack.meetings.push(summary);
     }

@@ -432,13 +432,17 @@ async fn a_stream_entry_that_cannot_be_folded_keeps_the_stream_whole_and_loses_n
     for n in 0..40 {
         on_a.push_item("deugden", &format!("deugd-{n}"));
     }
-    eventually("node a tried to fold the stream and refused", PATIENCE, || {
-        cluster
-            .a()
-            .log()
-            .iter()
-            .any(|line| line.contains("not folding the stream"))
-    })
+    eventually(
+        "node a tried to fold the stream and refused",
+        PATIENCE,
+        || {
+            cluster
+                .a()
+                .log()
+                .iter()
+                .any(|line| line.contains("not folding the stream"))
+        },
+    )
     .await;
     let length: u64 = cluster.redis.query(redis::cmd("XLEN").arg(&stream));
     let covered: Option<String> = cluster
@@ -526,7 +530,13 @@ async fn a_spool_with_a_torn_last_record_keeps_its_intact_updates_and_sends_them
 /// 30 s): its exit status and what it logged.
 fn refused_start(redis: &RedisProcess, data_dir: &Path, extra: &[&str]) -> (bool, String) {
     let mut child = Command::new(server_binary())
-        .args(["--addr", "127.0.0.1:0", "--redis-url", &redis.url(), "--data-dir"])
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--redis-url",
+            &redis.url(),
+            "--data-dir",
+        ])
         .arg(data_dir)
         .args(extra)
         .stdout(Stdio::null())
@@ -575,7 +585,11 @@ async fn a_redis_that_does_not_fsync_every_write_is_refused_unless_allowed() {
     let everysec_url = everysec.url();
     let allowed = ServerProcess::start(
         dirs[3].path(),
-        &["--redis-url", everysec_url.as_str(), "--allow-redis-without-fsync"],
+        &[
+            "--redis-url",
+            everysec_url.as_str(),
+            "--allow-redis-without-fsync",
+        ],
     );
     let board = allowed.create_board("Op eigen risico").await;
     let writer = YClient::connect(&url(&allowed, &board)).await;

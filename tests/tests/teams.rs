@@ -627,12 +627,18 @@ async fn a_meeting_that_cannot_be_read_is_shown_as_such_and_the_team_carries_on(
         .command(&team.team.facilitator_token, json!({"type": "approve"}))
         .await;
     assert_eq!(status, 200, "{approved}");
-    assert!(approved["approval"]["up_to_date"] == json!(true), "{approved}");
+    assert!(
+        approved["approval"]["up_to_date"] == json!(true),
+        "{approved}"
+    );
     let (status, _, json_pack) = export(&team, &team.team.member_token, "json").await;
     assert_eq!(status, 200);
     let exported: Value = serde_json::from_slice(&json_pack).expect("pack json");
     assert_eq!(exported["meetings"][1]["unreadable"], json!(true));
-    assert_eq!(exported["meetings"][2]["debrief"][0]["text"], json!("Samen gelachen"));
+    assert_eq!(
+        exported["meetings"][2]["debrief"][0]["text"],
+        json!("Samen gelachen")
+    );
     let (status, _, markdown) = export(&team, &team.team.member_token, "md").await;
     assert_eq!(status, 200);
     let markdown = String::from_utf8(markdown).expect("utf-8");

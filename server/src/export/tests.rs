@@ -633,10 +633,12 @@ fn an_unreadable_meeting_is_named_by_its_date_in_every_format_and_fits_the_schem
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(value["meetings"][2]["unreadable"], true);
     assert_eq!(value["meetings"][0]["unreadable"], false);
-    let markdown = String::from_utf8(render(&pack, Format::Markdown).expect("md").bytes)
-        .expect("utf-8");
+    let markdown =
+        String::from_utf8(render(&pack, Format::Markdown).expect("md").bytes).expect("utf-8");
     assert!(
-        markdown.contains("### Bijeenkomst van 10 maart 2027\n\nDeze bijeenkomst kon niet worden gelezen."),
+        markdown.contains(
+            "### Bijeenkomst van 10 maart 2027\n\nDeze bijeenkomst kon niet worden gelezen."
+        ),
         "{markdown}"
     );
     assert!(

@@ -43,8 +43,8 @@ use tokio::sync::Mutex;
 
 use super::embedded::{private_file_options, sync_dir};
 use super::record_log::{read_records, write_records};
-use crate::board::{guarded, reads_back_as, Board};
 use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
+use crate::board::{guarded, reads_back_as, Board};
 
 /// The Redis keys of one board.
 #[derive(Clone)]
@@ -550,14 +550,24 @@ impl RedisLog {
         let node = self.node.clone();
         let what = format!("keeping up {}", keys.stream);
         tokio::spawn(supervised(what, RESTART_PAUSES, move || {
-            keep_up(spool.clone(), connection.clone(), keys.clone(), node.clone())
+            keep_up(
+                spool.clone(),
+                connection.clone(),
+                keys.clone(),
+                node.clone(),
+            )
         }));
     }
 }
 
 /// Every half second, sends what waits in the spool; every [`PERIODIC_FOLD_EVERY`],
 /// folds the stream if it is long. Ends when the log (its room) is gone.
-async fn keep_up(spool: Weak<Mutex<Spool>>, mut connection: ConnectionManager, keys: Keys, node: String) {
+async fn keep_up(
+    spool: Weak<Mutex<Spool>>,
+    mut connection: ConnectionManager,
+    keys: Keys,
+    node: String,
+) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     let mut last_fold = tokio::time::Instant::now();
     loop {
@@ -844,7 +854,11 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(10), supervisor)
             .await
             .expect("the supervisor ends once the task ends by itself");
-        assert_eq!(runs.load(Ordering::SeqCst), 4, "three panics, then a clean run");
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            4,
+            "three panics, then a clean run"
+        );
     }
 
     #[test]
@@ -876,7 +890,10 @@ mod tests {
             updates,
             meeting: None,
         });
-        assert!(matches!(refused, Err(StoreError::Corrupt(_))), "{refused:?}");
+        assert!(
+            matches!(refused, Err(StoreError::Corrupt(_))),
+            "{refused:?}"
+        );
     }
 
     #[test]
