@@ -3,10 +3,12 @@
 // offers helpers that find controls the way assistive technology does: by role and name.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
 
@@ -111,8 +113,33 @@ export async function focused(page, name) {
   await eventually(`focus in ${name}`, () => field.evaluate((element) => element === document.activeElement));
 }
 
-/** Saves a screenshot under target/e2e-screenshots. */
+/** axe-core's browser bundle, from the npm package (no network). It is evaluated through
+ * the DevTools protocol, which the app's Content Security Policy (rightly) does not let a
+ * script tag do. */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core finds against WCAG 2.1 A and AA on the page as it is now: one line per
+ * broken rule, with the elements it found. */
+export async function accessibilityViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
+}
+
+/** Fails unless axe-core finds no WCAG 2.1 AA violation on the screen `name` shows. */
+export async function assertAccessible(page, name) {
+  assert.deepEqual(await accessibilityViolations(page), [], `accessibility violations on ${name}`);
+}
+
+/** Saves a screenshot under target/e2e-screenshots, after checking the screen with axe-core:
+ * every screen a test shows is a screen a person uses. */
 export async function screenshot(page, name) {
+  await assertAccessible(page, name);
   mkdirSync(screenshotDir, { recursive: true });
   const path = joinPath(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import {
   sharedServerAndBrowser, newPerson, eventually, everyone, stepHeading, join, joinAll, goToStep, focused,
+  assertAccessible,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -23,6 +24,7 @@ const cell = (page, column, row) => page.getByRole('textbox', { name: `${column}
 const section = (page, name) => page.getByRole('region', { name });
 
 async function shoot(page, name) {
+  await assertAccessible(page, name);
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: joinPath(shots, `${name}.png`), fullPage: true });
 }
