@@ -1,7 +1,7 @@
 use crate::block_store::BlockStore;
 use crate::branch::{Branch, BranchPtr};
 use crate::doc::{DocAddr, OffsetKind};
-use crate::encoding::read::Error;
+use crate::encoding::read::{capacity_for, Error, MalformedKind};
 use crate::gc::GCCollector;
 use crate::slice::{BlockSlice, ItemSlice};
 use crate::store::Store;
@@ -98,6 +98,16 @@ impl ClientID {
         {
             return ClientID(value as u32);
         }
+    }
+
+    /// A client id read from encoded input. Refuses values over 53 bits: [ClientID::new] would
+    /// fold them onto a smaller id (another client's) in release builds.
+    pub(crate) fn decoded(value: u64) -> Result<Self, Error> {
+        #[cfg(not(feature = "small-client"))]
+        if value & Self::MASK != 0 {
+            return Err(Error::Malformed(MalformedKind::ClientIdTooLarge));
+        }
+        Ok(Self::new(value))
     }
 
     /// Returns the original yjs-compatible client identifier value.
@@ -340,10 +350,12 @@ impl Block {
         }
     }
 
-    pub(crate) fn splice(&self, offset: u32) -> Option<Self> {
+    /// Splits a block of an [Update](crate::Update) (not integrated into a block store) at
+    /// `offset`, keeping the left part in `self` and returning the right part.
+    pub(crate) fn splice(&mut self, offset: u32) -> Option<Self> {
         match self {
             Block::Item(x) => {
-                let next = ItemPtr::from(x.as_ref()).splice(offset, OffsetKind::Utf16)?;
+                let next = x.split_unintegrated(offset)?;
                 Some(Block::Item(next))
             }
             Block::Skip(x) => {
@@ -773,6 +785,37 @@ impl TryFrom<ItemPtr> for Any {
 }
 
 impl Item {
+    /// Splits an item that is not part of a block store yet (a block of an
+    /// [Update](crate::Update)) at `offset`: `self` keeps the left part, the right part is
+    /// returned.
+    ///
+    /// Unlike [ItemPtr::splice], which is meant for integrated items, this links nothing: the
+    /// parts get no `left`/`right` pointers to each other or to neighbours, and no parent map
+    /// entry. An update owns its blocks and drops them one by one (`BlockSet::exclude`
+    /// replaces already known parts with skips), so any such pointer could dangle; integration
+    /// finds the neighbours from `origin` and `right_origin` instead.
+    pub(crate) fn split_unintegrated(&mut self, offset: u32) -> Option<Box<Item>> {
+        if offset == 0 {
+            return None;
+        }
+        let content = self.content.splice(offset as usize, OffsetKind::Utf16)?;
+        let right = Box::new(Item {
+            id: ID::new(self.id.client, self.id.clock + offset),
+            len: self.len - offset,
+            left: None,
+            right: None,
+            origin: Some(ID::new(self.id.client, self.id.clock + offset - 1)),
+            right_origin: self.right_origin,
+            content,
+            parent: self.parent.clone(),
+            parent_sub: self.parent_sub.clone(),
+            info: self.info.clone(),
+            redone: self.redone.map(|id| ID::new(id.client, id.clock + offset)),
+        });
+        self.len = offset;
+        Some(right)
+    }
+
     #[inline]
     pub(crate) fn clock_range(&self) -> (u32, u32) {
         let start = self.id.clock;
@@ -2034,13 +2077,12 @@ impl ItemContent {
         match ref_num & 0b1111 {
             BLOCK_ITEM_DELETED_REF_NUMBER => Ok(ItemContent::Deleted(decoder.read_len()?)),
             BLOCK_ITEM_JSON_REF_NUMBER => {
-                let mut remaining = decoder.read_len()? as i32;
+                // `len` strings, as `encode` writes them (and Yjs' readContentJSON reads them).
+                let len = decoder.read_len()? as usize;
                 let mut buf = Vec::new();
-                buf.try_reserve(remaining as usize)?;
-
-                while remaining >= 0 {
+                buf.try_reserve(capacity_for(decoder, len))?;
+                for _ in 0..len {
                     buf.push(decoder.read_string()?.to_owned());
-                    remaining -= 1;
                 }
                 Ok(ItemContent::JSON(buf))
             }
@@ -2059,7 +2101,7 @@ impl ItemContent {
             BLOCK_ITEM_ANY_REF_NUMBER => {
                 let len = decoder.read_len()? as usize;
                 let mut values = Vec::new();
-                values.try_reserve(len)?;
+                values.try_reserve(capacity_for(decoder, len))?;
 
                 let mut i = 0;
                 while i < len {

@@ -1,6 +1,6 @@
 use crate::block::{BlockRange, ClientID, ID};
 use crate::block_store::BlockStore;
-use crate::encoding::read::Error;
+use crate::encoding::read::{Error, MalformedKind};
 use crate::ids::{BlockSliceIter, IdMapInner, IdRanges};
 use crate::iter::TxnIterator;
 use crate::slice::BlockSlice;
@@ -27,7 +27,10 @@ impl Decode for Range<u32> {
     fn decode<D: Decoder>(decoder: &mut D) -> Result<Self, Error> {
         let clock = decoder.read_ds_clock()?;
         let len = decoder.read_ds_len()?;
-        Ok(clock..(clock + len))
+        let end = clock
+            .checked_add(len)
+            .ok_or(Error::Malformed(MalformedKind::ClockOverflow))?;
+        Ok(clock..end)
     }
 }
 
@@ -361,7 +364,7 @@ impl Decode for IdSet {
             decoder.reset_ds_cur_val();
             let client: u64 = decoder.read_var()?;
             let range = IdRange::decode(decoder)?;
-            set.0.clients_mut().insert(ClientID::new(client), range);
+            set.0.clients_mut().insert(ClientID::decoded(client)?, range);
             i += 1;
         }
         Ok(set)

@@ -1,5 +1,5 @@
 use crate::block::ClientID;
-use crate::encoding::read::Error;
+use crate::encoding::read::{capacity_for, Error};
 use crate::updates::decoder::{Decode, Decoder};
 use crate::updates::encoder::{Encode, Encoder};
 use crate::utils::client_hasher::ClientHasher;
@@ -122,12 +122,12 @@ impl Decode for StateVector {
         // allocation bomb into a recoverable decode error instead of an abort. Mirrors the
         // `try_reserve` pattern already used for blocks in `Update::decode`.
         let mut sv = HashMap::with_hasher(BuildHasherDefault::default());
-        sv.try_reserve(len)?;
+        sv.try_reserve(capacity_for(decoder, len))?;
         let mut i = 0;
         while i < len {
             let client: u64 = decoder.read_var()?;
             let clock = decoder.read_var()?;
-            sv.insert(ClientID::new(client), clock);
+            sv.insert(ClientID::decoded(client)?, clock);
             i += 1;
         }
         Ok(StateVector(sv))

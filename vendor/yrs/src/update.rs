@@ -3,7 +3,7 @@ use crate::block::{
     HAS_ORIGIN, HAS_PARENT_SUB, HAS_RIGHT_ORIGIN,
 };
 use crate::branch::BranchPtr;
-use crate::encoding::read::{Error, MalformedKind};
+use crate::encoding::read::{capacity_for, Error, MalformedKind};
 use crate::error::UpdateError;
 use crate::id_set::IdSet;
 use crate::store::Store;
@@ -341,7 +341,6 @@ impl Update {
                     let local_clock = state
                         .entry(id.client)
                         .or_insert_with(|| txn.store.blocks.get_clock(&id.client));
-                    let offset = (*local_clock as i32) - (id.clock as i32);
 
                     if let Some(missing) =
                         Self::missing_dependency(&mut stack_head, &mut txn.store)?
@@ -351,14 +350,16 @@ impl Update {
                         continue;
                     } else {
                         // block has no missing dependencies, therefore we can integrate it right away
-                        if offset < 0 {
+                        // Compared as u32: a difference taken in i32 turns clocks of 2^31 and
+                        // more negative, which left holes without a skip (BlockStore::push).
+                        if *local_clock < id.clock {
                             // Block was send out of order (previous blocks from the same client are
                             // missing), however since it has no dependency on them, it's still safe
                             // to integrate. For that we prepend the missing hole with a Skip block.
                             txn.integrate_skip(
                                 BlockRange::new(
                                     ID::new(id.client, *local_clock),
-                                    offset.abs() as u32,
+                                    id.clock - *local_clock,
                                 ),
                                 0,
                             );
@@ -784,7 +785,9 @@ impl Update {
                             // prefer to slice Skip because the other struct might contain more information
                             skip.len -= diff as u32;
                         } else {
-                            block_slice = Some(curr_block.splice(diff as u32).unwrap());
+                            block_slice = curr_decoder
+                                .current_mut()
+                                .and_then(|block| block.splice(diff as u32));
                         }
                     }
 
@@ -838,7 +841,7 @@ impl Decode for Update {
         // read blocks
         let clients_len: u32 = decoder.read_var()?;
         let mut clients = HashMap::with_hasher(BuildHasherDefault::default());
-        clients.try_reserve(clients_len as usize)?;
+        clients.try_reserve(capacity_for(decoder, clients_len as usize))?;
 
         let mut blocks = BlockSet { clients };
         for _ in 0..clients_len {
@@ -852,14 +855,16 @@ impl Decode for Update {
                 .or_insert_with(|| VecDeque::new());
             // Attempt to pre-allocate memory for the blocks. If the capacity overflows and
             // allocation fails, return an error.
-            blocks.try_reserve(blocks_len)?;
+            blocks.try_reserve(capacity_for(decoder, blocks_len))?;
 
             for _ in 0..blocks_len {
                 let id = ID::new(client, clock);
                 if let Some(block) = Self::decode_block(id, decoder)? {
                     // due to bug in the past it was possible for empty bugs to be generated
                     // even though they had no effect on the document store
-                    clock += block.len();
+                    clock = clock
+                        .checked_add(block.len())
+                        .ok_or(Error::Malformed(MalformedKind::ClockOverflow))?;
                     blocks.push_back(block);
                 }
             }
@@ -978,6 +983,10 @@ struct Memo<I: Iterator + ?Sized> {
 impl<I: Iterator> Memo<I> {
     fn current(&self) -> Option<&I::Item> {
         self.current.as_ref()
+    }
+
+    fn current_mut(&mut self) -> Option<&mut I::Item> {
+        self.current.as_mut()
     }
 
     fn take(&mut self) -> Option<I::Item> {

@@ -41,6 +41,10 @@ impl Error {
 pub enum MalformedKind {
     Utf8,
     EmptyBlock,
+    /// A block or range ends past the largest clock value (2^32 - 1).
+    ClockOverflow,
+    /// A client id uses more than the 53 bits Yjs allows.
+    ClientIdTooLarge,
 }
 
 impl Display for MalformedKind {
@@ -48,6 +52,8 @@ impl Display for MalformedKind {
         match self {
             MalformedKind::Utf8 => write!(f, "invalid UTF-8 sequence"),
             MalformedKind::EmptyBlock => write!(f, "block cannot have 0 length"),
+            MalformedKind::ClockOverflow => write!(f, "clock range ends past 2^32 - 1"),
+            MalformedKind::ClientIdTooLarge => write!(f, "client id does not fit in 53 bits"),
         }
     }
 }
@@ -77,7 +83,19 @@ where
     }
 }
 
+/// How many entries to reserve for `declared`, a count read from the input: at most one per
+/// byte still unread. The count itself is attacker-controlled (a few bytes can declare 2^32
+/// entries), so reserving it as is lets a tiny update make the process ask for gigabytes
+/// before the decode fails; collections grow past this on push if the entries are real.
+pub(crate) fn capacity_for<R: Read>(reader: &R, declared: usize) -> usize {
+    declared.min(reader.remaining_hint())
+}
+
 impl<'a> Read for Cursor<'a> {
+    fn remaining_hint(&self) -> usize {
+        self.buf.len().saturating_sub(self.next)
+    }
+
     /// Take a slice of the next `len` bytes and advance the position by `len`.
     fn read_exact(&mut self, len: usize) -> Result<&[u8], Error> {
         if self.next + len > self.buf.len() {
@@ -102,6 +120,12 @@ impl<'a> Read for Cursor<'a> {
 
 pub trait Read: Sized {
     fn read_exact(&mut self, len: usize) -> Result<&[u8], Error>;
+
+    /// An upper bound for the bytes left to read, used to cap reservations for counts read
+    /// from the input (see [capacity_for]). `usize::MAX` when unknown.
+    fn remaining_hint(&self) -> usize {
+        usize::MAX
+    }
 
     /// Read a single byte.
     fn read_u8(&mut self) -> Result<u8, Error> {

@@ -528,9 +528,9 @@ impl Decode for AwarenessUpdate {
         // `len` is attacker-controlled (awareness updates arrive over the network); a fallible
         // reservation avoids an allocation bomb (see `Update::decode`'s `try_reserve`).
         let mut clients = HashMap::new();
-        clients.try_reserve(len)?;
+        clients.try_reserve(crate::encoding::read::capacity_for(decoder, len))?;
         for _ in 0..len {
-            let client_id = ClientID::new(decoder.read_var::<u64>()?);
+            let client_id = ClientID::decoded(decoder.read_var::<u64>()?)?;
             let clock: u32 = decoder.read_var()?;
             let json: Arc<str> = decoder.read_string()?.into();
             clients.insert(client_id, AwarenessUpdateEntry { clock, json });

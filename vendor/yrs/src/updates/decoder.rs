@@ -88,7 +88,7 @@ impl<'a> DecoderV1<'a> {
         #[cfg(feature = "small-client")]
         let client: u32 = self.read_var()?;
         let clock = self.read_var()?;
-        Ok(ID::new(ClientID::new(client as u64), clock))
+        Ok(ID::new(ClientID::decoded(client as u64)?, clock))
     }
 }
 
@@ -105,6 +105,11 @@ impl<'a> From<&'a [u8]> for DecoderV1<'a> {
 }
 
 impl<'a> Read for DecoderV1<'a> {
+    #[inline]
+    fn remaining_hint(&self) -> usize {
+        self.cursor.remaining_hint()
+    }
+
     #[inline]
     fn read_u8(&mut self) -> Result<u8, Error> {
         self.cursor.read_u8()
@@ -148,7 +153,7 @@ impl<'a> Decoder for DecoderV1<'a> {
         let client: u64 = self.cursor.read_var()?;
         #[cfg(feature = "small-client")]
         let client: u32 = self.cursor.read_var()?;
-        Ok(ClientID::new(client as u64))
+        ClientID::decoded(client as u64)
     }
 
     #[inline]
@@ -282,6 +287,13 @@ impl<'a> DecoderV2<'a> {
 }
 
 impl<'a> Read for DecoderV2<'a> {
+    /// Entries are spread over several run-length encoded columns of one buffer, so the whole
+    /// buffer is the bound.
+    #[inline]
+    fn remaining_hint(&self) -> usize {
+        self.cursor.buf.len()
+    }
+
     #[inline]
     fn read_exact(&mut self, len: usize) -> Result<&[u8], Error> {
         self.cursor.read_exact(len)
@@ -316,20 +328,20 @@ impl<'a> Decoder for DecoderV2<'a> {
 
     fn read_left_id(&mut self) -> Result<ID, Error> {
         Ok(ID::new(
-            ClientID::new(self.client_decoder.read_u64()?),
+            ClientID::decoded(self.client_decoder.read_u64()?)?,
             self.left_clock_decoder.read_u32()?,
         ))
     }
 
     fn read_right_id(&mut self) -> Result<ID, Error> {
         Ok(ID::new(
-            ClientID::new(self.client_decoder.read_u64()?),
+            ClientID::decoded(self.client_decoder.read_u64()?)?,
             self.right_clock_decoder.read_u32()?,
         ))
     }
 
     fn read_client(&mut self) -> Result<ClientID, Error> {
-        Ok(ClientID::new(self.client_decoder.read_u64()?))
+        ClientID::decoded(self.client_decoder.read_u64()?)
     }
 
     fn read_info(&mut self) -> Result<u8, Error> {
