@@ -39,6 +39,7 @@ use crate::config::{Config, StoreKind};
 use crate::http::AppState;
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
+use crate::storage::lock::DataDirLock;
 use crate::storage::memory::MemoryStore;
 use crate::storage::redis::{RedisStore, StreamPositions};
 use crate::storage::Store;
@@ -77,9 +78,10 @@ async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Br
 }
 
 /// Serves on `listener` until `shutdown` completes, then closes every connection and
-/// flushes every board before returning.
+/// flushes every board before returning. `lock` is the data dir's, held until then.
 pub async fn serve(
     config: Config,
+    lock: DataDirLock,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -121,5 +123,6 @@ pub async fn serve(
         })
         .await?;
     rooms.shutdown().await;
+    drop(lock);
     Ok(())
 }

@@ -10,9 +10,11 @@
 //!
 //! [`embedded`] keeps it all in files under the data dir (the default); [`redis`] keeps it
 //! in Redis, so several server nodes can serve the same boards (docs/ARCHITECTURE.md);
-//! [`memory`] keeps it in memory only, for benchmarks.
+//! [`memory`] keeps it in memory only, for benchmarks. Whatever the store, [`lock`] keeps
+//! a second process off the data dir.
 
 pub mod embedded;
+pub mod lock;
 pub mod memory;
 mod record_log;
 pub mod redis;
