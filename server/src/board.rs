@@ -54,6 +54,29 @@ fn guarded<T>(what: &'static str, work: impl FnOnce() -> T) -> Option<T> {
     }
 }
 
+/// Told before and after each stored record is applied to the document, so that a record
+/// that kills the process can be named at the next load (see
+/// [`crate::storage::quarantine`]). `()` watches nothing.
+pub trait ApplyWatch {
+    fn applying(&mut self, record: &[u8]);
+    fn applied(&mut self);
+}
+
+impl ApplyWatch for () {
+    fn applying(&mut self, _record: &[u8]) {}
+    fn applied(&mut self) {}
+}
+
+/// Runs `work` on `record` between `watch`'s two calls.
+fn watched<T>(watch: &mut dyn ApplyWatch, record: &[u8], work: impl FnOnce() -> T) -> T {
+    watch.applying(record);
+    #[cfg(feature = "fault-injection")]
+    crate::fault_injection::abort_if_marked(record);
+    let outcome = work();
+    watch.applied();
+    outcome
+}
+
 /// Why an update could not be applied.
 #[derive(Debug, thiserror::Error)]
 #[error("update could not be applied: {0}")]
@@ -63,6 +86,11 @@ impl Board {
     /// Rebuilds a board from its stored history. A stored update that no longer decodes
     /// or applies is skipped with a warning rather than making the whole board unloadable.
     pub fn from_history(history: StoredHistory) -> Self {
+        Self::replay(history, &mut ())
+    }
+
+    /// As [`Board::from_history`], telling `watch` about each record as it is applied.
+    pub fn replay(history: StoredHistory, watch: &mut dyn ApplyWatch) -> Self {
         let meeting = match history.meeting.as_deref().map(serde_json::from_slice) {
             Some(Ok(meeting)) => meeting,
             Some(Err(error)) => {
@@ -79,9 +107,11 @@ impl Board {
         };
         let stored = history.snapshot.iter().chain(history.updates.iter());
         for (position, bytes) in stored.enumerate() {
-            let applied = Update::decode_v1(bytes)
-                .map_err(|error| RejectedUpdate(error.to_string()))
-                .and_then(|update| board.apply_update(update));
+            let applied = watched(watch, bytes, || {
+                Update::decode_v1(bytes)
+                    .map_err(|error| RejectedUpdate(error.to_string()))
+                    .and_then(|update| board.apply_update(update))
+            });
             if let Err(error) = applied {
                 tracing::warn!(position, %error, "skipped a stored update");
             }
@@ -93,6 +123,16 @@ impl Board {
 
     fn doc(&self) -> &Doc {
         self.awareness.doc()
+    }
+
+    /// Integrates a stored update (`record` is its bytes as stored), telling `watch`.
+    pub fn apply_record(
+        &mut self,
+        watch: &mut dyn ApplyWatch,
+        record: &[u8],
+        update: Update,
+    ) -> Result<(), RejectedUpdate> {
+        watched(watch, record, || self.apply_update(update))
     }
 
     /// Integrates a document update.

@@ -10,6 +10,7 @@
 //! - [`storage`]: the [`storage::Store`] trait, the embedded file store and Redis.
 //! - [`broadcast`]: relaying updates between server nodes (through Redis).
 //! - [`export`]: the visitation pack as PDF, DOCX, Markdown, CSV, JSON and a zip of all.
+//! - [`fault_injection`]: a test-only abort hook (cargo feature `fault-injection`).
 
 pub mod assets;
 pub mod board;
@@ -17,6 +18,7 @@ pub mod broadcast;
 pub mod config;
 pub mod connection;
 pub mod export;
+pub mod fault_injection;
 pub mod http;
 pub mod limits;
 pub mod rooms;
@@ -41,6 +43,7 @@ use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
 use crate::storage::lock::DataDirLock;
 use crate::storage::memory::MemoryStore;
+use crate::storage::quarantine::Quarantine;
 use crate::storage::redis::{RedisStore, StreamPositions};
 use crate::storage::Store;
 
@@ -90,7 +93,8 @@ pub async fn serve(
         .await
         .map_err(std::io::Error::other)??;
     let (store, broadcast) = storage(&config).await?;
-    let rooms = Rooms::new(store.clone(), broadcast, config.rooms.clone());
+    let quarantine = Quarantine::open(&config.data_dir)?;
+    let rooms = Rooms::new(store.clone(), quarantine, broadcast, config.rooms.clone());
     let state = AppState {
         teams: teams::Teams::new(store.clone(), rooms.clone()),
         store,

@@ -30,7 +30,8 @@ use yrs::Update;
 use crate::board::{Board, ConnectionId};
 use crate::broadcast::{Broadcast, Remote};
 use crate::config::RoomSettings;
-use crate::storage::{BoardLog, Store};
+use crate::storage::quarantine::{ApplyMarker, Quarantine};
+use crate::storage::{BoardLog, Store, StoreError, StoredHistory};
 
 /// How many requests a room takes from its inbox in one batch.
 const BATCH_LIMIT: usize = 256;
@@ -171,6 +172,7 @@ struct Registry {
 
 struct Shared {
     store: Arc<dyn Store>,
+    quarantine: Quarantine,
     broadcast: Arc<dyn Broadcast>,
     settings: RoomSettings,
     registry: Mutex<Registry>,
@@ -227,12 +229,14 @@ pub struct Rooms {
 impl Rooms {
     pub fn new(
         store: Arc<dyn Store>,
+        quarantine: Quarantine,
         broadcast: Arc<dyn Broadcast>,
         settings: RoomSettings,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 store,
+                quarantine,
                 broadcast,
                 settings,
                 registry: Mutex::new(Registry {
@@ -410,8 +414,7 @@ async fn load_and_serve(
     board_id: BoardId,
     mut requests: mpsc::Receiver<Request>,
 ) {
-    let opened = shared.store.open(&board_id).await;
-    let (history, log) = match opened {
+    let (history, log, mut marker) = match open_board(shared, &board_id).await {
         Ok(opened) => opened,
         Err(error) => {
             tracing::error!(board = %board_id, %error, "could not load board");
@@ -428,14 +431,39 @@ async fn load_and_serve(
     };
     let mut room = Room {
         id: board_id,
-        board: Board::from_history(history),
+        board: Board::replay(history, &mut marker),
         log,
+        marker,
         outboxes: HashMap::new(),
         shared: Arc::clone(shared),
     };
     tracing::debug!(board = %room.id, "room opened");
     room.serve(requests, remote).await;
     room.finish().await;
+}
+
+/// Opens the board's history and, before it is replayed, sets aside a record that killed
+/// the previous process ([`crate::storage::quarantine`]).
+async fn open_board(
+    shared: &Shared,
+    board: &BoardId,
+) -> Result<(StoredHistory, Box<dyn BoardLog>, ApplyMarker), StoreError> {
+    let (mut history, mut log) = shared.store.open(board).await?;
+    let quarantine = shared.quarantine.clone();
+    let id = board.clone();
+    let (history, marker, set_aside) = tokio::task::spawn_blocking(move || {
+        let (marker, set_aside) = quarantine.prepare(&id, &mut history)?;
+        Ok::<_, std::io::Error>((history, marker, set_aside))
+    })
+    .await
+    .map_err(|join_error| StoreError::Io(std::io::Error::other(join_error)))??;
+    if !set_aside.is_empty() {
+        if let Err(error) = log.drop_set_aside(&set_aside).await {
+            // This node skips them anyway; the next load tries again.
+            tracing::warn!(board = %board, %error, "could not drop set-aside records from the store");
+        }
+    }
+    Ok((history, log, marker))
 }
 
 fn refuse_waiting_joins(shared: &Shared, requests: &mut mpsc::Receiver<Request>) {
@@ -451,6 +479,8 @@ struct Room {
     id: BoardId,
     board: Board,
     log: Box<dyn BoardLog>,
+    /// Names the stored record being applied, in case it kills the process.
+    marker: ApplyMarker,
     outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>>,
     shared: Arc<Shared>,
 }
@@ -605,7 +635,10 @@ impl Room {
             return;
         }
         for ((connection, update), bytes) in updates.into_iter().zip(&stored) {
-            match self.board.apply_update(update.update) {
+            match self
+                .board
+                .apply_record(&mut self.marker, bytes, update.update)
+            {
                 Ok(()) => {
                     let frame = Bytes::from(update_frame(bytes));
                     self.send_to_all_but(Some(connection), &frame);
@@ -655,7 +688,7 @@ impl Room {
             .map_err(|error| error.to_string())
             .and_then(|update| {
                 self.board
-                    .apply_update(update)
+                    .apply_record(&mut self.marker, &bytes, update)
                     .map_err(|error| error.to_string())
             });
         match applied {
@@ -934,10 +967,11 @@ impl Room {
     }
 
     /// Called once the room has stopped taking requests.
-    async fn finish(&mut self) {
+    async fn finish(mut self) {
         if self.log.backlog().updates > 0 {
             self.compact().await;
         }
+        self.marker.remove();
         tracing::debug!(board = %self.id, "room closed");
     }
 }

@@ -42,7 +42,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds `leerkring-server` once per test binary and returns its path.
+/// Builds `leerkring-server` once per test binary and returns its path. It is built with
+/// the `fault-injection` feature, so that the crash-loop test can make it abort
+/// (server/src/fault_injection.rs); every test binary builds it the same way, so they
+/// share one build.
 pub fn server_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
@@ -55,6 +58,8 @@ pub fn server_binary() -> &'static Path {
                 "leerkring-server",
                 "--bin",
                 "leerkring-server",
+                "--features",
+                "fault-injection",
             ])
             .current_dir(workspace_root())
             .status()
@@ -201,7 +206,8 @@ impl ServerProcess {
     }
 
     /// Waits up to `timeout` for the process to end by itself; its exit status if it did.
-    pub fn exited_within(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+    /// Polls asynchronously, so the test's own clients keep sending meanwhile.
+    pub async fn exited_within(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -210,7 +216,7 @@ impl ServerProcess {
             if Instant::now() >= deadline {
                 return None;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
