@@ -615,6 +615,47 @@ mod tests {
         assert!(text.contains("Geduld") && text.contains("Moed"), "{text}");
     }
 
+    /// Records what it is told, as the crash-loop breaker's marker would.
+    #[derive(Default)]
+    struct Journal(Vec<String>);
+
+    impl ApplyWatch for Journal {
+        fn applying(&mut self, record: &[u8]) {
+            self.0.push(format!("applying {} bytes", record.len()));
+        }
+        fn applied(&mut self) {
+            self.0.push("applied".into());
+        }
+    }
+
+    #[test]
+    fn replaying_names_every_stored_record_before_applying_it_even_junk() {
+        let (snapshot, update) = (typed("Geduld"), typed("Moed"));
+        let history = StoredHistory {
+            snapshot: Some(snapshot.clone()),
+            updates: vec![b"junk".to_vec(), update.clone()],
+            meeting: None,
+        };
+        let mut journal = Journal::default();
+        let mut board = Board::replay(history, &mut journal);
+        let expected = |lengths: &[usize]| -> Vec<String> {
+            lengths
+                .iter()
+                .flat_map(|n| [format!("applying {n} bytes"), "applied".to_owned()])
+                .collect()
+        };
+        assert_eq!(journal.0, expected(&[snapshot.len(), 4, update.len()]));
+
+        let live = typed("Hoop");
+        let decoded = Update::decode_v1(&live).expect("decodes");
+        let mut journal = Journal::default();
+        board
+            .apply_record(&mut journal, &live, decoded)
+            .expect("applies");
+        assert_eq!(journal.0, expected(&[live.len()]));
+        assert!(read_text(&board).contains("Hoop"));
+    }
+
     #[test]
     fn a_new_member_is_asked_for_its_state_and_told_who_is_here() {
         let mut board = Board::from_history(StoredHistory::default());
