@@ -69,6 +69,29 @@ pub fn reads_back_as(snapshot: &[u8], expected: &StateVector) -> bool {
     reloaded.flatten().as_ref() == Some(expected)
 }
 
+/// Told before and after each stored record is applied to the document, so that a record
+/// that kills the process can be named at the next load (see
+/// [`crate::storage::quarantine`]). `()` watches nothing.
+pub trait ApplyWatch {
+    fn applying(&mut self, record: &[u8]);
+    fn applied(&mut self);
+}
+
+impl ApplyWatch for () {
+    fn applying(&mut self, _record: &[u8]) {}
+    fn applied(&mut self) {}
+}
+
+/// Runs `work` on `record` between `watch`'s two calls.
+fn watched<T>(watch: &mut dyn ApplyWatch, record: &[u8], work: impl FnOnce() -> T) -> T {
+    watch.applying(record);
+    #[cfg(feature = "fault-injection")]
+    crate::fault_injection::abort_if_marked(record);
+    let outcome = work();
+    watch.applied();
+    outcome
+}
+
 /// Why an update could not be applied.
 #[derive(Debug, thiserror::Error)]
 #[error("update could not be applied: {0}")]
@@ -78,6 +101,11 @@ impl Board {
     /// Rebuilds a board from its stored history. A stored update that no longer decodes
     /// or applies is skipped with a warning rather than making the whole board unloadable.
     pub fn from_history(history: StoredHistory) -> Self {
+        Self::replay(history, &mut ())
+    }
+
+    /// As [`Board::from_history`], telling `watch` about each record as it is applied.
+    pub fn replay(history: StoredHistory, watch: &mut dyn ApplyWatch) -> Self {
         let meeting = match history.meeting.as_deref().map(serde_json::from_slice) {
             Some(Ok(meeting)) => meeting,
             Some(Err(error)) => {
@@ -94,9 +122,11 @@ impl Board {
         };
         let stored = history.snapshot.iter().chain(history.updates.iter());
         for (position, bytes) in stored.enumerate() {
-            let applied = Update::decode_v1(bytes)
-                .map_err(|error| RejectedUpdate(error.to_string()))
-                .and_then(|update| board.apply_update(update));
+            let applied = watched(watch, bytes, || {
+                Update::decode_v1(bytes)
+                    .map_err(|error| RejectedUpdate(error.to_string()))
+                    .and_then(|update| board.apply_update(update))
+            });
             if let Err(error) = applied {
                 tracing::warn!(position, %error, "skipped a stored update");
             }
@@ -108,6 +138,16 @@ impl Board {
 
     fn doc(&self) -> &Doc {
         self.awareness.doc()
+    }
+
+    /// Integrates a stored update (`record` is its bytes as stored), telling `watch`.
+    pub fn apply_record(
+        &mut self,
+        watch: &mut dyn ApplyWatch,
+        record: &[u8],
+        update: Update,
+    ) -> Result<(), RejectedUpdate> {
+        watched(watch, record, || self.apply_update(update))
     }
 
     /// Integrates a document update.
@@ -584,6 +624,47 @@ mod tests {
         let board = Board::from_history(history);
         let text = read_text(&board);
         assert!(text.contains("Geduld") && text.contains("Moed"), "{text}");
+    }
+
+    /// Records what it is told, as the crash-loop breaker's marker would.
+    #[derive(Default)]
+    struct Journal(Vec<String>);
+
+    impl ApplyWatch for Journal {
+        fn applying(&mut self, record: &[u8]) {
+            self.0.push(format!("applying {} bytes", record.len()));
+        }
+        fn applied(&mut self) {
+            self.0.push("applied".into());
+        }
+    }
+
+    #[test]
+    fn replaying_names_every_stored_record_before_applying_it_even_junk() {
+        let (snapshot, update) = (typed("Geduld"), typed("Moed"));
+        let history = StoredHistory {
+            snapshot: Some(snapshot.clone()),
+            updates: vec![b"junk".to_vec(), update.clone()],
+            meeting: None,
+        };
+        let mut journal = Journal::default();
+        let mut board = Board::replay(history, &mut journal);
+        let expected = |lengths: &[usize]| -> Vec<String> {
+            lengths
+                .iter()
+                .flat_map(|n| [format!("applying {n} bytes"), "applied".to_owned()])
+                .collect()
+        };
+        assert_eq!(journal.0, expected(&[snapshot.len(), 4, update.len()]));
+
+        let live = typed("Hoop");
+        let decoded = Update::decode_v1(&live).expect("decodes");
+        let mut journal = Journal::default();
+        board
+            .apply_record(&mut journal, &live, decoded)
+            .expect("applies");
+        assert_eq!(journal.0, expected(&[live.len()]));
+        assert!(read_text(&board).contains("Hoop"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`storage`]: the [`storage::Store`] trait, the embedded file store and Redis.
 //! - [`broadcast`]: relaying updates between server nodes (through Redis).
 //! - [`export`]: the visitation pack as PDF, DOCX, Markdown, CSV, JSON and a zip of all.
+//! - [`fault_injection`]: a test-only abort hook (cargo feature `fault-injection`).
 
 pub mod assets;
 pub mod board;
@@ -17,6 +18,7 @@ pub mod broadcast;
 pub mod config;
 pub mod connection;
 pub mod export;
+pub mod fault_injection;
 pub mod http;
 pub mod limits;
 pub mod rooms;
@@ -39,7 +41,9 @@ use crate::config::{Config, StoreKind};
 use crate::http::AppState;
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
+use crate::storage::lock::DataDirLock;
 use crate::storage::memory::MemoryStore;
+use crate::storage::quarantine::Quarantine;
 use crate::storage::redis::{RedisStore, StreamPositions};
 use crate::storage::Store;
 
@@ -84,9 +88,10 @@ async fn storage(config: &Config) -> std::io::Result<(Arc<dyn Store>, Arc<dyn Br
 }
 
 /// Serves on `listener` until `shutdown` completes, then closes every connection and
-/// flushes every board before returning.
+/// flushes every board before returning. `lock` is the data dir's, held until then.
 pub async fn serve(
     config: Config,
+    lock: DataDirLock,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -95,7 +100,8 @@ pub async fn serve(
         .await
         .map_err(std::io::Error::other)??;
     let (store, broadcast) = storage(&config).await?;
-    let rooms = Rooms::new(store.clone(), broadcast, config.rooms.clone());
+    let quarantine = Quarantine::open(&config.data_dir)?;
+    let rooms = Rooms::new(store.clone(), quarantine, broadcast, config.rooms.clone());
     let state = AppState {
         teams: teams::Teams::new(store.clone(), rooms.clone()),
         store,
@@ -128,5 +134,6 @@ pub async fn serve(
         })
         .await?;
     rooms.shutdown().await;
+    drop(lock);
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 use leerkring_server::config::Config;
+use leerkring_server::storage::lock::DataDirLock;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -16,9 +17,17 @@ async fn main() -> std::io::Result<()> {
         )
         .init();
     let config = Config::parse();
+    // Before anything else touches the data dir, and before saying we listen.
+    let lock = match DataDirLock::acquire(&config.data_dir) {
+        Ok(lock) => lock,
+        Err(error) => {
+            tracing::error!(%error, "Leerkring cannot start");
+            std::process::exit(1);
+        }
+    };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
-    if let Err(error) = leerkring_server::serve(config, listener, shutdown_signal()).await {
+    if let Err(error) = leerkring_server::serve(config, lock, listener, shutdown_signal()).await {
         // Said plainly (not as a Debug dump) for whoever reads the service log.
         tracing::error!(%error, "Leerkring stopped");
         std::process::exit(1);

@@ -6,7 +6,10 @@
 //! are they applied and sent on, so nothing is broadcast that could still be lost.
 //!
 //! A room is started by the first connection to its board and stops a grace period after
-//! the last one leaves, compacting its log on the way out.
+//! the last one leaves, compacting its log on the way out. It stays in the registry until
+//! that last write is done: a connection that comes meanwhile starts the board's next room,
+//! which waits for the previous one to finish before it opens the board's files, so two
+//! rooms never write the same board at once.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,7 +30,8 @@ use yrs::Update;
 use crate::board::{Board, ConnectionId};
 use crate::broadcast::{Broadcast, Remote};
 use crate::config::RoomSettings;
-use crate::storage::{BoardLog, Store};
+use crate::storage::quarantine::{ApplyMarker, Quarantine};
+use crate::storage::{BoardLog, Store, StoreError, StoredHistory};
 
 /// How many requests a room takes from its inbox in one batch.
 const BATCH_LIMIT: usize = 256;
@@ -153,6 +157,8 @@ impl Drop for Membership {
 #[error("the room has stopped")]
 pub struct RoomStopped;
 
+/// A room in the registry. Its inbox is closed once the room stops taking requests (it
+/// may still be writing); a request for the board then starts the next room.
 struct OpenRoom {
     generation: u64,
     inbox: mpsc::Sender<Request>,
@@ -166,6 +172,7 @@ struct Registry {
 
 struct Shared {
     store: Arc<dyn Store>,
+    quarantine: Quarantine,
     broadcast: Arc<dyn Broadcast>,
     settings: RoomSettings,
     registry: Mutex<Registry>,
@@ -181,6 +188,36 @@ impl Shared {
     fn fresh_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
+
+    /// Removes the board's room from the registry, unless a newer room has taken its place.
+    fn forget(&self, board: &BoardId, generation: u64) {
+        let mut registry = self.registry();
+        if registry
+            .open
+            .get(board)
+            .is_some_and(|room| room.generation == generation)
+        {
+            registry.open.remove(board);
+        }
+    }
+
+    /// Stops the room taking requests, under the registry lock so that no request is routed
+    /// to it meanwhile; the room stays registered (see [`Shared::forget`]).
+    fn stop_taking(&self, requests: &mut mpsc::Receiver<Request>) {
+        let _registry = self.registry();
+        requests.close();
+    }
+
+    /// As [`Shared::stop_taking`], but only if no request is waiting (checked under the same
+    /// lock); false if one is.
+    fn stop_taking_if_idle(&self, requests: &mut mpsc::Receiver<Request>) -> bool {
+        let _registry = self.registry();
+        if !requests.is_empty() {
+            return false;
+        }
+        requests.close();
+        true
+    }
 }
 
 /// The boards in memory on this node.
@@ -192,12 +229,14 @@ pub struct Rooms {
 impl Rooms {
     pub fn new(
         store: Arc<dyn Store>,
+        quarantine: Quarantine,
         broadcast: Arc<dyn Broadcast>,
         settings: RoomSettings,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 store,
+                quarantine,
                 broadcast,
                 settings,
                 registry: Mutex::new(Registry {
@@ -223,8 +262,8 @@ impl Rooms {
         caller: Caller,
         outbox: mpsc::Sender<Outgoing>,
     ) -> Result<Membership, JoinError> {
-        // A room that is unloading at this very moment drops our request; the next
-        // attempt starts a fresh room. Two retries are plenty: a new room cannot
+        // A room that stops taking requests at this very moment drops our request; the
+        // next attempt starts the next room. Two retries are plenty: a new room cannot
         // unload before it has served us.
         for _ in 0..3 {
             let inbox = self.inbox_for(board)?;
@@ -306,11 +345,12 @@ impl Rooms {
         if registry.shutting_down {
             return Err(JoinError::ShuttingDown);
         }
-        if let Some(room) = registry.open.get(board) {
-            if !room.task.is_finished() {
-                return Ok(room.inbox.clone());
-            }
-        }
+        let previous = match registry.open.get(board) {
+            Some(room) if !room.inbox.is_closed() => return Ok(room.inbox.clone()),
+            // Unloading (or stopped): the next room waits for this one's last write.
+            Some(_) => registry.open.remove(board).map(|room| room.task),
+            None => None,
+        };
         let (inbox, requests) = mpsc::channel(INBOX_CAPACITY);
         let generation = self.shared.fresh_id();
         let task = tokio::spawn(run_room(
@@ -318,6 +358,7 @@ impl Rooms {
             board.clone(),
             generation,
             requests,
+            previous,
         ));
         registry.open.insert(
             board.clone(),
@@ -351,40 +392,33 @@ impl Rooms {
     }
 }
 
-/// Removes the room from the registry if nothing is waiting for it. Holding the registry
-/// lock while checking the inbox means no new request can be routed to it meanwhile.
-fn unregister_if_idle(
-    shared: &Shared,
-    board: &BoardId,
-    generation: u64,
-    requests: &mpsc::Receiver<Request>,
-) -> bool {
-    let mut registry = shared.registry();
-    if !requests.is_empty() {
-        return false;
-    }
-    if registry
-        .open
-        .get(board)
-        .is_some_and(|room| room.generation == generation)
-    {
-        registry.open.remove(board);
-    }
-    true
-}
-
+/// One room's whole life: waits for the board's previous room (if it is still writing),
+/// loads the board, serves it, stores what is left, and only then leaves the registry.
 async fn run_room(
     shared: Arc<Shared>,
     board_id: BoardId,
     generation: u64,
+    requests: mpsc::Receiver<Request>,
+    previous: Option<JoinHandle<()>>,
+) {
+    if let Some(previous) = previous {
+        // Its outcome does not matter here, only that it no longer touches the files.
+        let _ = previous.await;
+    }
+    load_and_serve(&shared, board_id.clone(), requests).await;
+    shared.forget(&board_id, generation);
+}
+
+async fn load_and_serve(
+    shared: &Arc<Shared>,
+    board_id: BoardId,
     mut requests: mpsc::Receiver<Request>,
 ) {
-    let opened = shared.store.open(&board_id).await;
-    let (history, log) = match opened {
+    let (history, log, mut marker) = match open_board(shared, &board_id).await {
         Ok(opened) => opened,
         Err(error) => {
             tracing::error!(board = %board_id, %error, "could not load board");
-            refuse_waiting_joins(&shared, &board_id, generation, &mut requests);
+            refuse_waiting_joins(shared, &mut requests);
             return;
         }
     };
@@ -397,33 +431,43 @@ async fn run_room(
     };
     let mut room = Room {
         id: board_id,
-        board: Board::from_history(history),
+        board: Board::replay(history, &mut marker),
         log,
+        marker,
         outboxes: HashMap::new(),
-        shared: Arc::clone(&shared),
+        shared: Arc::clone(shared),
     };
     tracing::debug!(board = %room.id, "room opened");
-    room.serve(generation, requests, remote).await;
+    room.serve(requests, remote).await;
     room.finish().await;
 }
 
-fn refuse_waiting_joins(
+/// Opens the board's history and, before it is replayed, sets aside a record that killed
+/// the previous process ([`crate::storage::quarantine`]).
+async fn open_board(
     shared: &Shared,
     board: &BoardId,
-    generation: u64,
-    requests: &mut mpsc::Receiver<Request>,
-) {
-    {
-        let mut registry = shared.registry();
-        if registry
-            .open
-            .get(board)
-            .is_some_and(|room| room.generation == generation)
-        {
-            registry.open.remove(board);
+) -> Result<(StoredHistory, Box<dyn BoardLog>, ApplyMarker), StoreError> {
+    let (mut history, mut log) = shared.store.open(board).await?;
+    let quarantine = shared.quarantine.clone();
+    let id = board.clone();
+    let (history, marker, set_aside) = tokio::task::spawn_blocking(move || {
+        let (marker, set_aside) = quarantine.prepare(&id, &mut history)?;
+        Ok::<_, std::io::Error>((history, marker, set_aside))
+    })
+    .await
+    .map_err(|join_error| StoreError::Io(std::io::Error::other(join_error)))??;
+    if !set_aside.is_empty() {
+        if let Err(error) = log.drop_set_aside(&set_aside).await {
+            // This node skips them anyway; the next load tries again.
+            tracing::warn!(board = %board, %error, "could not drop set-aside records from the store");
         }
     }
-    requests.close();
+    Ok((history, log, marker))
+}
+
+fn refuse_waiting_joins(shared: &Shared, requests: &mut mpsc::Receiver<Request>) {
+    shared.stop_taking(requests);
     while let Ok(request) = requests.try_recv() {
         if let Request::Join { reply, .. } = request {
             let _ = reply.send(Err(JoinError::Unavailable));
@@ -435,6 +479,8 @@ struct Room {
     id: BoardId,
     board: Board,
     log: Box<dyn BoardLog>,
+    /// Names the stored record being applied, in case it kills the process.
+    marker: ApplyMarker,
     outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>>,
     shared: Arc<Shared>,
 }
@@ -442,7 +488,6 @@ struct Room {
 impl Room {
     async fn serve(
         &mut self,
-        generation: u64,
         mut requests: mpsc::Receiver<Request>,
         mut remote: Option<mpsc::Receiver<Remote>>,
     ) {
@@ -460,7 +505,7 @@ impl Room {
                         return;
                     }
                     if self.board.is_poisoned() {
-                        self.reload_after_poison(generation);
+                        self.reload_after_poison(&mut requests);
                         return;
                     }
                 }
@@ -470,7 +515,7 @@ impl Room {
                     None => remote = None,
                 },
                 () = sleep_until(unload_at), if unload_at.is_some() => {
-                    if unregister_if_idle(&self.shared, &self.id, generation, &requests) {
+                    if self.shared.stop_taking_if_idle(&mut requests) {
                         return;
                     }
                 }
@@ -590,7 +635,10 @@ impl Room {
             return;
         }
         for ((connection, update), bytes) in updates.into_iter().zip(&stored) {
-            match self.board.apply_update(update.update) {
+            match self
+                .board
+                .apply_record(&mut self.marker, bytes, update.update)
+            {
                 Ok(()) => {
                     let frame = Bytes::from(update_frame(bytes));
                     self.send_to_all_but(Some(connection), &frame);
@@ -640,7 +688,7 @@ impl Room {
             .map_err(|error| error.to_string())
             .and_then(|update| {
                 self.board
-                    .apply_update(update)
+                    .apply_record(&mut self.marker, &bytes, update)
                     .map_err(|error| error.to_string())
             });
         match applied {
@@ -881,7 +929,7 @@ impl Room {
     /// The document in memory can no longer be trusted: close every connection (their
     /// clients keep their edits and reconnect) and stop without compacting, so the next
     /// connection loads the board afresh from storage, which skips what broke it.
-    fn reload_after_poison(&mut self, generation: u64) {
+    fn reload_after_poison(&mut self, requests: &mut mpsc::Receiver<Request>) {
         tracing::error!(board = %self.id, "board reloads from storage after a CRDT failure");
         let connections: Vec<ConnectionId> = self.outboxes.keys().copied().collect();
         for connection in connections {
@@ -891,14 +939,7 @@ impl Room {
                 "the board is reloading; reconnect",
             );
         }
-        let mut registry = self.shared.registry();
-        if registry
-            .open
-            .get(&self.id)
-            .is_some_and(|room| room.generation == generation)
-        {
-            registry.open.remove(&self.id);
-        }
+        self.shared.stop_taking(requests);
     }
 
     async fn compact(&mut self) {
@@ -926,10 +967,11 @@ impl Room {
     }
 
     /// Called once the room has stopped taking requests.
-    async fn finish(&mut self) {
+    async fn finish(mut self) {
         if self.log.backlog().updates > 0 {
             self.compact().await;
         }
+        self.marker.remove();
         tracing::debug!(board = %self.id, "room closed");
     }
 }

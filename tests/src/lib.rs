@@ -42,7 +42,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds `leerkring-server` once per test binary and returns its path.
+/// Builds `leerkring-server` once per test binary and returns its path. It is built with
+/// the `fault-injection` feature, so that the crash-loop test can make it abort
+/// (server/src/fault_injection.rs); every test binary builds it the same way, so they
+/// share one build.
 pub fn server_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
@@ -55,6 +58,8 @@ pub fn server_binary() -> &'static Path {
                 "leerkring-server",
                 "--bin",
                 "leerkring-server",
+                "--features",
+                "fault-injection",
             ])
             .current_dir(workspace_root())
             .status()
@@ -170,6 +175,49 @@ impl ServerProcess {
             .get(self.http_url(&format!("/api/boards/{board}/state")))
             .bearer_auth(token);
         send_http(with_member_key(request, key)).await
+    }
+
+    /// Runs the server over `data_dir` for a start that is expected to fail: waits up to
+    /// 60 s for the process to exit and returns its exit code (`None` if a signal ended it)
+    /// and everything it logged. Panics if it is still running then.
+    pub fn run_to_exit(data_dir: &Path, extra_args: &[&str]) -> (Option<i32>, String) {
+        let mut child = Command::new(server_binary())
+            .args(["--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(extra_args)
+            .env("RUST_LOG", "info,leerkring_server=debug")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start leerkring-server");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().expect("poll the child").is_none() {
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                panic!("the server kept running; it was expected to exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().expect("collect the output");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Waits up to `timeout` for the process to end by itself; its exit status if it did.
+    /// Polls asynchronously, so the test's own clients keep sending meanwhile.
+    pub async fn exited_within(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Lines the server has logged so far.

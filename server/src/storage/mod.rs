@@ -10,10 +10,14 @@
 //!
 //! [`embedded`] keeps it all in files under the data dir (the default); [`redis`] keeps it
 //! in Redis, so several server nodes can serve the same boards (docs/ARCHITECTURE.md);
-//! [`memory`] keeps it in memory only, for benchmarks.
+//! [`memory`] keeps it in memory only, for benchmarks. Whatever the store, [`lock`] keeps
+//! a second process off the data dir, and [`quarantine`] sets aside a stored record that
+//! killed the process instead of replaying it at every start.
 
 pub mod embedded;
+pub mod lock;
 pub mod memory;
+pub mod quarantine;
 mod record_log;
 pub mod redis;
 
@@ -166,4 +170,11 @@ pub trait BoardLog: Send {
     async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError>;
     /// History stored since the last compaction.
     fn backlog(&self) -> Backlog;
+    /// Removes records the crash-loop breaker set aside ([`quarantine`]; byte for byte as
+    /// loaded) where other nodes could still fold or replay them. A store of this node's
+    /// own needs nothing (the default): the breaker skips them at every load and the next
+    /// compaction leaves them out.
+    async fn drop_set_aside(&mut self, _records: &[Vec<u8>]) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

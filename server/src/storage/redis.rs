@@ -461,6 +461,25 @@ impl Spool {
         Ok(())
     }
 
+    /// Takes `records` out of the spool (the crash-loop breaker set them aside), so they
+    /// never reach the stream.
+    fn drop_records(&mut self, records: &[Vec<u8>]) -> io::Result<()> {
+        let before = self.pending.len();
+        self.pending
+            .retain(|pending| !records.iter().any(|record| record[..] == pending[..]));
+        if self.pending.len() == before {
+            return Ok(());
+        }
+        if self.pending.is_empty() {
+            return self.clear();
+        }
+        let temporary = self.path.with_extension("tmp");
+        let mut file = File::create(&temporary)?;
+        write_records(&mut file, self.pending.iter().map(|u| u.as_ref()))?;
+        file.sync_all()?;
+        fs::rename(&temporary, &self.path)
+    }
+
     fn clear(&mut self) -> io::Result<()> {
         self.pending.clear();
         match fs::remove_file(&self.path) {
@@ -721,6 +740,37 @@ impl BoardLog for RedisLog {
 
     fn backlog(&self) -> Backlog {
         self.backlog
+    }
+
+    /// Deletes the set-aside records from the stream (and the spool), so that no node
+    /// replays them or folds them into the snapshot.
+    async fn drop_set_aside(&mut self, records: &[Vec<u8>]) -> Result<(), StoreError> {
+        self.spool.lock().await.drop_records(records)?;
+        let range: StreamRangeReply = self
+            .connection
+            .xrange_all(&self.keys.stream)
+            .await
+            .map_err(unavailable)?;
+        let ids: Vec<String> = range
+            .ids
+            .iter()
+            .filter(|entry| {
+                entry.get::<String>(KIND).as_deref() == Some(KIND_UPDATE)
+                    && entry
+                        .get::<Vec<u8>>(DATA)
+                        .is_some_and(|data| records.contains(&data))
+            })
+            .map(|entry| entry.id.clone())
+            .collect();
+        if !ids.is_empty() {
+            let deleted: u64 = self
+                .connection
+                .xdel(&self.keys.stream, &ids)
+                .await
+                .map_err(unavailable)?;
+            tracing::warn!(deleted, "deleted set-aside records from the board's stream");
+        }
+        Ok(())
     }
 }
 
