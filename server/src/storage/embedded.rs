@@ -86,7 +86,7 @@ pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Replaces `path` with `contents` so that a reader (or a crash) sees either the old
 /// file or the new one, never a mix.
-fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub(super) fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let temporary = path.with_extension("tmp");
     let mut file = private_file_options()
         .write(true)

@@ -41,7 +41,7 @@ use redis::streams::StreamRangeReply;
 use redis::{AsyncCommands, Client, RedisError};
 use tokio::sync::Mutex;
 
-use super::embedded::{private_file_options, sync_dir};
+use super::embedded::{private_file_options, sync_dir, write_atomically};
 use super::record_log::{read_records, write_records};
 use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
 use crate::board::{guarded, reads_back_as, Board};
@@ -473,11 +473,9 @@ impl Spool {
         if self.pending.is_empty() {
             return self.clear();
         }
-        let temporary = self.path.with_extension("tmp");
-        let mut file = File::create(&temporary)?;
-        write_records(&mut file, self.pending.iter().map(|u| u.as_ref()))?;
-        file.sync_all()?;
-        fs::rename(&temporary, &self.path)
+        let mut contents = Vec::new();
+        write_records(&mut contents, self.pending.iter().map(|u| u.as_ref()))?;
+        write_atomically(&self.path, &contents)
     }
 
     fn clear(&mut self) -> io::Result<()> {
