@@ -358,7 +358,10 @@ impl Board {
     /// and that no other connection holds, is its own until it leaves. Entries for other
     /// ids are dropped without a fuss: stock y-websocket clients echo everyone's presence
     /// back and announce the removal of peers they stopped hearing from, but those states
-    /// are not theirs to change. A state over `max_state_bytes` of JSON is refused.
+    /// are not theirs to change. The one exception is the same person (member key)
+    /// reconnecting with the same id while the old connection has not been noticed gone
+    /// yet: the new connection takes the id over. A state over `max_state_bytes` of JSON is
+    /// refused.
     pub fn apply_presence(
         &mut self,
         connection: ConnectionId,
@@ -369,17 +372,23 @@ impl Board {
             return Ok(None);
         };
         let own = member.presence_id;
-        let held: HashSet<ClientID> = self
-            .members
-            .values()
-            .filter_map(|member| member.presence_id)
-            .collect();
+        let person = member.caller.member.as_deref();
+        let holder = |client: &ClientID| {
+            self.members.iter().find(|(other, member)| {
+                **other != connection && member.presence_id == Some(*client)
+            })
+        };
         let mine = update
             .clients
             .into_iter()
             .find(|(client, entry)| match own {
                 Some(own) => *client == own,
-                None => entry.json.as_ref() != NO_PRESENCE && !held.contains(client),
+                None => {
+                    entry.json.as_ref() != NO_PRESENCE
+                        && holder(client).is_none_or(|(_, held_by)| {
+                            person.is_some() && held_by.caller.member.as_deref() == person
+                        })
+                }
             });
         let Some((client, entry)) = mine else {
             return Ok(None);
@@ -397,8 +406,13 @@ impl Board {
         self.awareness
             .apply_update(update)
             .map_err(|error| PresenceRefused::Unapplicable(error.to_string()))?;
-        if let Some(member) = self.members.get_mut(&connection) {
-            member.presence_id = Some(client);
+        for (&other, member) in self.members.iter_mut() {
+            if other == connection {
+                member.presence_id = Some(client);
+            } else if member.presence_id == Some(client) {
+                // The same person's older connection: its leaving must not remove the state.
+                member.presence_id = None;
+            }
         }
         Ok(Some(frame))
     }
@@ -708,6 +722,47 @@ mod tests {
             "Anna is still here"
         );
         assert_eq!(states[&bram].json.as_ref(), "{}");
+    }
+
+    #[test]
+    fn the_same_person_reconnecting_takes_its_presence_over_from_the_old_connection() {
+        let mut board = Board::from_history(StoredHistory::default());
+        board.join(1, caller(false, Some("anna")));
+        board.join(2, caller(false, Some("bram")));
+        let (anna, here) = presence_of(r#"{"name":"Anna"}"#);
+        board
+            .apply_presence(1, here.clone(), 4096)
+            .expect("applies");
+        assert_eq!(
+            board.apply_presence(2, here.clone(), 4096),
+            Ok(None),
+            "someone else cannot take Anna's id"
+        );
+        // Anna's new tab after a network switch, before the old connection timed out.
+        board.join(3, caller(false, Some("anna")));
+        let again = AwarenessUpdate {
+            clients: HashMap::from([(
+                anna,
+                AwarenessUpdateEntry {
+                    clock: 5,
+                    json: r#"{"name":"Anna"}"#.into(),
+                },
+            )]),
+        };
+        assert!(board
+            .apply_presence(3, again, 4096)
+            .expect("applies")
+            .is_some());
+        assert!(
+            board.leave(1).is_none(),
+            "the old connection no longer holds it"
+        );
+        let states = board.awareness.update().expect("states").clients;
+        assert_eq!(states[&anna].json.as_ref(), r#"{"name":"Anna"}"#);
+        assert!(
+            board.leave(3).is_some(),
+            "the new one removes it when it goes"
+        );
     }
 
     #[test]
