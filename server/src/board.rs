@@ -3,7 +3,7 @@
 //! messages and does the storing and sending; keeping this part transport-free lets the
 //! fuzzer drive it directly.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use leerkring_shared::meeting::{
     Caller, Command, Context, Meeting, MeetingView, MemberId, ReadOnlyBecause, ReadOnlyRoot,
