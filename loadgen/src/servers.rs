@@ -18,15 +18,18 @@ use tokio::process::{Child, Command};
 use crate::wire::{BoardAddress, Flavour};
 use crate::Failure;
 
-/// Leerkring's defaults allow 100 connections per board and 100 messages per second per
-/// connection (bursts of 500). Scenario B puts 200 people on one board and scenario D
-/// loads 100,000 updates through one connection, so the benchmark lifts both.
+/// Leerkring's defaults allow 100 connections per board, 100 messages per second per
+/// connection (bursts of 500) and 30 new boards per address in a burst. Scenario B puts
+/// 200 people on one board, scenario C creates 1,000 boards from loopback and scenario D
+/// loads 100,000 updates through one connection, so the benchmark lifts all three.
 pub const LEERKRING_BENCH_FLAGS: &[&str] = &[
     "--max-connections-per-board",
     "1000",
     "--messages-per-second",
     "1000000",
     "--message-burst",
+    "1000000",
+    "--create-burst",
     "1000000",
 ];
 

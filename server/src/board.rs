@@ -3,7 +3,7 @@
 //! messages and does the storing and sending; keeping this part transport-free lets the
 //! fuzzer drive it directly.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use leerkring_shared::meeting::{
     Caller, Command, Context, Meeting, MeetingView, MemberId, ReadOnlyBecause, ReadOnlyRoot,
@@ -28,8 +28,9 @@ pub type ConnectionId = u64;
 pub struct Member {
     /// Who is on the other end: token role and member id.
     pub caller: Caller,
-    /// Presence client ids this connection has announced, removed for all when it leaves.
-    presence_ids: HashSet<ClientID>,
+    /// The presence client id this connection announced (one per connection; see
+    /// [`Board::apply_presence`]), removed for all when it leaves.
+    presence_id: Option<ClientID>,
 }
 
 /// A board's document, presence and meeting.
@@ -96,6 +97,18 @@ fn watched<T>(watch: &mut dyn ApplyWatch, record: &[u8], work: impl FnOnce() -> 
 #[derive(Debug, thiserror::Error)]
 #[error("update could not be applied: {0}")]
 pub struct RejectedUpdate(String);
+
+/// Why a presence update was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PresenceRefused {
+    #[error("a presence state of {size} bytes; at most {max} are accepted")]
+    TooLarge { size: usize, max: usize },
+    #[error("presence update could not be applied: {0}")]
+    Unapplicable(String),
+}
+
+/// How an awareness entry says that a client has gone.
+const NO_PRESENCE: &str = "null";
 
 impl Board {
     /// Rebuilds a board from its stored history. A stored update that no longer decodes
@@ -195,7 +208,7 @@ impl Board {
             connection,
             Member {
                 caller,
-                presence_ids: HashSet::new(),
+                presence_id: None,
             },
         );
         let state_vector = self.doc().transact().state_vector();
@@ -206,17 +219,9 @@ impl Board {
 
     /// Removes a connection; returns the frame that clears its presence for everyone else.
     pub fn leave(&mut self, connection: ConnectionId) -> Option<Vec<u8>> {
-        let member = self.members.remove(&connection)?;
-        if member.presence_ids.is_empty() {
-            return None;
-        }
-        for &client in &member.presence_ids {
-            self.awareness.remove_state(client);
-        }
-        let removal = self
-            .awareness
-            .update_with_clients(member.presence_ids.iter().copied())
-            .ok()?;
+        let client = self.members.remove(&connection)?.presence_id?;
+        self.awareness.remove_state(client);
+        let removal = self.awareness.update_with_clients([client]).ok()?;
         Some(awareness_frame(&removal))
     }
 
@@ -397,21 +402,70 @@ impl Board {
         Some(sync_step2_frame(&diff))
     }
 
-    /// Applies a presence change from `connection`; returns the frame to pass on.
+    /// Applies a presence change from `connection`; returns the frame to pass on, if the
+    /// update held anything of this connection's.
+    ///
+    /// A connection has one presence state: the first client id it announces with a state,
+    /// and that no other connection holds, is its own until it leaves. Entries for other
+    /// ids are dropped without a fuss: stock y-websocket clients echo everyone's presence
+    /// back and announce the removal of peers they stopped hearing from, but those states
+    /// are not theirs to change. The one exception is the same person (member key)
+    /// reconnecting with the same id while the old connection has not been noticed gone
+    /// yet: the new connection takes the id over. A state over `max_state_bytes` of JSON is
+    /// refused.
     pub fn apply_presence(
         &mut self,
         connection: ConnectionId,
         update: AwarenessUpdate,
-    ) -> Result<Vec<u8>, RejectedUpdate> {
+        max_state_bytes: usize,
+    ) -> Result<Option<Vec<u8>>, PresenceRefused> {
+        let Some(member) = self.members.get(&connection) else {
+            return Ok(None);
+        };
+        let own = member.presence_id;
+        let person = member.caller.member.as_deref();
+        let holder = |client: &ClientID| {
+            self.members.iter().find(|(other, member)| {
+                **other != connection && member.presence_id == Some(*client)
+            })
+        };
+        let mine = update
+            .clients
+            .into_iter()
+            .find(|(client, entry)| match own {
+                Some(own) => *client == own,
+                None => {
+                    entry.json.as_ref() != NO_PRESENCE
+                        && holder(client).is_none_or(|(_, held_by)| {
+                            person.is_some() && held_by.caller.member.as_deref() == person
+                        })
+                }
+            });
+        let Some((client, entry)) = mine else {
+            return Ok(None);
+        };
+        if entry.json.len() > max_state_bytes {
+            return Err(PresenceRefused::TooLarge {
+                size: entry.json.len(),
+                max: max_state_bytes,
+            });
+        }
+        let update = AwarenessUpdate {
+            clients: HashMap::from([(client, entry)]),
+        };
         let frame = awareness_frame(&update);
-        let announced: Vec<ClientID> = update.clients.keys().copied().collect();
         self.awareness
             .apply_update(update)
-            .map_err(|error| RejectedUpdate(error.to_string()))?;
-        if let Some(member) = self.members.get_mut(&connection) {
-            member.presence_ids.extend(announced);
+            .map_err(|error| PresenceRefused::Unapplicable(error.to_string()))?;
+        for (&other, member) in self.members.iter_mut() {
+            if other == connection {
+                member.presence_id = Some(client);
+            } else if member.presence_id == Some(client) {
+                // The same person's older connection: its leaving must not remove the state.
+                member.presence_id = None;
+            }
         }
-        Ok(frame)
+        Ok(Some(frame))
     }
 
     /// Every known presence state, or `None` if nobody is present.
@@ -482,6 +536,7 @@ impl DocCopy {
 mod tests {
     use super::*;
     use leerkring_shared::protocol::{decode_frame, ClientMessage};
+    use yrs::sync::awareness::AwarenessUpdateEntry;
     use yrs::{GetString, Text};
 
     fn caller(facilitator_token: bool, member: Option<&str>) -> Caller {
@@ -680,7 +735,7 @@ mod tests {
         let mut presence = Awareness::new(Doc::new());
         presence.set_local_state_raw(r#"{"name":"Anna"}"#);
         board
-            .apply_presence(1, presence.update().expect("update"))
+            .apply_presence(1, presence.update().expect("update"), 4096)
             .expect("applies");
         let frames = board.join(2, caller(false, None));
         assert_eq!(frames.len(), 2);
@@ -698,7 +753,7 @@ mod tests {
         presence.set_local_state_raw(r#"{"name":"Bram"}"#);
         let client = presence.client_id();
         board
-            .apply_presence(1, presence.update().expect("update"))
+            .apply_presence(1, presence.update().expect("update"), 4096)
             .expect("applies");
         let removal = board.leave(1).expect("a removal frame");
         let ClientMessage::Awareness(update) = decode_frame(&removal).expect("valid").remove(0)
@@ -708,6 +763,110 @@ mod tests {
         assert_eq!(update.clients[&client].json.as_ref(), "null");
         assert!(board.presence_frame().is_none());
         assert!(board.leave(1).is_none(), "second leave is a no-op");
+    }
+
+    /// A presence update from a client of its own, with `state` as its JSON.
+    fn presence_of(state: &str) -> (ClientID, AwarenessUpdate) {
+        let mut presence = Awareness::new(Doc::new());
+        presence.set_local_state_raw(state);
+        (presence.client_id(), presence.update().expect("update"))
+    }
+
+    #[test]
+    fn a_connection_holds_one_presence_state_and_cannot_change_anyone_elses() {
+        let mut board = Board::from_history(StoredHistory::default());
+        board.join(1, caller(false, None));
+        board.join(2, caller(false, None));
+        let (anna, anna_here) = presence_of(r#"{"name":"Anna"}"#);
+        let forwarded = board
+            .apply_presence(1, anna_here.clone(), 4096)
+            .expect("applies");
+        assert!(forwarded.is_some(), "a first state is passed on");
+
+        // Connection 2 echoes Anna's state (stock clients do), then tries a second id.
+        assert_eq!(board.apply_presence(2, anna_here, 4096), Ok(None));
+        let (bram, bram_here) = presence_of(r#"{"name":"Bram"}"#);
+        assert!(board
+            .apply_presence(2, bram_here, 4096)
+            .expect("applies")
+            .is_some());
+        let (_, impostor) = presence_of(r#"{"name":"Nep"}"#);
+        assert_eq!(
+            board.apply_presence(2, impostor, 4096),
+            Ok(None),
+            "a second id of the same connection is dropped"
+        );
+        // One message that removes Anna and changes Bram: only Bram's part is taken.
+        let entry = |json: &str| AwarenessUpdateEntry {
+            clock: 99,
+            json: json.into(),
+        };
+        let gone = AwarenessUpdate {
+            clients: HashMap::from([(anna, entry(NO_PRESENCE)), (bram, entry("{}"))]),
+        };
+        board.apply_presence(2, gone, 4096).expect("applies");
+
+        let states = board.awareness.update().expect("states").clients;
+        assert_eq!(states.len(), 2, "Anna and Bram, no impostor");
+        assert_eq!(
+            states[&anna].json.as_ref(),
+            r#"{"name":"Anna"}"#,
+            "Anna is still here"
+        );
+        assert_eq!(states[&bram].json.as_ref(), "{}");
+    }
+
+    #[test]
+    fn the_same_person_reconnecting_takes_its_presence_over_from_the_old_connection() {
+        let mut board = Board::from_history(StoredHistory::default());
+        board.join(1, caller(false, Some("anna")));
+        board.join(2, caller(false, Some("bram")));
+        let (anna, here) = presence_of(r#"{"name":"Anna"}"#);
+        board
+            .apply_presence(1, here.clone(), 4096)
+            .expect("applies");
+        assert_eq!(
+            board.apply_presence(2, here.clone(), 4096),
+            Ok(None),
+            "someone else cannot take Anna's id"
+        );
+        // Anna's new tab after a network switch, before the old connection timed out.
+        board.join(3, caller(false, Some("anna")));
+        let again = AwarenessUpdate {
+            clients: HashMap::from([(
+                anna,
+                AwarenessUpdateEntry {
+                    clock: 5,
+                    json: r#"{"name":"Anna"}"#.into(),
+                },
+            )]),
+        };
+        assert!(board
+            .apply_presence(3, again, 4096)
+            .expect("applies")
+            .is_some());
+        assert!(
+            board.leave(1).is_none(),
+            "the old connection no longer holds it"
+        );
+        let states = board.awareness.update().expect("states").clients;
+        assert_eq!(states[&anna].json.as_ref(), r#"{"name":"Anna"}"#);
+        assert!(
+            board.leave(3).is_some(),
+            "the new one removes it when it goes"
+        );
+    }
+
+    #[test]
+    fn a_presence_state_over_the_limit_is_refused() {
+        let mut board = Board::from_history(StoredHistory::default());
+        board.join(1, caller(false, None));
+        let (_, big) = presence_of(&format!(r#"{{"name":"{}"}}"#, "a".repeat(100)));
+        assert_eq!(
+            board.apply_presence(1, big, 64),
+            Err(PresenceRefused::TooLarge { size: 111, max: 64 })
+        );
+        assert!(board.presence_frame().is_none(), "nothing of it was kept");
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //! y-websocket messages and hands them to the board's room; writes what the room sends.
 //!
 //! Every way a connection can misbehave ends the same way: a close frame with a code and
-//! a readable reason, for this connection only.
+//! a readable reason, for this connection only. A client that stops reading cannot hold
+//! its connection's task: every write has `--write-timeout-secs` to finish, after which
+//! the connection is dropped without a close handshake (nothing more can be written to it).
+//! The room never waits for a connection: it queues frames in a bounded outbox and drops
+//! a connection whose outbox is full.
 
-use std::time::Instant;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
@@ -39,12 +44,18 @@ pub async fn serve(
         Ok(membership) => membership,
         Err(refused) => {
             let (code, reason) = refused.close_frame();
-            close(&mut socket, (code, reason.to_owned())).await;
+            close(
+                &mut socket,
+                (code, reason.to_owned()),
+                limits.write_timeout(),
+            )
+            .await;
             return;
         }
     };
     tracing::debug!(board = %board, connection, facilitator, "connected");
 
+    let write_timeout = limits.write_timeout();
     let mut rate = RateLimiter::new(limits.messages_per_second, limits.message_burst);
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -77,10 +88,15 @@ pub async fn serve(
                 }
             }
             sent = outgoing.recv() => match sent {
-                Some(Outgoing::Frame(frame)) => match write_queued(&mut socket, frame, &mut outgoing).await {
-                    Ok(None) => {}
-                    Ok(Some((code, reason))) => break Some((code, reason.into())),
-                    Err(_) => break None,
+                Some(Outgoing::Frame(frame)) => match within(write_timeout, write_queued(&mut socket, frame, &mut outgoing)).await {
+                    Ok(Ok(None)) => {}
+                    Ok(Ok(Some((code, reason)))) => break Some((code, reason.into())),
+                    Ok(Err(_)) => break None,
+                    Err(WriteTimedOut) => {
+                        tracing::info!(board = %board, connection, "dropping a connection that stopped reading");
+                        drop(membership);
+                        return;
+                    }
                 },
                 Some(Outgoing::Close(code, reason)) => break Some((code, reason.into())),
                 None => break Some((close_code::TRY_AGAIN_LATER, "connection fell behind; reconnect to catch up".into())),
@@ -89,7 +105,7 @@ pub async fn serve(
                 if last_heard.elapsed() > SILENCE_LIMIT {
                     break Some((close_code::GOING_AWAY, "no response".into()));
                 }
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                if !matches!(within(write_timeout, socket.send(Message::Ping(Default::default()))).await, Ok(Ok(()))) {
                     break None;
                 }
             }
@@ -99,10 +115,20 @@ pub async fn serve(
     match ending {
         Some(reason) => {
             tracing::info!(board = %board, connection, code = reason.0, reason = %reason.1, "closing connection");
-            close(&mut socket, reason).await;
+            close(&mut socket, reason, write_timeout).await;
         }
         None => tracing::debug!(board = %board, connection, "disconnected"),
     }
+}
+
+/// A write to the client did not finish within `--write-timeout-secs`.
+#[derive(Debug)]
+struct WriteTimedOut;
+
+async fn within<T>(limit: Duration, write: impl Future<Output = T>) -> Result<T, WriteTimedOut> {
+    tokio::time::timeout(limit, write)
+        .await
+        .map_err(|_| WriteTimedOut)
 }
 
 /// Writes `frame` and whatever else is already waiting in the outbox (up to
@@ -162,10 +188,10 @@ fn truncate(mut reason: String) -> String {
     reason
 }
 
-async fn close(socket: &mut WebSocket, (code, reason): CloseReason) {
+async fn close(socket: &mut WebSocket, (code, reason): CloseReason, write_timeout: Duration) {
     let frame = CloseFrame {
         code,
         reason: truncate(reason).into(),
     };
-    let _ = socket.send(Message::Close(Some(frame))).await;
+    let _ = within(write_timeout, socket.send(Message::Close(Some(frame)))).await;
 }
