@@ -9,15 +9,15 @@ use leerkring_shared::meeting::{
     Caller, Command, Context, Meeting, MeetingView, MemberId, ReadOnlyBecause, ReadOnlyRoot,
     Refusal,
 };
-use leerkring_shared::model::RootKind;
 use leerkring_shared::protocol::{
     awareness_frame, meeting_frame, sync_step1_frame, sync_step2_frame,
 };
 use yrs::sync::{Awareness, AwarenessUpdate};
-use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
-use yrs::{Any, ClientID, Doc, GetString, ReadTxn, StateVector, Transact, Update};
+use yrs::updates::encoder::Encode;
+use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
 
+use crate::placement::{Batch, Landing, Placement};
 use crate::storage::StoredHistory;
 
 /// Identifies one WebSocket connection for as long as the process runs.
@@ -37,6 +37,8 @@ pub struct Board {
     awareness: Awareness,
     members: HashMap<ConnectionId, Member>,
     meeting: Meeting,
+    /// Which root each item of the document is in, for [`Board::write_filter`].
+    placement: Placement,
     /// The CRDT library panicked while changing the document, so its state in memory can
     /// no longer be trusted: the room closes and the board reloads from storage.
     poisoned: bool,
@@ -50,6 +52,34 @@ fn guarded<T>(what: &'static str, work: impl FnOnce() -> T) -> Option<T> {
         Err(_) => {
             tracing::error!(what, "the CRDT library panicked");
             None
+        }
+    }
+}
+
+/// Why [`Board::write_filter`] refuses an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteRefusal {
+    /// It changes a part of the document that is read-only for its sender.
+    ReadOnly(ReadOnlyBecause),
+    /// It builds on clocks the document does not have, so yrs would hold (part of) it
+    /// back and place it later, when nobody judges it any more.
+    Incomplete,
+}
+
+impl WriteRefusal {
+    /// What the sender is told.
+    pub fn refusal(self) -> Refusal {
+        match self {
+            WriteRefusal::ReadOnly(why) => why.refusal(),
+            WriteRefusal::Incomplete => Refusal {
+                status: 409,
+                reason: "your edit builds on changes the server does not have; it was not saved"
+                    .into(),
+                reason_nl: Some(
+                    "Je wijziging bouwt voort op wijzigingen die de server niet heeft; ze is niet bewaard."
+                        .into(),
+                ),
+            },
         }
     }
 }
@@ -75,6 +105,7 @@ impl Board {
             awareness: Awareness::new(Doc::new()),
             members: HashMap::new(),
             meeting,
+            placement: Placement::default(),
             poisoned: false,
         };
         let stored = history.snapshot.iter().chain(history.updates.iter());
@@ -98,8 +129,14 @@ impl Board {
     /// Integrates a document update.
     pub fn apply_update(&mut self, update: Update) -> Result<(), RejectedUpdate> {
         let doc = self.doc().clone();
+        // The placement map reads the blocks itself; yrs keeps them private once decoded.
+        let bytes = guarded("encode update", || update.encode_v1()).unwrap_or_default();
         match guarded("apply_update", || doc.transact_mut().apply_update(update)) {
-            Some(applied) => applied.map_err(|error| RejectedUpdate(error.to_string())),
+            Some(applied) => {
+                applied.map_err(|error| RejectedUpdate(error.to_string()))?;
+                self.placement.record(&bytes);
+                Ok(())
+            }
             None => {
                 self.poisoned = true;
                 Err(RejectedUpdate("the update broke the CRDT library".into()))
@@ -276,55 +313,45 @@ impl Board {
 
     /// Which of `updates` may be applied. Each comes with the parts of the document its
     /// sender may not change now ([`Meeting::read_only_roots`]); the verdict is `None` for
-    /// an update that leaves them as they were, or why it is refused.
+    /// an update that may be applied, or why it is refused.
     ///
-    /// Each update is tried on a copy of the document that already holds the updates
-    /// allowed before it, so an edit split over several updates is judged as a whole.
-    /// Costs a copy of the document, but only when some sender may not change some part.
+    /// An update is judged by the item ids it inserts and deletes, against the document's
+    /// [`Placement`] map (no copy of the document): every block it inserts (text, formatting
+    /// marks, embeds, nested types and what goes inside them) lands in the root its parent
+    /// or origins are in, and every id it deletes is in some root. Touching a read-only
+    /// root refuses the whole update. An update that would leave blocks or deletes pending
+    /// is refused from everyone: yrs would place them later, when the missing clocks arrive
+    /// (perhaps from the facilitator, or after a lock), and nobody would judge them then.
+    ///
+    /// Each update is judged on top of the updates allowed before it in the batch, so an
+    /// edit split over several updates is judged as a whole.
     pub fn write_filter(
         &self,
         updates: &[(Vec<ReadOnlyRoot>, &[u8])],
-    ) -> Vec<Option<ReadOnlyBecause>> {
-        let first_reason = |roots: &[ReadOnlyRoot]| roots.first().map(|root| root.why);
-        if updates.iter().all(|(roots, _)| roots.is_empty()) {
-            return vec![None; updates.len()];
-        }
-        let Some(base) = self.encode_state() else {
-            // Without a readable document nothing can be judged: refuse every restricted
-            // sender.
-            return updates
-                .iter()
-                .map(|(roots, _)| first_reason(roots))
-                .collect();
-        };
-        let mut declared: Vec<(&str, RootKind)> = Vec::new();
-        for root in updates.iter().flat_map(|(roots, _)| roots) {
-            if !declared.iter().any(|(name, _)| *name == root.name) {
-                declared.push((&root.name, root.kind));
-            }
-        }
-        let mut allowed_updates: Vec<&[u8]> = Vec::new();
-        let mut copy = DocCopy::new(&declared, &base, &allowed_updates);
-        let mut verdicts = Vec::with_capacity(updates.len());
-        for (roots, update) in updates {
-            let before = copy.content(roots);
-            let applied = copy.apply(update);
-            let verdict = match (applied, before, copy.content(roots)) {
-                (true, Some(before), Some(after)) => roots
-                    .iter()
-                    .zip(before.iter().zip(&after))
-                    .find(|(_, (was, is))| was != is)
-                    .map(|(root, _)| root.why),
-                _ => first_reason(roots),
-            };
-            if verdict.is_none() {
-                allowed_updates.push(update);
-            } else {
-                copy = DocCopy::new(&declared, &base, &allowed_updates);
-            }
-            verdicts.push(verdict);
-        }
-        verdicts
+    ) -> Vec<Option<WriteRefusal>> {
+        let mut batch = Batch::default();
+        updates
+            .iter()
+            .map(|(roots, update)| {
+                let verdict = match batch.effect(&self.placement, update) {
+                    None => Some(WriteRefusal::Incomplete),
+                    Some(effect) if effect.leaves_pending => Some(WriteRefusal::Incomplete),
+                    Some(effect) => roots
+                        .iter()
+                        .find(|root| {
+                            effect.touched.contains(&Landing::Unknown)
+                                || effect
+                                    .touched
+                                    .contains(&Landing::Root(root.name.as_str().into()))
+                        })
+                        .map(|root| WriteRefusal::ReadOnly(root.why)),
+                };
+                if verdict.is_none() {
+                    batch.allow(&self.placement, update);
+                }
+                verdict
+            })
+            .collect()
     }
 
     /// The parts of the document `connection`'s sender may not change now.
@@ -367,63 +394,6 @@ impl Board {
     pub fn presence_frame(&self) -> Option<Vec<u8>> {
         let states = self.awareness.update().ok()?;
         (!states.clients.is_empty()).then(|| awareness_frame(&states))
-    }
-}
-
-/// A scratch copy of a document with its guarded parts declared, for
-/// [`Board::write_filter`].
-struct DocCopy {
-    doc: Doc,
-}
-
-impl DocCopy {
-    fn new(declared: &[(&str, RootKind)], base: &[u8], updates: &[&[u8]]) -> Self {
-        let doc = Doc::new();
-        // Declare the guarded roots with their types, so their content can be compared.
-        for (name, kind) in declared {
-            match kind {
-                RootKind::Text => {
-                    doc.get_or_insert_text(*name);
-                }
-                RootKind::Array => {
-                    doc.get_or_insert_array(*name);
-                }
-            }
-        }
-        let copy = Self { doc };
-        copy.apply(base);
-        for update in updates {
-            copy.apply(update);
-        }
-        copy
-    }
-
-    fn apply(&self, update: &[u8]) -> bool {
-        match Update::decode_v1(update) {
-            Ok(update) => guarded("write check", || {
-                self.doc.transact_mut().apply_update(update)
-            })
-            .is_some_and(|applied| applied.is_ok()),
-            Err(_) => false,
-        }
-    }
-
-    /// The content of `roots`, or `None` if it cannot be read.
-    fn content(&self, roots: &[ReadOnlyRoot]) -> Option<Vec<Any>> {
-        guarded("write check", || {
-            let txn = self.doc.transact();
-            roots
-                .iter()
-                .map(|root| match root.kind {
-                    RootKind::Text => txn
-                        .get_text(root.name.as_str())
-                        .map_or(Any::Null, |text| Any::from(text.get_string(&txn))),
-                    RootKind::Array => txn
-                        .get_array(root.name.as_str())
-                        .map_or(Any::Null, |array| array.to_json(&txn)),
-                })
-                .collect()
-        })
     }
 }
 
@@ -489,7 +459,7 @@ mod tests {
         board
             .run_command(&facilitator, Command::LockTable, 0, 0)
             .expect("lock");
-        let locked = Some(ReadOnlyBecause::TableLocked);
+        let locked = Some(WriteRefusal::ReadOnly(ReadOnlyBecause::TableLocked));
         let verdicts = board.write_filter(&[
             (roots(&board, &participant), &text_edit),
             (roots(&board, &participant), &table_edit),
@@ -545,7 +515,7 @@ mod tests {
             (roots(&contributor), &title_edit),
             (roots(&facilitator), &title_edit),
         ]);
-        let intake = Some(ReadOnlyBecause::CaseIntake);
+        let intake = Some(WriteRefusal::ReadOnly(ReadOnlyBecause::CaseIntake));
         assert_eq!(verdicts, vec![intake, None, None, None]);
     }
 

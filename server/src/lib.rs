@@ -19,6 +19,7 @@ pub mod connection;
 pub mod export;
 pub mod http;
 pub mod limits;
+pub mod placement;
 pub mod rooms;
 pub mod storage;
 pub mod teams;
