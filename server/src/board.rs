@@ -401,7 +401,7 @@ impl Board {
 mod tests {
     use super::*;
     use leerkring_shared::protocol::{decode_frame, ClientMessage};
-    use yrs::{GetString, Text};
+    use yrs::{GetString, Text, WriteTxn};
 
     fn caller(facilitator_token: bool, member: Option<&str>) -> Caller {
         Caller {
@@ -624,15 +624,15 @@ mod tests {
         use leerkring_shared::model::FLIPOVER;
         let scene = Scene::locked();
         let cheat = scene.synced_doc();
-        let formatted = change(&cheat, |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER).format(txn, 0, 3, bold())
+        let formatted = change(&cheat, |_, txn| {
+            txn.get_or_insert_text(FLIPOVER).format(txn, 0, 3, bold())
         });
-        let embedded = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER)
+        let embedded = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_text(FLIPOVER)
                 .insert_embed(txn, 2, yrs::Any::from("plaatje"));
         });
-        let nested = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER)
+        let nested = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_text(FLIPOVER)
                 .insert_embed(txn, 2, yrs::MapPrelim::default());
         });
         for update in [&formatted, &embedded, &nested] {
@@ -640,13 +640,11 @@ mod tests {
             assert_eq!(scene.verdict(&scene.facilitator, update), None);
         }
         // The text itself is unchanged by a format: a text comparison would let it pass.
-        let intake_formatted = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_text(scene.title()).format(txn, 0, 6, bold())
+        let intake_formatted = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_text(scene.title())
+                .format(txn, 0, 6, bold())
         });
-        assert_eq!(
-            scene.verdict(&scene.participant, &intake_formatted),
-            INTAKE
-        );
+        assert_eq!(scene.verdict(&scene.participant, &intake_formatted), INTAKE);
         assert_eq!(
             scene.verdict(&caller(false, Some("a")), &intake_formatted),
             None,
@@ -659,27 +657,27 @@ mod tests {
         use leerkring_shared::model::VIRTUE_TABLE;
         use yrs::{Array, ArrayPrelim, Map, MapPrelim, Out};
         let scene = Scene::locked();
-        let new_map = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_array(VIRTUE_TABLE)
+        let new_map = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_array(VIRTUE_TABLE)
                 .push_back(txn, MapPrelim::default());
         });
-        let new_array = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_array(VIRTUE_TABLE)
+        let new_array = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_array(VIRTUE_TABLE)
                 .insert(txn, 0, ArrayPrelim::default());
         });
-        let row_of = |doc: &Doc, txn: &yrs::TransactionMut| match doc
-            .get_or_insert_array(VIRTUE_TABLE)
-            .get(txn, 0)
+        let row_of = |txn: &yrs::TransactionMut| match txn
+            .get_array(VIRTUE_TABLE)
+            .and_then(|table| table.get(txn, 0))
         {
             Some(Out::YMap(row)) => row,
             other => panic!("the row is a map: {other:?}"),
         };
-        let into_row = change(&scene.synced_doc(), |doc, txn| {
-            let row = row_of(doc, txn);
+        let into_row = change(&scene.synced_doc(), |_, txn| {
+            let row = row_of(txn);
             row.insert(txn, "te_veel", "Koppigheid");
         });
-        let into_cell = change(&scene.synced_doc(), |doc, txn| {
-            let row = row_of(doc, txn);
+        let into_cell = change(&scene.synced_doc(), |_, txn| {
+            let row = row_of(txn);
             match row.get(txn, "deugd") {
                 Some(Out::YText(cell)) => cell.insert(txn, 0, "Veel "),
                 other => panic!("the cell is a text: {other:?}"),
@@ -696,14 +694,15 @@ mod tests {
         use leerkring_shared::model::{FLIPOVER, VIRTUE_TABLE};
         use yrs::Array;
         let mut scene = Scene::locked();
-        let row_removed = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_array(VIRTUE_TABLE).remove(txn, 0)
+        let row_removed = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_array(VIRTUE_TABLE).remove(txn, 0)
         });
-        let letter_removed = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER).remove_range(txn, 0, 1)
+        let letter_removed = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_text(FLIPOVER).remove_range(txn, 0, 1)
         });
-        let intake_removed = change(&scene.synced_doc(), |doc, txn| {
-            doc.get_or_insert_text(scene.title()).remove_range(txn, 0, 6)
+        let intake_removed = change(&scene.synced_doc(), |_, txn| {
+            txn.get_or_insert_text(scene.title())
+                .remove_range(txn, 0, 6)
         });
         assert_eq!(scene.verdict(&scene.participant, &row_removed), LOCKED);
         assert_eq!(scene.verdict(&scene.participant, &letter_removed), LOCKED);
@@ -722,7 +721,6 @@ mod tests {
             .transact()
             .encode_state_as_update_v1(&StateVector::default());
         assert_eq!(scene.verdict(&scene.participant, &full_state), None);
-        let _ = &scene.writer;
     }
 
     #[test]
@@ -730,8 +728,8 @@ mod tests {
         use leerkring_shared::model::FLIPOVER;
         let scene = Scene::locked();
         // The facilitator's writer types on, but the server has not seen it yet.
-        let ahead = change(&scene.writer, |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER).insert(txn, 6, " allemaal")
+        let ahead = change(&scene.writer, |_, txn| {
+            txn.get_or_insert_text(FLIPOVER).insert(txn, 6, " allemaal")
         });
         // A cheat who got hold of it types right after it (its origin is a clock the
         // server does not have), and deletes in it (a delete aimed at future clocks).
@@ -740,11 +738,11 @@ mod tests {
             .transact_mut_with("elders")
             .apply_update(Update::decode_v1(&ahead).expect("decodes"))
             .expect("applies");
-        let pending_insert = change(&cheat, |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER).insert(txn, 15, "!")
+        let pending_insert = change(&cheat, |_, txn| {
+            txn.get_or_insert_text(FLIPOVER).insert(txn, 15, "!")
         });
-        let pending_delete = change(&cheat, |doc, txn| {
-            doc.get_or_insert_text(FLIPOVER).remove_range(txn, 7, 3)
+        let pending_delete = change(&cheat, |_, txn| {
+            txn.get_or_insert_text(FLIPOVER).remove_range(txn, 7, 3)
         });
         let incomplete = Some(WriteRefusal::Incomplete);
         for update in [&pending_insert, &pending_delete] {
@@ -776,12 +774,14 @@ mod tests {
         use leerkring_shared::model::{group_notes, FLIPOVER};
         let scene = Scene::locked();
         let doc = scene.synced_doc();
-        let open_only = change(&doc, |doc, txn| {
-            doc.get_or_insert_text(group_notes(0, 0)).insert(txn, 0, "vrij")
+        let open_only = change(&doc, |_, txn| {
+            txn.get_or_insert_text(group_notes(0, 0))
+                .insert(txn, 0, "vrij")
         });
-        let both = change(&doc, |doc, txn| {
-            doc.get_or_insert_text(group_notes(0, 0)).insert(txn, 0, "ook ");
-            doc.get_or_insert_text(FLIPOVER).insert(txn, 0, "VALS ");
+        let both = change(&doc, |_, txn| {
+            txn.get_or_insert_text(group_notes(0, 0))
+                .insert(txn, 0, "ook ");
+            txn.get_or_insert_text(FLIPOVER).insert(txn, 0, "VALS ");
         });
         let roots = scene.board.meeting().read_only_roots(&scene.participant);
         let verdicts = scene

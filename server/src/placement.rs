@@ -453,7 +453,12 @@ fn place_block(
         deleted,
     } = &block.kind
     else {
-        return Some(new_runs.into_iter().map(|run| (run, Place::Nowhere, true)).collect());
+        return Some(
+            new_runs
+                .into_iter()
+                .map(|run| (run, Place::Nowhere, true))
+                .collect(),
+        );
     };
     let dependencies = [origin.as_ref(), right_origin.as_ref()];
     let parent_item = match parent {

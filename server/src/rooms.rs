@@ -965,7 +965,10 @@ fn take_segment(batch: &mut Vec<Request>) -> Vec<Request> {
         messages,
     }) = batch.last_mut()
     {
-        let after = messages.iter().position(is_command).map_or(messages.len(), |i| i + 1);
+        let after = messages
+            .iter()
+            .position(is_command)
+            .map_or(messages.len(), |i| i + 1);
         let later = messages.split_off(after);
         if !later.is_empty() {
             rest.insert(
