@@ -22,6 +22,7 @@ pub mod export;
 pub mod fault_injection;
 pub mod http;
 pub mod limits;
+pub mod placement;
 pub mod quotas;
 pub mod rooms;
 pub mod storage;

@@ -546,7 +546,20 @@ impl Room {
         }
     }
 
+    /// Handles a batch in segments that each end with a meeting command, so an update is
+    /// judged by who may write what when it arrived: one sent just after the lock (or a
+    /// hand-over) is judged with it in force, one sent just before without.
     async fn handle_batch(&mut self, batch: &mut Vec<Request>) -> std::ops::ControlFlow<()> {
+        while !batch.is_empty() {
+            let mut segment = take_segment(batch);
+            if self.handle_segment(&mut segment).await.is_break() {
+                return std::ops::ControlFlow::Break(());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    async fn handle_segment(&mut self, batch: &mut Vec<Request>) -> std::ops::ControlFlow<()> {
         let mut updates: Vec<(ConnectionId, DocUpdate)> = Vec::new();
         let mut others: Vec<Request> = Vec::new();
         for request in batch.drain(..) {
@@ -1076,6 +1089,42 @@ impl Room {
         self.marker.remove();
         tracing::debug!(board = %self.id, "room closed");
     }
+}
+
+/// Takes the requests from the front of `batch` up to and including the first meeting
+/// command (over HTTP, or in a connection's messages, which are split after it).
+fn take_segment(batch: &mut Vec<Request>) -> Vec<Request> {
+    let is_command = |message: &ClientMessage| matches!(message, ClientMessage::Command(_));
+    let end = batch.iter().position(|request| match request {
+        Request::Command { .. } => true,
+        Request::Messages { messages, .. } => messages.iter().any(is_command),
+        _ => false,
+    });
+    let Some(end) = end else {
+        return std::mem::take(batch);
+    };
+    let mut rest = batch.split_off(end + 1);
+    if let Some(Request::Messages {
+        connection,
+        messages,
+    }) = batch.last_mut()
+    {
+        let after = messages
+            .iter()
+            .position(is_command)
+            .map_or(messages.len(), |i| i + 1);
+        let later = messages.split_off(after);
+        if !later.is_empty() {
+            rest.insert(
+                0,
+                Request::Messages {
+                    connection: *connection,
+                    messages: later,
+                },
+            );
+        }
+    }
+    std::mem::replace(batch, rest)
 }
 
 /// The refusal of a meeting change that could not be stored.
