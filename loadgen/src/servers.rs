@@ -90,8 +90,9 @@ impl RunningServer {
             .local_addr()?
             .port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        // In memory too: the data dir still holds the lock and the crash-loop markers.
         let data_dir = match kind {
-            ServerKind::Leerkring => Some(tempfile::tempdir()?),
+            ServerKind::Leerkring | ServerKind::LeerkringInMemory => Some(tempfile::tempdir()?),
             _ => None,
         };
         let child = spawn(kind, programs, addr, data_dir.as_ref().map(|d| d.path()))?;
@@ -220,10 +221,12 @@ fn spawn(
                 .arg("/nonexistent/leerkring-bench-assets")
                 .args(LEERKRING_BENCH_FLAGS)
                 .env("RUST_LOG", "warn,leerkring_server::assets=error");
-            match data_dir {
-                Some(dir) => command.arg("--data-dir").arg(dir),
-                None => command.args(["--store", "memory"]),
-            };
+            if let Some(dir) = data_dir {
+                command.arg("--data-dir").arg(dir);
+            }
+            if kind == ServerKind::LeerkringInMemory {
+                command.args(["--store", "memory"]);
+            }
             command
         }
         ServerKind::Hocuspocus | ServerKind::YWebsocket => {

@@ -747,7 +747,7 @@ impl Room {
                 self.close(
                     connection,
                     close_code::DOCUMENT_FULL,
-                    "the board is full; your edit was not saved / het bord is vol",
+                    "the board reached its size limit; your edit was not saved",
                 );
             }
         }
