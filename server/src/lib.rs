@@ -108,6 +108,8 @@ pub async fn serve(
     let (store, broadcast) = storage(&config).await?;
     let quarantine = Quarantine::open(&config.data_dir)?;
     let rooms = Rooms::new(store.clone(), quarantine, broadcast, config.rooms.clone());
+    // Only now, with the store checked and open: a refusal to start never follows it.
+    tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
     let state = AppState {
         teams: teams::Teams::new(store.clone(), rooms.clone()),
         store,

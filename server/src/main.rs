@@ -26,7 +26,6 @@ async fn main() -> std::io::Result<()> {
         }
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
     if let Err(error) = leerkring_server::serve(config, lock, listener, shutdown_signal()).await {
         // Said plainly (not as a Debug dump) for whoever reads the service log.
         tracing::error!(%error, "Leerkring stopped");
