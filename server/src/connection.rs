@@ -5,8 +5,8 @@
 //! a readable reason, for this connection only. A client that stops reading cannot hold
 //! its connection's task: every write has `--write-timeout-secs` to finish, after which
 //! the connection is dropped without a close handshake (nothing more can be written to it).
-//! The room never waits for a connection: it queues frames in a bounded outbox and drops
-//! a connection whose outbox is full.
+//! The room never waits for a connection: it queues frames in a bounded outbox
+//! (`--outbox-frames`) and drops a connection whose outbox is full.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -19,12 +19,10 @@ use leerkring_shared::protocol::decode_frame;
 use tokio::sync::mpsc;
 
 use crate::config::Limits;
-use crate::limits::{RateLimiter, PING_EVERY, SILENCE_LIMIT};
+use crate::limits::RateLimiter;
 use crate::rooms::{close_code, Outgoing, Rooms};
 
-/// Frames that may wait for a slow connection before it is dropped.
-const OUTBOX_CAPACITY: usize = 1024;
-/// Most frames written with one flush.
+/// Most frames written with one flush: a throughput knob, not a limit.
 const WRITE_BATCH: usize = 64;
 
 type CloseReason = (u16, String);
@@ -38,7 +36,7 @@ pub async fn serve(
     limits: Limits,
 ) {
     let connection = rooms.connection_id();
-    let (outbox, mut outgoing) = mpsc::channel(OUTBOX_CAPACITY);
+    let (outbox, mut outgoing) = mpsc::channel(limits.outbox_frames);
     let facilitator = caller.facilitator_token;
     let membership = match rooms.join(&board, connection, caller, outbox).await {
         Ok(membership) => membership,
@@ -58,7 +56,8 @@ pub async fn serve(
     let write_timeout = limits.write_timeout();
     let mut rate = RateLimiter::new(limits.messages_per_second, limits.message_burst);
     let mut last_heard = Instant::now();
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let idle_timeout = limits.idle_timeout();
+    let mut ping = tokio::time::interval(limits.ping_every());
     ping.tick().await;
 
     let ending: Option<CloseReason> = loop {
@@ -102,7 +101,7 @@ pub async fn serve(
                 None => break Some((close_code::TRY_AGAIN_LATER, "connection fell behind; reconnect to catch up".into())),
             },
             _ = ping.tick() => {
-                if last_heard.elapsed() > SILENCE_LIMIT {
+                if last_heard.elapsed() > idle_timeout {
                     break Some((close_code::GOING_AWAY, "no response".into()));
                 }
                 if !matches!(within(write_timeout, socket.send(Message::Ping(Default::default()))).await, Ok(Ok(()))) {

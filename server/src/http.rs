@@ -31,9 +31,6 @@ use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, TeamMeta};
 use crate::teams::{pack_of, TeamError, Teams};
 
-/// Largest JSON body the API reads.
-const MAX_BODY_BYTES: usize = 64 * 1024;
-
 /// A WebSocket's read buffer. tungstenite's default (128 KiB) is zero-filled before every
 /// read, so each connection, however idle, kept 128 KiB resident; y-websocket messages
 /// are small, and a larger frame still gets room for its whole length when its header
@@ -54,6 +51,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     // One allowance per client address across everything that creates something.
     let creating = state.quotas.creation_layer();
+    let max_body_bytes = state.limits.max_body_bytes;
     Router::new()
         .route("/api/boards", post(create_board).layer(creating.clone()))
         .route("/api/boards/{board_id}", get(board_info))
@@ -71,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
 }
 
@@ -582,7 +580,7 @@ async fn create_team_meeting(
     let Json(request) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
     let title = request.clean_title().map_err(unprocessable)?;
-    Teams::check_room_for_meeting(&stored.team)?;
+    state.teams.check_room_for_meeting(&stored.team)?;
     let created = new_board(&state, &headers, title, Some(stored.meta.id.clone())).await?;
     state
         .teams

@@ -100,6 +100,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    config.validate().map_err(std::io::Error::other)?;
     let assets_dir = config.assets_dir.clone();
     let assets = tokio::task::spawn_blocking(move || Assets::load(&assets_dir))
         .await
@@ -111,7 +112,11 @@ pub async fn serve(
     // Only now, with the store checked and open: a refusal to start never follows it.
     tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
     let state = AppState {
-        teams: teams::Teams::new(store.clone(), rooms.clone()),
+        teams: teams::Teams::new(
+            store.clone(),
+            rooms.clone(),
+            config.quotas.max_meetings_per_team,
+        ),
         store,
         rooms: rooms.clone(),
         limits: config.limits.clone(),

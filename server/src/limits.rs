@@ -1,8 +1,9 @@
 //! Limits that protect a node from any one connection: the per-connection message rate,
 //! and the budget of a board's document size that the room keeps.
-//! (Frame size is enforced by the WebSocket layer, connections per board by the room.)
+//! (Frame size is enforced by the WebSocket layer, connections per board by the room, the
+//! idle timeout and pings by the connection; their values are flags, `crate::config`.)
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A token bucket: `burst` messages at once, refilled at `per_second`.
 #[derive(Debug)]
@@ -14,8 +15,9 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
+    /// `burst` is at least 1 (`--message-burst` refuses 0); with 0 nothing is let through.
     pub fn new(per_second: u32, burst: u32) -> Self {
-        let capacity = f64::from(burst.max(1));
+        let capacity = f64::from(burst);
         Self {
             capacity,
             per_second: f64::from(per_second),
@@ -89,13 +91,10 @@ impl DocumentBudget {
     }
 }
 
-/// How long a connection may stay silent (no message, no pong) before it is closed.
-pub const SILENCE_LIMIT: Duration = Duration::from_secs(75);
-/// How often the server pings a connection to find out whether it is still there.
-pub const PING_EVERY: Duration = Duration::from_secs(25);
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]

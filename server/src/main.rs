@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use leerkring_server::config::Config;
 use leerkring_server::storage::lock::DataDirLock;
 use tracing_subscriber::EnvFilter;
@@ -17,6 +17,12 @@ async fn main() -> std::io::Result<()> {
         )
         .init();
     let config = Config::parse();
+    if let Err(invalid) = config.validate() {
+        // Said the way clap says a bad flag, before anything is opened.
+        Config::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, invalid)
+            .exit();
+    }
     // Before anything else touches the data dir, and before saying we listen.
     let lock = match DataDirLock::acquire(&config.data_dir) {
         Ok(lock) => lock,

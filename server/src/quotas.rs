@@ -46,7 +46,8 @@ pub struct Throttled {
     pub retry_after_secs: u64,
 }
 
-/// The configured rates could not be turned into limiters.
+/// The configured rates could not be turned into limiters (the flags refuse 0 already;
+/// this is for `Quotas` built in code).
 #[derive(Debug, thiserror::Error)]
 #[error("the rate limits need a burst and a rate of at least 1 (--create-burst, --create-every-secs, --http-command-burst, --http-commands-per-second)")]
 pub struct InvalidQuota;
@@ -370,6 +371,7 @@ mod tests {
             create_every_secs: 10,
             http_command_burst: 3,
             http_commands_per_second: 1,
+            max_meetings_per_team: 100,
             trusted_proxy: Vec::new(),
         })
         .expect("valid quotas");

@@ -34,10 +34,9 @@ use crate::limits::DocumentBudget;
 use crate::storage::quarantine::{ApplyMarker, Quarantine};
 use crate::storage::{BoardLog, Store, StoreError, StoredHistory};
 
-/// How many requests a room takes from its inbox in one batch.
+/// How many requests a room takes from its inbox in one batch: a throughput knob, not a
+/// limit. (How many may wait in the inbox is `--room-inbox-requests`.)
 const BATCH_LIMIT: usize = 256;
-/// Requests that may wait in a room's inbox before connections have to wait.
-const INBOX_CAPACITY: usize = 4096;
 
 /// Something a room sends to one connection.
 #[derive(Debug)]
@@ -360,7 +359,7 @@ impl Rooms {
             Some(_) => registry.open.remove(board).map(|room| room.task),
             None => None,
         };
-        let (inbox, requests) = mpsc::channel(INBOX_CAPACITY);
+        let (inbox, requests) = mpsc::channel(self.shared.settings.room_inbox_requests);
         let generation = self.shared.fresh_id();
         let task = tokio::spawn(run_room(
             Arc::clone(&self.shared),

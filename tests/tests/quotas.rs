@@ -161,6 +161,66 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_allowance() {
 }
 
 #[tokio::test]
+async fn json_bodies_and_meetings_per_team_are_limited_by_their_flags() {
+    let (_dir, server) = start(&["--max-body-bytes", "1024", "--max-meetings-per-team", "2"]);
+    // Over the body limit the title is not even read: 413, not the 422 a long title gets.
+    let large = post(
+        &server,
+        "/api/boards",
+        &[],
+        &json!({"title": "x".repeat(2048)}),
+    )
+    .await;
+    assert_eq!(large.status, 413, "a 2 KiB body: {}", large.body);
+    assert!(
+        large.body["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "a JSON error: {}",
+        large.body
+    );
+    let small = post(&server, "/api/boards", &[], &json!({"title": "Klein"})).await;
+    assert_eq!(small.status, 201, "a small body: {}", small.body);
+
+    let team = post(&server, "/api/teams", &[], &json!({"name": "Wijkteam"})).await;
+    assert_eq!(team.status, 201, "{}", team.body);
+    let team_id = team.body["team_id"].as_str().expect("team id").to_owned();
+    let bearer = format!(
+        "Bearer {}",
+        team.body["facilitator_token"].as_str().expect("token")
+    );
+    let meetings = format!("/api/teams/{team_id}/meetings");
+    let leads = [("authorization", bearer.as_str())];
+    let title = json!({"title": "Bijeenkomst"});
+    for n in 1..=2 {
+        let meeting = post(&server, &meetings, &leads, &title).await;
+        assert_eq!(meeting.status, 201, "meeting {n}: {}", meeting.body);
+    }
+    let refused = post(&server, &meetings, &leads, &title).await;
+    assert_eq!(refused.status, 409, "a third meeting: {}", refused.body);
+    assert_eq!(
+        refused.body["error"],
+        json!("a team holds at most 2 meetings")
+    );
+    assert_eq!(
+        refused.body["error_nl"],
+        json!("Een team heeft hoogstens 2 bijeenkomsten.")
+    );
+    let page = reqwest::Client::new()
+        .get(server.http_url(&format!("/api/teams/{team_id}")))
+        .header("authorization", bearer.as_str())
+        .send()
+        .await
+        .expect("the team page")
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        page["meetings"].as_array().map(Vec::len),
+        Some(2),
+        "the refused meeting was not added: {page}"
+    );
+}
+
+#[tokio::test]
 async fn http_commands_are_limited_per_person_while_others_carry_on() {
     let (_dir, server) = start(&[
         "--http-command-burst",
