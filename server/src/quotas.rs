@@ -11,6 +11,7 @@
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -180,6 +181,9 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[TrustedProxy
     let is_trusted = |address: &IpAddr| trusted.iter().any(|proxy| proxy.contains(address));
     let peer = peer.to_canonical();
     if !is_trusted(&peer) {
+        if headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded") {
+            warn_untrusted_forwarding(peer);
+        }
         return peer;
     }
     let hops = x_forwarded_for(headers).unwrap_or_else(|| forwarded_for(headers));
@@ -194,6 +198,20 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[TrustedProxy
         nearest = address;
     }
     nearest
+}
+
+/// Says once per process that a proxy seems to be in front but is not trusted: then every
+/// client behind it counts as the proxy and they all share one creation allowance.
+fn warn_untrusted_forwarding(peer: IpAddr) {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "a request came with X-Forwarded-For or Forwarded from an address that is not a \
+             trusted proxy: the header is ignored and its clients are counted as that address; \
+             if this is your reverse proxy, pass --trusted-proxy"
+        );
+    }
 }
 
 /// The address a client is counted as: itself for IPv4, its /64 network for IPv6.
