@@ -35,12 +35,12 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   await facilitator.page.getByRole('button', { name: 'Kaart toevoegen' }).click();
   await dina.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill('zacht');
   await eventually('Dina sees the team\'s own card', () =>
-    dina.page.getByRole('button', { name: 'Kies Zachtmoedigheid', exact: true }).isVisible());
+    dina.page.getByRole('button', { name: 'Kiezen: Zachtmoedigheid', exact: true }).isVisible());
   assert.ok(await dina.page.getByText('Je blijft mild, ook als iemand boos op je is.').isVisible());
   const picks = [[anna, 'Geduld'], [bram, 'Respect'], [cor, 'Lef/moed'], [dina, 'Eerlijkheid']];
   for (const [person, card] of picks) {
     await person.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill(card.slice(0, 4));
-    await person.page.getByRole('button', { name: `Kies ${card}`, exact: true }).click();
+    await person.page.getByRole('button', { name: `Kiezen: ${card}`, exact: true }).click();
     await person.page.getByRole('textbox', { name: 'Waarom kiest u deze kaart?' }).fill(`${card} helpt ons bij cliënten die vastlopen.`);
     await person.page.getByRole('button', { name: 'Motivatie opslaan' }).click();
     await eventually(`${person.name}'s motivation is saved`, () =>
@@ -49,7 +49,7 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   // A card has one holder: nobody else can pick Geduld.
   await facilitator.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill('Gedu');
   await eventually('Geduld shows as taken', async () =>
-    (await facilitator.page.getByRole('button', { name: 'Kies Geduld', exact: true }).count()) === 0
+    (await facilitator.page.getByRole('button', { name: 'Kiezen: Geduld', exact: true }).count()) === 0
       && facilitator.page.getByRole('list', { name: 'Deugdkaarten' }).getByText('Gekozen door Anna').isVisible());
   const flipover = (page) => page.getByRole('region', { name: 'Flip-over: gekozen deugden' });
   await everyone(all, 'all four picks with motivations on the flip-over', async (page) => {
