@@ -537,6 +537,9 @@ pub fn AdoptPanel(provider: Provider) -> impl IntoView {
     let leader = provider.leads();
     let command = provider.sender();
     let me = Memo::new(move |_| meeting.with(|m| m.as_ref().and_then(|m| m.you.member.clone())));
+    // The facilitator's choice per virtue, kept outside the list: the list is drawn anew
+    // whenever someone adopts, and a choice held inside it would be lost mid-way.
+    let chosen = RwSignal::new(std::collections::HashMap::<String, String>::new());
     let people = Memo::new(move |_| {
         meeting.with(|m| {
             m.as_ref()
@@ -562,7 +565,8 @@ pub fn AdoptPanel(provider: Provider) -> impl IntoView {
                     let names: Vec<String> = adopters.iter().map(|a| name_of(meeting, a)).collect();
                     let for_me = virtue.clone();
                     let for_other = virtue.clone();
-                    let who = RwSignal::new(String::new());
+                    let choice_of = virtue.clone();
+                    let chosen_here = move || chosen.with(|c| c.get(&choice_of).cloned().unwrap_or_default());
                     let select_id = format!("adopter-{index}");
                     let my_label = if mine { (language.texts().unadopt)(&virtue) } else { (language.texts().adopt)(&virtue) };
                     view! {
@@ -593,16 +597,24 @@ pub fn AdoptPanel(provider: Provider) -> impl IntoView {
                                     let virtue = for_other.clone();
                                     move |event: leptos::ev::SubmitEvent| {
                                         event.prevent_default();
-                                        let member = who.get_untracked();
+                                        let member = chosen.with_untracked(|c| c.get(&virtue).cloned()).unwrap_or_default();
                                         if !member.is_empty() {
+                                            chosen.update(|c| { c.remove(&virtue); });
                                             command(Command::Adopt { virtue: virtue.clone(), member: Some(member) });
                                         }
                                     }
                                 }>
                                     <label for=select_id.clone()>{move || language.texts().adopt_for}</label>
-                                    <select id=select_id.clone() on:change=move |e| who.set(event_target_value(&e))>
+                                    <select id=select_id.clone() on:change={
+                                        let virtue = for_other.clone();
+                                        move |e| chosen.update(|c| { c.insert(virtue.clone(), event_target_value(&e)); })
+                                    }>
                                         <option value="">{move || language.texts().no_choice}</option>
-                                        {people.get().into_iter().map(|(member, name)| view! { <option value=member>{name}</option> }).collect::<Vec<_>>()}
+                                        {people.get().into_iter().map(|(member, name)| {
+                                            let chosen_here = chosen_here.clone();
+                                            let is_chosen = member.clone();
+                                            view! { <option value=member prop:selected=move || chosen_here() == is_chosen>{name}</option> }
+                                        }).collect::<Vec<_>>()}
                                     </select>
                                     <button type="submit">{move || language.texts().adopt_for_button}</button>
                                 </form>
