@@ -219,3 +219,41 @@ fn counts_from_the_input_reserve_no_more_than_the_bytes_that_follow() {
     let asked = largest_request(|| assert!(AwarenessUpdate::decode_v1(&huge).is_err()));
     assert!(asked < LIMIT, "awareness: asked for {asked} bytes at once");
 }
+
+/// Patch 7. An update may list a client twice; its second group of blocks was appended to
+/// the first whatever its clock, so two blocks of the update could claim one clock. The
+/// second then went into the block store at the first one's place: `BlockStore::push`
+/// overwrote (and freed) the integrated "ab" while the text still linked it, a
+/// use-after-free (found by the fuzzer as a second one, in `add_changed_type` and
+/// `resolve_conflict`). Overlapping groups are now refused; a group after a gap gets a
+/// skip, as a split update would.
+#[test]
+fn a_client_listed_twice_with_overlapping_blocks_is_refused() {
+    // Two clients' worth of groups, both client 101 at clock 0: "ab", then "cd".
+    let mut twice = vec![2];
+    for text in ["ab", "cd"] {
+        twice.extend([1, 101, 0]);
+        twice.extend(string_item(text));
+    }
+    twice.push(0);
+    assert!(matches!(
+        malformed(Update::decode_v1(&twice)),
+        Some(MalformedKind::OverlappingBlocks)
+    ));
+
+    // "ab" at 101#0, then "cd" at 101#5: decodes with a hole at 101#2..5.
+    let mut gap = vec![2, 1, 101, 0];
+    gap.extend(string_item("ab"));
+    gap.extend([1, 101, 5]);
+    gap.extend(string_item("cd"));
+    gap.push(0);
+    let doc = Doc::new();
+    let text = doc.get_or_insert_text("t");
+    apply(&doc, &gap);
+    let txn = doc.transact();
+    assert_eq!(txn.state_vector().get(&ClientID::new(101)), 2);
+    let content = text.get_string(&txn);
+    assert!(content.contains("ab") && content.contains("cd"), "{content:?}");
+    drop(txn);
+    assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
+}
