@@ -257,3 +257,20 @@ fn a_client_listed_twice_with_overlapping_blocks_is_refused() {
     drop(txn);
     assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
 }
+
+/// Patch 8. `Block::splice` split a GC or skip block by returning the right part but
+/// leaving the left one at full length. The doc holds a GC at 101#6..10 (behind a skip);
+/// an update brings a GC at 101#0..11, which `Update::exclude` splits at 6: the "left"
+/// part 0..11 still overlapped the known 6..10, `BlockStore::push` computed the rest of
+/// the skip as `6 - 11` (wrapping to a skip of 2^32 - 5), and the state encoded to bytes
+/// that do not decode ("clock range ends past 2^32 - 1"; with a pending update,
+/// `merge_pending_v1`'s unwrap panicked on them).
+#[test]
+fn splitting_a_gc_block_shortens_its_left_part() {
+    let doc = Doc::new();
+    apply(&doc, &one_block(101, 6, &[0, 4])); // GC 6..10
+    apply(&doc, &one_block(101, 0, &[0, 11])); // GC 0..11
+
+    assert_eq!(doc.transact().state_vector().get(&ClientID::new(101)), 11);
+    assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
+}
