@@ -89,6 +89,8 @@ pub struct Texts {
     pub status_reconnecting: &'static str,
     pub status_offline: &'static str,
     pub status_kept: &'static str,
+    pub status_removed: &'static str,
+    pub status_board_full: &'static str,
 
     pub loading: &'static str,
     pub module_failed: &'static str,
@@ -443,6 +445,8 @@ pub static NL: Texts = Texts {
     status_reconnecting: "Verbinding verbroken, opnieuw verbinden…",
     status_offline: "Offline",
     status_kept: "Uw wijzigingen blijven bewaard op dit apparaat en worden verstuurd zodra er weer verbinding is.",
+    status_removed: "De begeleider heeft je uit de bijeenkomst gehaald.",
+    status_board_full: "Het bord is vol: je laatste wijziging is niet bewaard. Alles van daarvoor staat veilig op het bord.",
 
     loading: "Laden…",
     module_failed: "Dit onderdeel kon niet worden geladen. Is er verbinding? Wat u al schreef, blijft bewaard.",
@@ -783,6 +787,8 @@ pub static EN: Texts = Texts {
     status_reconnecting: "Connection lost, reconnecting…",
     status_offline: "Offline",
     status_kept: "Your changes are kept on this device and sent as soon as the connection is back.",
+    status_removed: "The facilitator removed you from the meeting.",
+    status_board_full: "The board is full: your last change was not saved. Everything before it is safe on the board.",
 
     loading: "Loading…",
     module_failed: "This part could not be loaded. Are you connected? What you wrote is kept.",

@@ -18,15 +18,18 @@ use tokio::process::{Child, Command};
 use crate::wire::{BoardAddress, Flavour};
 use crate::Failure;
 
-/// Leerkring's defaults allow 100 connections per board and 100 messages per second per
-/// connection (bursts of 500). Scenario B puts 200 people on one board and scenario D
-/// loads 100,000 updates through one connection, so the benchmark lifts both.
+/// Leerkring's defaults allow 100 connections per board, 100 messages per second per
+/// connection (bursts of 500) and 30 new boards per address in a burst. Scenario B puts
+/// 200 people on one board, scenario C creates 1,000 boards from loopback and scenario D
+/// loads 100,000 updates through one connection, so the benchmark lifts all three.
 pub const LEERKRING_BENCH_FLAGS: &[&str] = &[
     "--max-connections-per-board",
     "1000",
     "--messages-per-second",
     "1000000",
     "--message-burst",
+    "1000000",
+    "--create-burst",
     "1000000",
 ];
 
@@ -87,8 +90,9 @@ impl RunningServer {
             .local_addr()?
             .port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        // In memory too: the data dir still holds the lock and the crash-loop markers.
         let data_dir = match kind {
-            ServerKind::Leerkring => Some(tempfile::tempdir()?),
+            ServerKind::Leerkring | ServerKind::LeerkringInMemory => Some(tempfile::tempdir()?),
             _ => None,
         };
         let child = spawn(kind, programs, addr, data_dir.as_ref().map(|d| d.path()))?;
@@ -217,10 +221,12 @@ fn spawn(
                 .arg("/nonexistent/leerkring-bench-assets")
                 .args(LEERKRING_BENCH_FLAGS)
                 .env("RUST_LOG", "warn,leerkring_server::assets=error");
-            match data_dir {
-                Some(dir) => command.arg("--data-dir").arg(dir),
-                None => command.args(["--store", "memory"]),
-            };
+            if let Some(dir) = data_dir {
+                command.arg("--data-dir").arg(dir);
+            }
+            if kind == ServerKind::LeerkringInMemory {
+                command.args(["--store", "memory"]);
+            }
             command
         }
         ServerKind::Hocuspocus | ServerKind::YWebsocket => {

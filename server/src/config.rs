@@ -1,10 +1,13 @@
 //! Command-line flags (each with an environment variable fallback) and the limits they set.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, ValueEnum};
+use ipnet::IpNet;
 
 /// Leerkring's server: real-time workshop boards for care and welfare teams.
 #[derive(Parser, Clone, Debug)]
@@ -58,6 +61,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub rooms: RoomSettings,
+
+    #[command(flatten)]
+    pub quotas: Quotas,
 }
 
 /// Where a single node keeps its boards.
@@ -69,20 +75,123 @@ pub enum StoreKind {
     Memory,
 }
 
-/// What one connection may send.
+/// A `usize` of at least 1 (`value_parser!(usize)` has no `.range`): 0 is refused while
+/// parsing, with clap's "invalid value '0' for '--flag'".
+fn at_least_one() -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(1..)
+}
+
+impl Config {
+    /// Checks what single flags cannot: that they make sense together.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        let limits = &self.limits;
+        if limits.ping_every_secs >= limits.idle_timeout_secs {
+            return Err(InvalidConfig(format!(
+                "--ping-every-secs ({}) must be less than --idle-timeout-secs ({}): a connection \
+                 must be pinged at least once before it counts as silent",
+                limits.ping_every_secs, limits.idle_timeout_secs
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Flags that do not make sense together.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidConfig(pub String);
+
+/// What one connection or request may send.
 #[derive(Args, Clone, Debug)]
 pub struct Limits {
     /// Largest WebSocket message accepted, in bytes.
-    #[arg(long, env = "LEERKRING_MAX_FRAME_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_FRAME_BYTES",
+        default_value_t = 1024 * 1024,
+        value_parser = at_least_one()
+    )]
     pub max_frame_bytes: usize,
 
     /// Sustained messages per second one connection may send.
-    #[arg(long, env = "LEERKRING_MESSAGES_PER_SECOND", default_value_t = 100)]
+    #[arg(
+        long,
+        env = "LEERKRING_MESSAGES_PER_SECOND",
+        default_value_t = 100,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
     pub messages_per_second: u32,
 
     /// Messages one connection may send in a burst above the sustained rate.
-    #[arg(long, env = "LEERKRING_MESSAGE_BURST", default_value_t = 500)]
+    #[arg(
+        long,
+        env = "LEERKRING_MESSAGE_BURST",
+        default_value_t = 500,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
     pub message_burst: u32,
+
+    /// Seconds a write to a connection may take before the connection is dropped: a
+    /// client that stops reading must not hold on to the server's memory and task.
+    #[arg(
+        long,
+        env = "LEERKRING_WRITE_TIMEOUT_SECS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub write_timeout_secs: u64,
+
+    /// Frames that may wait for one slow connection; a connection whose queue is full is
+    /// closed (1013) and catches up when it reconnects.
+    #[arg(
+        long,
+        env = "LEERKRING_OUTBOX_FRAMES",
+        default_value_t = 1024,
+        value_parser = at_least_one()
+    )]
+    pub outbox_frames: usize,
+
+    /// Seconds a connection may stay silent (no message, no pong) before it is closed.
+    #[arg(
+        long,
+        env = "LEERKRING_IDLE_TIMEOUT_SECS",
+        default_value_t = 75,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub idle_timeout_secs: u64,
+
+    /// Seconds between the server's pings to each connection; less than
+    /// --idle-timeout-secs.
+    #[arg(
+        long,
+        env = "LEERKRING_PING_EVERY_SECS",
+        default_value_t = 25,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub ping_every_secs: u64,
+
+    /// Largest JSON body the HTTP API reads, in bytes; a larger one is refused with 413.
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_BODY_BYTES",
+        default_value_t = 64 * 1024,
+        value_parser = at_least_one()
+    )]
+    pub max_body_bytes: usize,
+}
+
+impl Limits {
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_secs(self.write_timeout_secs)
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_secs)
+    }
+
+    pub fn ping_every(&self) -> Duration {
+        Duration::from_secs(self.ping_every_secs)
+    }
 }
 
 /// How rooms (boards in memory) behave.
@@ -92,7 +201,8 @@ pub struct RoomSettings {
     #[arg(
         long,
         env = "LEERKRING_MAX_CONNECTIONS_PER_BOARD",
-        default_value_t = 100
+        default_value_t = 100,
+        value_parser = at_least_one()
     )]
     pub max_connections_per_board: usize,
 
@@ -107,10 +217,215 @@ pub struct RoomSettings {
     /// ...or this many bytes.
     #[arg(long, env = "LEERKRING_COMPACT_AFTER_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub compact_after_bytes: u64,
+
+    /// Largest a board's document may grow, in bytes of its encoded state; updates that
+    /// would take it past this are refused. Thirty people typing 5,000 characters each
+    /// make about 2 MB; a browser keeps the document on the device in about 5 MB.
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_DOCUMENT_BYTES",
+        default_value_t = 8 * 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub max_document_bytes: u64,
+
+    /// Most people (distinct member keys that introduced themselves) one meeting takes.
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_MEMBERS_PER_BOARD",
+        default_value_t = 200,
+        value_parser = at_least_one()
+    )]
+    pub max_members_per_board: usize,
+
+    /// Most connections one member key may have open to a board at once (tabs, devices
+    /// sharing a key, connections not yet noticed as gone).
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_CONNECTIONS_PER_MEMBER",
+        default_value_t = 16,
+        value_parser = at_least_one()
+    )]
+    pub max_connections_per_member: usize,
+
+    /// Largest presence (awareness) state one connection may announce, in bytes of JSON.
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_PRESENCE_BYTES",
+        default_value_t = 4096,
+        value_parser = at_least_one()
+    )]
+    pub max_presence_bytes: usize,
+
+    /// Requests (a connection's messages, HTTP commands, joins) that may wait for one
+    /// board's room; when it is full, senders wait: a connection stops reading its socket
+    /// and an HTTP request is answered later, rather than anything being refused.
+    #[arg(
+        long,
+        env = "LEERKRING_ROOM_INBOX_REQUESTS",
+        default_value_t = 4096,
+        value_parser = at_least_one()
+    )]
+    pub room_inbox_requests: usize,
 }
 
 impl RoomSettings {
     pub fn unload_after(&self) -> Duration {
         Duration::from_secs(self.unload_after_secs)
+    }
+}
+
+/// How fast boards, teams and meetings may be created and commands sent over HTTP, and
+/// how many meetings a team holds.
+#[derive(Args, Clone, Debug)]
+pub struct Quotas {
+    /// Boards, teams and team meetings one client address may create in a burst...
+    #[arg(
+        long,
+        env = "LEERKRING_CREATE_BURST",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub create_burst: u32,
+
+    /// ...after which it may create one more every this many seconds.
+    #[arg(
+        long,
+        env = "LEERKRING_CREATE_EVERY_SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub create_every_secs: u64,
+
+    /// Commands one person (member key, or token without one) may send over HTTP in a
+    /// burst, per board or team...
+    #[arg(
+        long,
+        env = "LEERKRING_HTTP_COMMAND_BURST",
+        default_value_t = 100,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub http_command_burst: u32,
+
+    /// ...and sustained, per second.
+    #[arg(
+        long,
+        env = "LEERKRING_HTTP_COMMANDS_PER_SECOND",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub http_commands_per_second: u32,
+
+    /// Most meetings one team holds; starting one more is refused with 409.
+    #[arg(
+        long,
+        env = "LEERKRING_MAX_MEETINGS_PER_TEAM",
+        default_value_t = leerkring_shared::team::MAX_MEETINGS,
+        value_parser = at_least_one()
+    )]
+    pub max_meetings_per_team: usize,
+
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers name the client (IP
+    /// addresses or CIDR ranges, comma-separated). Requests from anywhere else are
+    /// counted by their own address, whatever their headers say.
+    #[arg(long, env = "LEERKRING_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<TrustedProxy>,
+}
+
+impl Quotas {
+    pub fn create_every(&self) -> Duration {
+        Duration::from_secs(self.create_every_secs)
+    }
+}
+
+/// A proxy (or range of them) trusted to name the client in forwarding headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustedProxy(pub IpNet);
+
+impl TrustedProxy {
+    pub fn contains(&self, address: &IpAddr) -> bool {
+        self.0.contains(address)
+    }
+}
+
+impl FromStr for TrustedProxy {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if let Ok(net) = text.parse::<IpNet>() {
+            return Ok(Self(net.trunc()));
+        }
+        text.parse::<IpAddr>()
+            .map(|address| Self(IpNet::from(address)))
+            .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR range"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_parse_and_make_sense_together() {
+        let config = Config::try_parse_from(["leerkring-server"]).expect("defaults parse");
+        config.validate().expect("defaults are consistent");
+        assert_eq!(config.limits.max_body_bytes, 64 * 1024);
+        assert_eq!(config.limits.outbox_frames, 1024);
+        assert_eq!(config.limits.idle_timeout(), Duration::from_secs(75));
+        assert_eq!(config.limits.ping_every(), Duration::from_secs(25));
+        assert_eq!(config.rooms.room_inbox_requests, 4096);
+        assert_eq!(config.quotas.max_meetings_per_team, 100);
+    }
+
+    #[test]
+    fn zero_is_refused_while_parsing() {
+        for flag in [
+            "--messages-per-second",
+            "--message-burst",
+            "--write-timeout-secs",
+            "--max-frame-bytes",
+            "--outbox-frames",
+            "--idle-timeout-secs",
+            "--ping-every-secs",
+            "--max-body-bytes",
+            "--max-connections-per-board",
+            "--max-members-per-board",
+            "--max-connections-per-member",
+            "--max-presence-bytes",
+            "--max-document-bytes",
+            "--room-inbox-requests",
+            "--create-burst",
+            "--create-every-secs",
+            "--http-command-burst",
+            "--http-commands-per-second",
+            "--max-meetings-per-team",
+        ] {
+            let error = Config::try_parse_from(["leerkring-server", flag, "0"])
+                .expect_err(&format!("{flag} 0 is refused"));
+            assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation);
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("invalid value '0' for '{flag}")),
+                "{message}"
+            );
+        }
+        assert!(Config::try_parse_from(["leerkring-server", "--messages-per-second", "1"]).is_ok());
+    }
+
+    #[test]
+    fn pinging_no_more_often_than_the_idle_timeout_is_refused() {
+        let config = Config::try_parse_from([
+            "leerkring-server",
+            "--idle-timeout-secs",
+            "20",
+            "--ping-every-secs",
+            "20",
+        ])
+        .expect("each flag is valid");
+        let error = config
+            .validate()
+            .expect_err("ping must come before idle timeout");
+        assert!(error.to_string().contains("--ping-every-secs (20)"));
     }
 }

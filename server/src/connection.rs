@@ -2,9 +2,14 @@
 //! y-websocket messages and hands them to the board's room; writes what the room sends.
 //!
 //! Every way a connection can misbehave ends the same way: a close frame with a code and
-//! a readable reason, for this connection only.
+//! a readable reason, for this connection only. A client that stops reading cannot hold
+//! its connection's task: every write has `--write-timeout-secs` to finish, after which
+//! the connection is dropped without a close handshake (nothing more can be written to it).
+//! The room never waits for a connection: it queues frames in a bounded outbox
+//! (`--outbox-frames`) and drops a connection whose outbox is full.
 
-use std::time::Instant;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
@@ -14,12 +19,10 @@ use leerkring_shared::protocol::decode_frame;
 use tokio::sync::mpsc;
 
 use crate::config::Limits;
-use crate::limits::{RateLimiter, PING_EVERY, SILENCE_LIMIT};
+use crate::limits::RateLimiter;
 use crate::rooms::{close_code, Outgoing, Rooms};
 
-/// Frames that may wait for a slow connection before it is dropped.
-const OUTBOX_CAPACITY: usize = 1024;
-/// Most frames written with one flush.
+/// Most frames written with one flush: a throughput knob, not a limit.
 const WRITE_BATCH: usize = 64;
 
 type CloseReason = (u16, String);
@@ -33,21 +36,28 @@ pub async fn serve(
     limits: Limits,
 ) {
     let connection = rooms.connection_id();
-    let (outbox, mut outgoing) = mpsc::channel(OUTBOX_CAPACITY);
+    let (outbox, mut outgoing) = mpsc::channel(limits.outbox_frames);
     let facilitator = caller.facilitator_token;
     let membership = match rooms.join(&board, connection, caller, outbox).await {
         Ok(membership) => membership,
         Err(refused) => {
             let (code, reason) = refused.close_frame();
-            close(&mut socket, (code, reason.to_owned())).await;
+            close(
+                &mut socket,
+                (code, reason.to_owned()),
+                limits.write_timeout(),
+            )
+            .await;
             return;
         }
     };
     tracing::debug!(board = %board, connection, facilitator, "connected");
 
+    let write_timeout = limits.write_timeout();
     let mut rate = RateLimiter::new(limits.messages_per_second, limits.message_burst);
     let mut last_heard = Instant::now();
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let idle_timeout = limits.idle_timeout();
+    let mut ping = tokio::time::interval(limits.ping_every());
     ping.tick().await;
 
     let ending: Option<CloseReason> = loop {
@@ -77,19 +87,24 @@ pub async fn serve(
                 }
             }
             sent = outgoing.recv() => match sent {
-                Some(Outgoing::Frame(frame)) => match write_queued(&mut socket, frame, &mut outgoing).await {
-                    Ok(None) => {}
-                    Ok(Some((code, reason))) => break Some((code, reason.into())),
-                    Err(_) => break None,
+                Some(Outgoing::Frame(frame)) => match within(write_timeout, write_queued(&mut socket, frame, &mut outgoing)).await {
+                    Ok(Ok(None)) => {}
+                    Ok(Ok(Some((code, reason)))) => break Some((code, reason.into())),
+                    Ok(Err(_)) => break None,
+                    Err(WriteTimedOut) => {
+                        tracing::info!(board = %board, connection, "dropping a connection that stopped reading");
+                        drop(membership);
+                        return;
+                    }
                 },
                 Some(Outgoing::Close(code, reason)) => break Some((code, reason.into())),
                 None => break Some((close_code::TRY_AGAIN_LATER, "connection fell behind; reconnect to catch up".into())),
             },
             _ = ping.tick() => {
-                if last_heard.elapsed() > SILENCE_LIMIT {
+                if last_heard.elapsed() > idle_timeout {
                     break Some((close_code::GOING_AWAY, "no response".into()));
                 }
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                if !matches!(within(write_timeout, socket.send(Message::Ping(Default::default()))).await, Ok(Ok(()))) {
                     break None;
                 }
             }
@@ -99,10 +114,20 @@ pub async fn serve(
     match ending {
         Some(reason) => {
             tracing::info!(board = %board, connection, code = reason.0, reason = %reason.1, "closing connection");
-            close(&mut socket, reason).await;
+            close(&mut socket, reason, write_timeout).await;
         }
         None => tracing::debug!(board = %board, connection, "disconnected"),
     }
+}
+
+/// A write to the client did not finish within `--write-timeout-secs`.
+#[derive(Debug)]
+struct WriteTimedOut;
+
+async fn within<T>(limit: Duration, write: impl Future<Output = T>) -> Result<T, WriteTimedOut> {
+    tokio::time::timeout(limit, write)
+        .await
+        .map_err(|_| WriteTimedOut)
 }
 
 /// Writes `frame` and whatever else is already waiting in the outbox (up to
@@ -162,10 +187,10 @@ fn truncate(mut reason: String) -> String {
     reason
 }
 
-async fn close(socket: &mut WebSocket, (code, reason): CloseReason) {
+async fn close(socket: &mut WebSocket, (code, reason): CloseReason, write_timeout: Duration) {
     let frame = CloseFrame {
         code,
         reason: truncate(reason).into(),
     };
-    let _ = socket.send(Message::Close(Some(frame))).await;
+    let _ = within(write_timeout, socket.send(Message::Close(Some(frame)))).await;
 }

@@ -26,12 +26,10 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
 use crate::export::{self, Format};
+use crate::quotas::{too_many_requests, HttpQuotas, Throttled};
 use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, TeamMeta};
 use crate::teams::{pack_of, TeamError, Teams};
-
-/// Largest JSON body the API reads.
-const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A WebSocket's read buffer. tungstenite's default (128 KiB) is zero-filled before every
 /// read, so each connection, however idle, kept 128 KiB resident; y-websocket messages
@@ -46,50 +44,73 @@ pub struct AppState {
     pub rooms: Rooms,
     pub teams: Teams,
     pub limits: Limits,
+    pub quotas: Arc<HttpQuotas>,
     pub public_url: Option<String>,
 }
 
 pub fn router(state: AppState) -> Router {
+    // One allowance per client address across everything that creates something.
+    let creating = state.quotas.creation_layer();
+    let max_body_bytes = state.limits.max_body_bytes;
     Router::new()
-        .route("/api/boards", post(create_board))
+        .route("/api/boards", post(create_board).layer(creating.clone()))
         .route("/api/boards/{board_id}", get(board_info))
         .route("/api/boards/{board_id}/commands", post(run_command))
         .route("/api/boards/{board_id}/state", get(meeting_state))
         .route("/api/boards/{board_id}/document", get(board_document))
-        .route("/api/teams", post(create_team))
+        .route("/api/teams", post(create_team).layer(creating.clone()))
         .route("/api/teams/{team_id}", get(team_page))
         .route("/api/teams/{team_id}/commands", post(run_team_command))
-        .route("/api/teams/{team_id}/meetings", post(create_team_meeting))
+        .route(
+            "/api/teams/{team_id}/meetings",
+            post(create_team_meeting).layer(creating),
+        )
         .route("/api/teams/{team_id}/export", get(export_pack))
         .route("/ws/{board_id}", get(open_socket))
         .route("/healthz", get(health))
         // Through the extractor, so an oversized body is refused with our JSON error.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
 }
 
 /// A refused request.
-pub struct Refusal(StatusCode, String, Option<String>);
+pub enum Refusal {
+    /// A status and the reason, in Dutch too where there is one.
+    Refused(StatusCode, String, Option<String>),
+    /// Over a rate limit: `429` with `Retry-After`.
+    Throttled(Throttled),
+}
 
 impl Refusal {
     fn new(status: StatusCode, error: impl Into<String>) -> Self {
-        Self(status, error.into(), None)
+        Self::Refused(status, error.into(), None)
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let body = ApiError {
-            error: self.1,
-            error_nl: self.2,
-        };
-        (self.0, Json(body)).into_response()
+        match self {
+            Refusal::Refused(status, error, error_nl) => {
+                (status, Json(ApiError { error, error_nl })).into_response()
+            }
+            Refusal::Throttled(throttled) => too_many_requests(
+                throttled,
+                "too many commands; slow down",
+                "Te veel opdrachten achter elkaar; wacht even.",
+            ),
+        }
+    }
+}
+
+impl From<Throttled> for Refusal {
+    fn from(throttled: Throttled) -> Self {
+        Refusal::Throttled(throttled)
     }
 }
 
 impl From<CommandRefusal> for Refusal {
     fn from(refused: CommandRefusal) -> Self {
-        Refusal(
+        Refusal::Refused(
             StatusCode::from_u16(refused.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
             refused.reason,
             refused.reason_nl,
@@ -316,9 +337,13 @@ async fn run_command(
     body: Result<Json<Command>, JsonRejection>,
 ) -> Result<Json<MeetingView>, Refusal> {
     let (meta, role) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let caller = caller_for(&meta.id, role, member_key(&headers))?;
+    let member = caller.member.as_deref().unwrap_or("-");
+    state
+        .quotas
+        .check_command(&format!("board {} {role:?} {member}", meta.id))?;
     let Json(command) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
-    let caller = caller_for(&meta.id, role, member_key(&headers))?;
     match state.rooms.command(&meta.id, caller, command).await {
         Ok(Ok(view)) => Ok(Json(view)),
         Ok(Err(refused)) => Err(refused.into()),
@@ -528,6 +553,9 @@ async fn run_team_command(
     body: Result<Json<TeamCommand>, JsonRejection>,
 ) -> Result<Json<TeamView>, Refusal> {
     let (stored, role) = authorize_team(&state, &team_id, bearer_token(&headers)).await?;
+    state
+        .quotas
+        .check_command(&format!("team {} {role:?}", stored.meta.id))?;
     let Json(command) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
     let changed = state.teams.run(&stored.meta.id, role, command).await?;
@@ -552,7 +580,7 @@ async fn create_team_meeting(
     let Json(request) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
     let title = request.clean_title().map_err(unprocessable)?;
-    Teams::check_room_for_meeting(&stored.team)?;
+    state.teams.check_room_for_meeting(&stored.team)?;
     let created = new_board(&state, &headers, title, Some(stored.meta.id.clone())).await?;
     state
         .teams
@@ -585,7 +613,7 @@ async fn export_pack(
             )
         })?;
     let approval = stored.team.approval.ok_or_else(|| {
-        Refusal(
+        Refusal::Refused(
             StatusCode::CONFLICT,
             "the pack has not been approved yet".into(),
             Some("Het pakket is nog niet goedgekeurd door de begeleider.".into()),

@@ -4,6 +4,7 @@
 //! - [`assets`]: the browser client's files, the app shell and the security headers.
 //! - [`http`]: routes (board creation, health, the WebSocket upgrade).
 //! - [`connection`]: one WebSocket connection and its limits.
+//! - [`quotas`]: rate limits on HTTP requests (creating boards and teams, commands).
 //! - [`rooms`]: boards in memory, one task each; the group commit.
 //! - [`teams`]: teams across meetings, and their visitation pack.
 //! - [`board`]: a board's document and presence, without I/O.
@@ -21,11 +22,14 @@ pub mod export;
 pub mod fault_injection;
 pub mod http;
 pub mod limits;
+pub mod placement;
+pub mod quotas;
 pub mod rooms;
 pub mod storage;
 pub mod teams;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::http::Request;
@@ -39,6 +43,7 @@ use crate::broadcast::redis::RedisBroadcast;
 use crate::broadcast::{Broadcast, SingleNode};
 use crate::config::{Config, StoreKind};
 use crate::http::AppState;
+use crate::quotas::{HttpQuotas, FORGET_IDLE_EVERY};
 use crate::rooms::Rooms;
 use crate::storage::embedded::FileStore;
 use crate::storage::lock::DataDirLock;
@@ -95,18 +100,27 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    config.validate().map_err(std::io::Error::other)?;
     let assets_dir = config.assets_dir.clone();
     let assets = tokio::task::spawn_blocking(move || Assets::load(&assets_dir))
         .await
         .map_err(std::io::Error::other)??;
+    let quotas = Arc::new(HttpQuotas::new(&config.quotas).map_err(std::io::Error::other)?);
     let (store, broadcast) = storage(&config).await?;
     let quarantine = Quarantine::open(&config.data_dir)?;
     let rooms = Rooms::new(store.clone(), quarantine, broadcast, config.rooms.clone());
+    // Only now, with the store checked and open: a refusal to start never follows it.
+    tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
     let state = AppState {
-        teams: teams::Teams::new(store.clone(), rooms.clone()),
+        teams: teams::Teams::new(
+            store.clone(),
+            rooms.clone(),
+            config.quotas.max_meetings_per_team,
+        ),
         store,
         rooms: rooms.clone(),
         limits: config.limits.clone(),
+        quotas: Arc::clone(&quotas),
         public_url: config.public_url.clone(),
     };
     // Spans name the path only: the query string can hold a token and must not be logged.
@@ -126,13 +140,24 @@ pub async fn serve(
             tracing::debug!(%error, "could not set TCP_NODELAY on a connection");
         }
     });
-    axum::serve(listener, app)
+    let forgetting = tokio::spawn(async move {
+        let mut every = tokio::time::interval(FORGET_IDLE_EVERY);
+        loop {
+            every.tick().await;
+            quotas.forget_idle();
+        }
+    });
+    // The peer's address, for the per-address limits (crate::quotas).
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: closing connections and flushing boards");
             rooms_for_shutdown.shutdown().await;
         })
-        .await?;
+        .await;
+    forgetting.abort();
+    served?;
     rooms.shutdown().await;
     drop(lock);
     Ok(())

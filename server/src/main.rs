@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use leerkring_server::config::Config;
 use leerkring_server::storage::lock::DataDirLock;
 use tracing_subscriber::EnvFilter;
@@ -17,6 +17,12 @@ async fn main() -> std::io::Result<()> {
         )
         .init();
     let config = Config::parse();
+    if let Err(invalid) = config.validate() {
+        // Said the way clap says a bad flag, before anything is opened.
+        Config::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, invalid)
+            .exit();
+    }
     // Before anything else touches the data dir, and before saying we listen.
     let lock = match DataDirLock::acquire(&config.data_dir) {
         Ok(lock) => lock,
@@ -26,7 +32,6 @@ async fn main() -> std::io::Result<()> {
         }
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
     if let Err(error) = leerkring_server::serve(config, lock, listener, shutdown_signal()).await {
         // Said plainly (not as a Debug dump) for whoever reads the service log.
         tracing::error!(%error, "Leerkring stopped");

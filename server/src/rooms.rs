@@ -11,7 +11,7 @@
 //! which waits for the previous one to finish before it opens the board's files, so two
 //! rooms never write the same board at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -27,16 +27,16 @@ use tokio::time::Instant;
 use yrs::updates::decoder::Decode;
 use yrs::Update;
 
-use crate::board::{Board, ConnectionId};
+use crate::board::{Board, ConnectionId, PresenceRefused};
 use crate::broadcast::{Broadcast, Remote};
 use crate::config::RoomSettings;
+use crate::limits::DocumentBudget;
 use crate::storage::quarantine::{ApplyMarker, Quarantine};
 use crate::storage::{BoardLog, Store, StoreError, StoredHistory};
 
-/// How many requests a room takes from its inbox in one batch.
+/// How many requests a room takes from its inbox in one batch: a throughput knob, not a
+/// limit. (How many may wait in the inbox is `--room-inbox-requests`.)
 const BATCH_LIMIT: usize = 256;
-/// Requests that may wait in a room's inbox before connections have to wait.
-const INBOX_CAPACITY: usize = 4096;
 
 /// Something a room sends to one connection.
 #[derive(Debug)]
@@ -57,6 +57,8 @@ pub mod close_code {
     pub const TRY_AGAIN_LATER: u16 = 1013;
     /// Application code: the facilitator removed this person from the meeting.
     pub const REMOVED: u16 = 4001;
+    /// Application code: the board's document reached its size limit.
+    pub const DOCUMENT_FULL: u16 = 4002;
 }
 
 /// Why a connection could not join a room.
@@ -70,6 +72,8 @@ pub enum JoinError {
     ShuttingDown,
     #[error("removed from the meeting")]
     Removed,
+    #[error("too many connections with this member key")]
+    TooManyConnections,
 }
 
 impl JoinError {
@@ -81,6 +85,10 @@ impl JoinError {
             JoinError::Removed => (
                 close_code::REMOVED,
                 "removed from the meeting by the facilitator",
+            ),
+            JoinError::TooManyConnections => (
+                close_code::TRY_AGAIN_LATER,
+                "too many connections with this member key; close another tab",
             ),
         }
     }
@@ -351,7 +359,7 @@ impl Rooms {
             Some(_) => registry.open.remove(board).map(|room| room.task),
             None => None,
         };
-        let (inbox, requests) = mpsc::channel(INBOX_CAPACITY);
+        let (inbox, requests) = mpsc::channel(self.shared.settings.room_inbox_requests);
         let generation = self.shared.fresh_id();
         let task = tokio::spawn(run_room(
             Arc::clone(&self.shared),
@@ -429,8 +437,15 @@ async fn load_and_serve(
             None
         }
     };
+    let stored_bytes = history
+        .snapshot
+        .iter()
+        .chain(&history.updates)
+        .map(|bytes| bytes.len() as u64)
+        .sum();
     let mut room = Room {
         id: board_id,
+        size: DocumentBudget::new(shared.settings.max_document_bytes, stored_bytes),
         board: Board::replay(history, &mut marker),
         log,
         marker,
@@ -478,6 +493,8 @@ fn refuse_waiting_joins(shared: &Shared, requests: &mut mpsc::Receiver<Request>)
 struct Room {
     id: BoardId,
     board: Board,
+    /// The document's size against `--max-document-bytes`.
+    size: DocumentBudget,
     log: Box<dyn BoardLog>,
     /// Names the stored record being applied, in case it kills the process.
     marker: ApplyMarker,
@@ -528,7 +545,20 @@ impl Room {
         }
     }
 
+    /// Handles a batch in segments that each end with a meeting command, so an update is
+    /// judged by who may write what when it arrived: one sent just after the lock (or a
+    /// hand-over) is judged with it in force, one sent just before without.
     async fn handle_batch(&mut self, batch: &mut Vec<Request>) -> std::ops::ControlFlow<()> {
+        while !batch.is_empty() {
+            let mut segment = take_segment(batch);
+            if self.handle_segment(&mut segment).await.is_break() {
+                return std::ops::ControlFlow::Break(());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    async fn handle_segment(&mut self, batch: &mut Vec<Request>) -> std::ops::ControlFlow<()> {
         let mut updates: Vec<(ConnectionId, DocUpdate)> = Vec::new();
         let mut others: Vec<Request> = Vec::new();
         for request in batch.drain(..) {
@@ -615,6 +645,7 @@ impl Room {
     /// Stores updates (one group commit), then applies them and passes them on.
     async fn store_and_apply(&mut self, updates: Vec<(ConnectionId, DocUpdate)>) {
         let updates = self.refuse_read_only_edits(updates);
+        let updates = self.refuse_past_the_size_limit(updates);
         if updates.is_empty() {
             return;
         }
@@ -683,6 +714,45 @@ impl Room {
         allowed
     }
 
+    /// Drops the updates that would take the document past its size limit, and closes
+    /// their senders (with the reason in their language first). A sender's later updates
+    /// in the same batch go too: they may build on the one refused.
+    fn refuse_past_the_size_limit(
+        &mut self,
+        updates: Vec<(ConnectionId, DocUpdate)>,
+    ) -> Vec<(ConnectionId, DocUpdate)> {
+        let mut allowed = Vec::with_capacity(updates.len());
+        let mut allowed_bytes = 0;
+        let mut refused = HashSet::new();
+        for (connection, update) in updates {
+            if refused.contains(&connection) {
+                continue;
+            }
+            let len = update.bytes.len() as u64;
+            if self.size.worth_measuring(len) {
+                if let Some(state) = self.board.encode_state() {
+                    // The document as applied, plus what this batch already let in.
+                    self.size.measured(state.len() as u64 + allowed_bytes);
+                }
+            }
+            if self.size.fits(len) {
+                self.size.add(len);
+                allowed_bytes += len;
+                allowed.push((connection, update));
+            } else {
+                tracing::warn!(board = %self.id, connection, "refused an update: the document is at its size limit");
+                refused.insert(connection);
+                self.reply(connection, None, Some(document_full()));
+                self.close(
+                    connection,
+                    close_code::DOCUMENT_FULL,
+                    "the board reached its size limit; your edit was not saved",
+                );
+            }
+        }
+        allowed
+    }
+
     fn apply_remote(&mut self, bytes: Bytes) {
         let applied = Update::decode_v1(&bytes)
             .map_err(|error| error.to_string())
@@ -692,7 +762,11 @@ impl Room {
                     .map_err(|error| error.to_string())
             });
         match applied {
-            Ok(()) => self.send_to_all_but(None, &Bytes::from(update_frame(&bytes))),
+            Ok(()) => {
+                // Stored by another node already: counted, never refused here.
+                self.size.add(bytes.len() as u64);
+                self.send_to_all_but(None, &Bytes::from(update_frame(&bytes)));
+            }
             Err(error) => {
                 tracing::warn!(board = %self.id, %error, "refused an update from another node")
             }
@@ -719,8 +793,15 @@ impl Room {
         outbox: mpsc::Sender<Outgoing>,
         reply: oneshot::Sender<Result<(), JoinError>>,
     ) {
-        if self.board.member_count() >= self.shared.settings.max_connections_per_board {
+        let settings = &self.shared.settings;
+        if self.board.member_count() >= settings.max_connections_per_board {
             let _ = reply.send(Err(JoinError::Full));
+            return;
+        }
+        if caller.member.as_deref().is_some_and(|member| {
+            self.board.connections_of(member).len() >= settings.max_connections_per_member
+        }) {
+            let _ = reply.send(Err(JoinError::TooManyConnections));
             return;
         }
         if caller
@@ -771,6 +852,7 @@ impl Room {
             Command::RemoveMember { member } => Some(member.clone()),
             _ => None,
         };
+        self.check_room_for_newcomer(caller, &command)?;
         self.board
             .run_command(caller, command, now_ms(), rand::random())?;
         if let Err(error) = self.log.save_meeting(self.board.meeting_json()).await {
@@ -789,6 +871,23 @@ impl Room {
         }
         self.send_meeting_views();
         Ok(())
+    }
+
+    /// Refuses a newcomer's introduction once the meeting has `--max-members-per-board`
+    /// people: each one stays in the stored meeting, so their number must stay bounded.
+    fn check_room_for_newcomer(&self, caller: &Caller, command: &Command) -> Result<(), Refusal> {
+        let (Command::Hello { .. }, Some(member)) = (command, caller.member.as_deref()) else {
+            return Ok(());
+        };
+        let members = &self.board.meeting().members;
+        let max = self.shared.settings.max_members_per_board;
+        if members.contains_key(member) || members.len() < max {
+            return Ok(());
+        }
+        Err(Refusal::conflict(
+            format!("the meeting is full: at most {max} people can take part"),
+            format!("De bijeenkomst zit vol: er kunnen hoogstens {max} mensen meedoen."),
+        ))
     }
 
     /// Sends each connection that speaks Leerkring's messages the meeting as it may see it.
@@ -815,18 +914,26 @@ impl Room {
                     "the board could not be read; try again",
                 ),
             },
-            ClientMessage::Awareness(update) => match self.board.apply_presence(connection, update)
-            {
-                Ok(frame) => self.send_to_all_but(Some(connection), &Bytes::from(frame)),
-                Err(error) => {
-                    tracing::debug!(board = %self.id, %error, "refused a presence update");
-                    self.close(
-                        connection,
-                        close_code::PROTOCOL_ERROR,
-                        "presence update could not be applied",
-                    );
+            ClientMessage::Awareness(update) => {
+                let max = self.shared.settings.max_presence_bytes;
+                match self.board.apply_presence(connection, update, max) {
+                    Ok(Some(frame)) => self.send_to_all_but(Some(connection), &Bytes::from(frame)),
+                    Ok(None) => {}
+                    Err(error) => {
+                        tracing::debug!(board = %self.id, %error, "refused a presence update");
+                        let (code, reason) = match error {
+                            PresenceRefused::TooLarge { .. } => {
+                                (close_code::MESSAGE_TOO_BIG, "presence state too large")
+                            }
+                            PresenceRefused::Unapplicable(_) => (
+                                close_code::PROTOCOL_ERROR,
+                                "presence update could not be applied",
+                            ),
+                        };
+                        self.close(connection, code, reason);
+                    }
                 }
-            },
+            }
             ClientMessage::QueryAwareness => {
                 if let Some(frame) = self.board.presence_frame() {
                     self.send_to(connection, Bytes::from(frame));
@@ -959,8 +1066,15 @@ impl Room {
             return;
         };
         let backlog = self.log.backlog();
+        // A log that compacts from its own store was handed no state to measure.
+        let snapshot_bytes = (!state.is_empty()).then_some(state.len() as u64);
         match self.log.compact(state).await {
-            Ok(()) => tracing::debug!(board = %self.id, updates = backlog.updates, "compacted"),
+            Ok(()) => {
+                if let Some(bytes) = snapshot_bytes {
+                    self.size.measured(bytes);
+                }
+                tracing::debug!(board = %self.id, updates = backlog.updates, "compacted");
+            }
             // Not fatal: the log still holds every update.
             Err(error) => tracing::warn!(board = %self.id, %error, "compaction failed"),
         }
@@ -976,12 +1090,61 @@ impl Room {
     }
 }
 
+/// Takes the requests from the front of `batch` up to and including the first meeting
+/// command (over HTTP, or in a connection's messages, which are split after it).
+fn take_segment(batch: &mut Vec<Request>) -> Vec<Request> {
+    let is_command = |message: &ClientMessage| matches!(message, ClientMessage::Command(_));
+    let end = batch.iter().position(|request| match request {
+        Request::Command { .. } => true,
+        Request::Messages { messages, .. } => messages.iter().any(is_command),
+        _ => false,
+    });
+    let Some(end) = end else {
+        return std::mem::take(batch);
+    };
+    let mut rest = batch.split_off(end + 1);
+    if let Some(Request::Messages {
+        connection,
+        messages,
+    }) = batch.last_mut()
+    {
+        let after = messages
+            .iter()
+            .position(is_command)
+            .map_or(messages.len(), |i| i + 1);
+        let later = messages.split_off(after);
+        if !later.is_empty() {
+            rest.insert(
+                0,
+                Request::Messages {
+                    connection: *connection,
+                    messages: later,
+                },
+            );
+        }
+    }
+    std::mem::replace(batch, rest)
+}
+
 /// The refusal of a meeting change that could not be stored.
 fn cannot_store() -> Refusal {
     Refusal {
         status: 503,
         reason: "could not store the change; try again".into(),
         reason_nl: Some("De wijziging kon niet worden bewaard; probeer het opnieuw.".into()),
+    }
+}
+
+/// What the sender of an update refused for the document size limit is told, before its
+/// connection closes.
+fn document_full() -> Refusal {
+    Refusal {
+        status: 413,
+        reason: "the board is full: its document reached the size limit; your edit was not saved"
+            .into(),
+        reason_nl: Some(
+            "Het bord is vol: er kan niets meer bij. Je wijziging is niet bewaard.".into(),
+        ),
     }
 }
 

@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use leerkring_shared::ids::{BoardId, Role, TeamId};
 use leerkring_shared::meeting::{Meeting, Refusal};
 use leerkring_shared::pack::{self, MeetingContent, MeetingSource, Pack};
-use leerkring_shared::team::{Team, TeamCommand, TeamContext, MAX_MEETINGS};
+use leerkring_shared::team::{Team, TeamCommand, TeamContext};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, Update};
 
@@ -65,6 +65,8 @@ impl LoadedMeeting {
 pub struct Teams {
     store: Arc<dyn Store>,
     rooms: Rooms,
+    /// Most meetings one team holds (`--max-meetings-per-team`).
+    max_meetings: usize,
     /// One lock per team changed on this node since it started (a few bytes each).
     changing: Arc<Mutex<HashMap<TeamId, Arc<tokio::sync::Mutex<()>>>>>,
 }
@@ -86,10 +88,11 @@ pub fn dutch_calendar_date(seconds: u64) -> String {
 }
 
 impl Teams {
-    pub fn new(store: Arc<dyn Store>, rooms: Rooms) -> Self {
+    pub fn new(store: Arc<dyn Store>, rooms: Rooms, max_meetings: usize) -> Self {
         Self {
             store,
             rooms,
+            max_meetings,
             changing: Arc::default(),
         }
     }
@@ -135,11 +138,12 @@ impl Teams {
     }
 
     /// Refuses a new meeting if the team holds as many as it may.
-    pub fn check_room_for_meeting(team: &Team) -> Result<(), Refusal> {
-        if team.meetings.len() >= MAX_MEETINGS {
+    pub fn check_room_for_meeting(&self, team: &Team) -> Result<(), Refusal> {
+        let max = self.max_meetings;
+        if team.meetings.len() >= max {
             return Err(Refusal::conflict(
-                format!("a team holds at most {MAX_MEETINGS} meetings"),
-                format!("Een team heeft hoogstens {MAX_MEETINGS} bijeenkomsten."),
+                format!("a team holds at most {max} meetings"),
+                format!("Een team heeft hoogstens {max} bijeenkomsten."),
             ));
         }
         Ok(())
@@ -148,7 +152,7 @@ impl Teams {
     /// Adds a newly created meeting to the team.
     pub async fn add_meeting(&self, id: &TeamId, board: &BoardId) -> Result<StoredTeam, TeamError> {
         self.change(id, |team| {
-            Self::check_room_for_meeting(team)?;
+            self.check_room_for_meeting(team)?;
             team.meetings.push(board.clone());
             Ok(())
         })

@@ -21,7 +21,8 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_POINT_CHARS: usize = 1000;
 /// Most development points one team keeps.
 pub const MAX_POINTS: usize = 200;
-/// Most meetings one team holds.
+/// Most meetings one team holds by default; the server's `--max-meetings-per-team` is
+/// what is enforced.
 pub const MAX_MEETINGS: usize = 100;
 
 /// Where a development point stands.

@@ -146,3 +146,26 @@ test('the facilitator leads: agenda, timer, two groups, a vote revealed and rank
     assert.deepEqual(person.problems.filter((p) => !/WebSocket|Failed to load resource/.test(p)), []);
   }
 });
+
+test('someone the facilitator removes is told so on their phone and stops reconnecting', async () => {
+  const { server, browser } = shared;
+  const facilitator = await newPerson(browser);
+  await startMeeting(facilitator.page, server.url, 'Leerkring West');
+  await join(facilitator.page, facilitator.page.url(), 'Fenna');
+  const link = await facilitator.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
+  const [eva] = await joinAll(browser, link, [['Eva', { viewport: { width: 360, height: 740 } }]]);
+  await eventually('the facilitator sees Eva', () =>
+    facilitator.page.getByRole('button', { name: 'Verwijderen: Eva' }).isVisible());
+  await facilitator.page.getByRole('button', { name: 'Verwijderen: Eva' }).click();
+
+  const told = eva.page.getByRole('status').filter({ hasText: 'De begeleider heeft je uit de bijeenkomst gehaald.' });
+  await eventually('Eva is told why', async () => (await told.count()) === 1);
+  // Reconnecting would be refused again (4001): the client no longer tries. Its backoff
+  // starts at 250 ms, so three seconds would have seen several attempts.
+  const upgrades = () => server.log.filter((line) => line.includes('/ws/') && line.includes('finished processing')).length;
+  const before = upgrades();
+  await eva.page.waitForTimeout(3000);
+  assert.equal(upgrades(), before, 'no new connection attempts after the removal');
+  assert.equal(await told.count(), 1, 'still told, not "reconnecting"');
+  await screenshot(eva.page, 'participant-removed-phone');
+});

@@ -769,6 +769,19 @@ struct MeetingInbox {
     replies: HashMap<u64, Option<Refused>>,
     /// Replies not tied to a command (`id` null), in order.
     stray: Vec<Refused>,
+    /// Document frames and meeting views, in the order they arrived.
+    timeline: Vec<Arrival>,
+}
+
+/// One message a [`MeetingClient`] received, kept in arrival order: the server sends a
+/// connection its document changes and meeting views in the order it handled them, so a
+/// test can tell which change came after which view.
+#[derive(Clone, Debug)]
+pub enum Arrival {
+    /// A y-websocket frame (sync or awareness), as sent.
+    Document(Vec<u8>),
+    /// A meeting view.
+    Meeting(serde_json::Value),
 }
 
 /// A board peer that speaks the meeting protocol over the WebSocket: it identifies with a
@@ -860,7 +873,11 @@ impl MeetingClient {
                 match message {
                     Message::Binary(frame) => match decode_server_notice(&frame) {
                         Some(notice) => inbox.lock().expect("lock").take(notice),
-                        None => handle_server_frame(&doc, &frame, &outgoing, &synced),
+                        None => {
+                            let arrival = Arrival::Document(frame.to_vec());
+                            inbox.lock().expect("lock").timeline.push(arrival);
+                            handle_server_frame(&doc, &frame, &outgoing, &synced)
+                        }
                     },
                     Message::Close(frame) => {
                         closed.closed_by_server(frame);
@@ -967,6 +984,11 @@ impl MeetingClient {
             .to_owned()
     }
 
+    /// Every document frame and meeting view received so far, in arrival order.
+    pub fn timeline(&self) -> Vec<Arrival> {
+        self.inbox.lock().expect("lock").timeline.clone()
+    }
+
     /// Every reply received that was not tied to a command (`id` null), in order.
     pub fn stray_replies(&self) -> Vec<Refused> {
         self.inbox.lock().expect("lock").stray.clone()
@@ -1020,7 +1042,9 @@ impl MeetingInbox {
         match notice {
             ServerNotice::Meeting(json) => {
                 let text = String::from_utf8_lossy(&json).into_owned();
-                let view = serde_json::from_str(&text).expect("a meeting view is JSON");
+                let view: serde_json::Value =
+                    serde_json::from_str(&text).expect("a meeting view is JSON");
+                self.timeline.push(Arrival::Meeting(view.clone()));
                 self.view = Some((view, text));
                 self.views += 1;
             }

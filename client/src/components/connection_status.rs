@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::use_language;
-use crate::sync::Status;
+use crate::sync::{Ending, Status};
 
 #[component]
 pub fn ConnectionStatus(status: ReadSignal<Status>) -> impl IntoView {
@@ -15,6 +15,8 @@ pub fn ConnectionStatus(status: ReadSignal<Status>) -> impl IntoView {
             Status::Connected => texts.status_connected,
             Status::Reconnecting => texts.status_reconnecting,
             Status::Offline => texts.status_offline,
+            Status::Ended(Ending::Removed) => texts.status_removed,
+            Status::Ended(Ending::BoardFull) => texts.status_board_full,
         }
     };
     let state = move || match status.get() {
@@ -22,6 +24,7 @@ pub fn ConnectionStatus(status: ReadSignal<Status>) -> impl IntoView {
         Status::Connected => "connected",
         Status::Reconnecting => "reconnecting",
         Status::Offline => "offline",
+        Status::Ended(_) => "ended",
     };
     let disconnected = move || matches!(status.get(), Status::Reconnecting | Status::Offline);
     view! {

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{BinaryType, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 use yrs::encoding::read::Cursor;
 use yrs::sync::{Awareness, Message, MessageReader, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
@@ -40,6 +40,27 @@ pub enum Status {
     Connected,
     Reconnecting,
     Offline,
+    /// The server closed the connection for good: this device stops reconnecting.
+    Ended(Ending),
+}
+
+/// Why the server will not take this device back (close codes in docs/PROTOCOL.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// `4001`: the facilitator removed this person from the meeting.
+    Removed,
+    /// `4002`: the board's document is at its size limit; the last edit was not saved.
+    BoardFull,
+}
+
+impl Ending {
+    fn from_close_code(code: u16) -> Option<Self> {
+        match code {
+            4001 => Some(Ending::Removed),
+            4002 => Some(Ending::BoardFull),
+            _ => None,
+        }
+    }
 }
 
 /// Someone present on the board.
@@ -270,10 +291,14 @@ impl Provider {
         };
         let on_close = {
             let provider = self.clone();
-            Closure::<dyn FnMut()>::new(move || {
+            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
                 provider.inner.socket.borrow_mut().take();
                 provider.show_disconnected();
-                provider.schedule_reconnect();
+                // Reconnecting would only resend what was refused, again and again.
+                match Ending::from_close_code(event.code()) {
+                    Some(ending) => provider.inner.status.set(Status::Ended(ending)),
+                    None => provider.schedule_reconnect(),
+                }
             })
         };
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -324,12 +349,16 @@ impl Provider {
         );
     }
 
+    fn has_ended(&self) -> bool {
+        matches!(self.inner.status.get_untracked(), Status::Ended(_))
+    }
+
     /// Follows the browser's online/offline events: reconnects at once when it is back.
     fn watch_network(&self) {
         let provider = self.clone();
         browser::on_window_event("online", move |_| {
             provider.inner.attempts.set(0);
-            if provider.inner.socket.borrow().is_none() {
+            if provider.inner.socket.borrow().is_none() && !provider.has_ended() {
                 provider.connect();
             }
         });
@@ -337,7 +366,9 @@ impl Provider {
         // gone, so close it and show that edits are being kept on the device.
         let provider = self.clone();
         browser::on_window_event("offline", move |_| {
-            provider.inner.status.set(Status::Offline);
+            if !provider.has_ended() {
+                provider.inner.status.set(Status::Offline);
+            }
             if let Some(socket) = provider.inner.socket.borrow().as_ref() {
                 let _ = socket.close();
             }

@@ -404,8 +404,10 @@ impl Harness {
                 }
             }
             ClientMessage::Awareness(update) => {
-                match self.board.apply_presence(connection, update) {
-                    Ok(frame) => check_outgoing(&frame),
+                // The server's default presence limit (--max-presence-bytes).
+                match self.board.apply_presence(connection, update, 4096) {
+                    Ok(Some(frame)) => check_outgoing(&frame),
+                    Ok(None) => {}
                     Err(_) => self.close(connection),
                 }
             }
