@@ -32,7 +32,9 @@ fn main() {
     }));
     for path in std::env::args().skip(1) {
         let data = std::fs::read(&path).expect("read input");
-        *first.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        *first
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
         let outcome = std::panic::catch_unwind(|| leerkring_server_fuzz::run(&data));
         let panic = first
             .lock()

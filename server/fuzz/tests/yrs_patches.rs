@@ -114,7 +114,10 @@ fn json_content_decodes_the_number_of_strings_it_was_encoded_with() {
     let doc = Doc::new();
     let array = doc.get_or_insert_array("t");
     // info 2 (JSON), parent "t", one string: `"x"`.
-    apply(&doc, &one_block(7, 0, &[2, 1, 1, b't', 1, 3, b'"', b'x', b'"']));
+    apply(
+        &doc,
+        &one_block(7, 0, &[2, 1, 1, b't', 1, 3, b'"', b'x', b'"']),
+    );
 
     assert_eq!(array.len(&doc.transact()), 1);
     assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
@@ -175,7 +178,10 @@ fn a_block_at_a_clock_of_2_31_or_more_integrates_behind_a_skip() {
     // Known up to the hole: the skip stands for the clocks not seen yet.
     assert_eq!(txn.state_vector().get(&ClientID::new(101)), 3);
     let content = text.get_string(&txn);
-    assert!(content.contains("abc") && content.contains('d'), "{content:?}");
+    assert!(
+        content.contains("abc") && content.contains('d'),
+        "{content:?}"
+    );
     drop(txn);
     assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
 }
@@ -215,7 +221,10 @@ fn counts_from_the_input_reserve_no_more_than_the_bytes_that_follow() {
         assert!(asked < LIMIT, "{what}: asked for {asked} bytes at once");
     }
     let asked = largest_request(|| assert!(StateVector::decode_v1(&huge).is_err()));
-    assert!(asked < LIMIT, "state vector: asked for {asked} bytes at once");
+    assert!(
+        asked < LIMIT,
+        "state vector: asked for {asked} bytes at once"
+    );
     let asked = largest_request(|| assert!(AwarenessUpdate::decode_v1(&huge).is_err()));
     assert!(asked < LIMIT, "awareness: asked for {asked} bytes at once");
 }
@@ -253,7 +262,10 @@ fn a_client_listed_twice_with_overlapping_blocks_is_refused() {
     let txn = doc.transact();
     assert_eq!(txn.state_vector().get(&ClientID::new(101)), 2);
     let content = text.get_string(&txn);
-    assert!(content.contains("ab") && content.contains("cd"), "{content:?}");
+    assert!(
+        content.contains("ab") && content.contains("cd"),
+        "{content:?}"
+    );
     drop(txn);
     assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
 }
