@@ -114,7 +114,10 @@ fn json_content_decodes_the_number_of_strings_it_was_encoded_with() {
     let doc = Doc::new();
     let array = doc.get_or_insert_array("t");
     // info 2 (JSON), parent "t", one string: `"x"`.
-    apply(&doc, &one_block(7, 0, &[2, 1, 1, b't', 1, 3, b'"', b'x', b'"']));
+    apply(
+        &doc,
+        &one_block(7, 0, &[2, 1, 1, b't', 1, 3, b'"', b'x', b'"']),
+    );
 
     assert_eq!(array.len(&doc.transact()), 1);
     assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
@@ -175,7 +178,10 @@ fn a_block_at_a_clock_of_2_31_or_more_integrates_behind_a_skip() {
     // Known up to the hole: the skip stands for the clocks not seen yet.
     assert_eq!(txn.state_vector().get(&ClientID::new(101)), 3);
     let content = text.get_string(&txn);
-    assert!(content.contains("abc") && content.contains('d'), "{content:?}");
+    assert!(
+        content.contains("abc") && content.contains('d'),
+        "{content:?}"
+    );
     drop(txn);
     assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
 }
@@ -215,7 +221,68 @@ fn counts_from_the_input_reserve_no_more_than_the_bytes_that_follow() {
         assert!(asked < LIMIT, "{what}: asked for {asked} bytes at once");
     }
     let asked = largest_request(|| assert!(StateVector::decode_v1(&huge).is_err()));
-    assert!(asked < LIMIT, "state vector: asked for {asked} bytes at once");
+    assert!(
+        asked < LIMIT,
+        "state vector: asked for {asked} bytes at once"
+    );
     let asked = largest_request(|| assert!(AwarenessUpdate::decode_v1(&huge).is_err()));
     assert!(asked < LIMIT, "awareness: asked for {asked} bytes at once");
+}
+
+/// Patch 7. An update may list a client twice; its second group of blocks was appended to
+/// the first whatever its clock, so two blocks of the update could claim one clock. The
+/// second then went into the block store at the first one's place: `BlockStore::push`
+/// overwrote (and freed) the integrated "ab" while the text still linked it, a
+/// use-after-free (found by the fuzzer as a second one, in `add_changed_type` and
+/// `resolve_conflict`). Overlapping groups are now refused; a group after a gap gets a
+/// skip, as a split update would.
+#[test]
+fn a_client_listed_twice_with_overlapping_blocks_is_refused() {
+    // Two clients' worth of groups, both client 101 at clock 0: "ab", then "cd".
+    let mut twice = vec![2];
+    for text in ["ab", "cd"] {
+        twice.extend([1, 101, 0]);
+        twice.extend(string_item(text));
+    }
+    twice.push(0);
+    assert!(matches!(
+        malformed(Update::decode_v1(&twice)),
+        Some(MalformedKind::OverlappingBlocks)
+    ));
+
+    // "ab" at 101#0, then "cd" at 101#5: decodes with a hole at 101#2..5.
+    let mut gap = vec![2, 1, 101, 0];
+    gap.extend(string_item("ab"));
+    gap.extend([1, 101, 5]);
+    gap.extend(string_item("cd"));
+    gap.push(0);
+    let doc = Doc::new();
+    let text = doc.get_or_insert_text("t");
+    apply(&doc, &gap);
+    let txn = doc.transact();
+    assert_eq!(txn.state_vector().get(&ClientID::new(101)), 2);
+    let content = text.get_string(&txn);
+    assert!(
+        content.contains("ab") && content.contains("cd"),
+        "{content:?}"
+    );
+    drop(txn);
+    assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
+}
+
+/// Patch 8. `Block::splice` split a GC or skip block by returning the right part but
+/// leaving the left one at full length. The doc holds a GC at 101#6..10 (behind a skip);
+/// an update brings a GC at 101#0..11, which `Update::exclude` splits at 6: the "left"
+/// part 0..11 still overlapped the known 6..10, `BlockStore::push` computed the rest of
+/// the skip as `6 - 11` (wrapping to a skip of 2^32 - 5), and the state encoded to bytes
+/// that do not decode ("clock range ends past 2^32 - 1"; with a pending update,
+/// `merge_pending_v1`'s unwrap panicked on them).
+#[test]
+fn splitting_a_gc_block_shortens_its_left_part() {
+    let doc = Doc::new();
+    apply(&doc, &one_block(101, 6, &[0, 4])); // GC 6..10
+    apply(&doc, &one_block(101, 0, &[0, 11])); // GC 0..11
+
+    assert_eq!(doc.transact().state_vector().get(&ClientID::new(101)), 11);
+    assert_eq!(reloaded_state_vector(&doc), doc.transact().state_vector());
 }

@@ -359,17 +359,21 @@ impl Block {
                 Some(Block::Item(next))
             }
             Block::Skip(x) => {
-                if offset == 0 {
+                if offset == 0 || offset >= x.len {
                     None
                 } else {
-                    Some(Block::Skip(x.slice(offset)))
+                    let right = x.slice(offset);
+                    x.len = offset; // `self` keeps only the left part, as for items
+                    Some(Block::Skip(right))
                 }
             }
             Block::GC(x) => {
-                if offset == 0 {
+                if offset == 0 || offset >= x.len {
                     None
                 } else {
-                    Some(Block::GC(x.slice(offset)))
+                    let right = x.slice(offset);
+                    x.len = offset; // `self` keeps only the left part, as for items
+                    Some(Block::GC(right))
                 }
             }
         }

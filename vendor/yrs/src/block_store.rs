@@ -314,7 +314,18 @@ impl BlockStore {
                     Some(last) if last.as_ref().next_clock() != block.clock_start() => {
                         // this replaces an integrated skip
                         let clock_start = block.clock_start();
-                        let mut index = list.find_index(clock_start).unwrap();
+                        // Only a skip may be replaced, and only by a block within it: any other
+                        // slot holds an item the document still links, which dropping it would
+                        // free while in use. Leak the block instead of corrupting memory.
+                        let found = list.find_index(clock_start).filter(|&i| {
+                            let slot = unsafe { &*list.inner[i].get() };
+                            slot.is_skip() && slot.next_clock() >= block.next_clock()
+                        });
+                        let Some(mut index) = found else {
+                            let id = block.id();
+                            std::mem::forget(block);
+                            panic!("block {} does not fill a skip of the block store", id);
+                        };
                         let skip = unsafe { &*list.inner[index].get() };
                         let diff_start = clock_start - skip.clock_start();
                         let diff_end = skip.next_clock() - block.next_clock();

@@ -856,6 +856,20 @@ impl Decode for Update {
             // Attempt to pre-allocate memory for the blocks. If the capacity overflows and
             // allocation fails, return an error.
             blocks.try_reserve(capacity_for(decoder, blocks_len))?;
+            // A client may be listed twice (Yjs writes each once); its blocks must go on after
+            // the ones read before, or two blocks would claim one clock and integration would
+            // overwrite an integrated item with the other (BlockStore::push).
+            if let Some(last) = blocks.back().filter(|_| blocks_len > 0) {
+                let next = last.next_clock();
+                if clock < next {
+                    return Err(Error::Malformed(MalformedKind::OverlappingBlocks));
+                } else if clock > next {
+                    blocks.push_back(Block::Skip(BlockRange::new(
+                        ID::new(client, next),
+                        clock - next,
+                    )));
+                }
+            }
 
             for _ in 0..blocks_len {
                 let id = ID::new(client, clock);

@@ -45,6 +45,8 @@ pub enum MalformedKind {
     ClockOverflow,
     /// A client id uses more than the 53 bits Yjs allows.
     ClientIdTooLarge,
+    /// Blocks of one client claim the same clock.
+    OverlappingBlocks,
 }
 
 impl Display for MalformedKind {
@@ -54,6 +56,7 @@ impl Display for MalformedKind {
             MalformedKind::EmptyBlock => write!(f, "block cannot have 0 length"),
             MalformedKind::ClockOverflow => write!(f, "clock range ends past 2^32 - 1"),
             MalformedKind::ClientIdTooLarge => write!(f, "client id does not fit in 53 bits"),
+            MalformedKind::OverlappingBlocks => write!(f, "blocks of one client overlap"),
         }
     }
 }
