@@ -575,34 +575,39 @@ mod tests {
         assert_eq!(verdicts, vec![locked, locked, None, None]);
     }
 
-    #[test]
-    fn only_the_contributor_and_the_facilitator_write_a_case_intake() {
-        use leerkring_shared::model::{case_part, case_root};
-        use yrs::Text;
+    /// A board where `facilitator` and `others` said hello, on the case consultation (the
+    /// default agenda's second activity) with member `a` named its contributor; and the
+    /// case's id.
+    fn board_with_a_case(facilitator: &Caller, others: &[&Caller]) -> (Board, String) {
         let mut board = Board::from_history(StoredHistory::default());
-        let facilitator = caller(true, Some("f"));
-        let contributor = caller(false, Some("a"));
-        let other = caller(false, Some("b"));
-        for (who, name) in [
-            (&facilitator, "Fenna"),
-            (&contributor, "Anna"),
-            (&other, "Bram"),
-        ] {
+        for who in std::iter::once(facilitator).chain(others.iter().copied()) {
+            let name = format!("Lid {}", who.member.as_deref().unwrap_or("?"));
             board
-                .run_command(who, Command::Hello { name: name.into() }, 0, 0)
+                .run_command(who, Command::Hello { name }, 0, 0)
                 .expect("hello");
         }
         let to_case = Command::GoToStep {
             activity: 1,
             step: 0,
         };
-        board.run_command(&facilitator, to_case, 0, 0).expect("go");
+        board.run_command(facilitator, to_case, 0, 0).expect("go");
         let name = Command::NameContributor {
             activity: None,
             member: "a".into(),
         };
-        board.run_command(&facilitator, name, 0, 5).expect("named");
+        board.run_command(facilitator, name, 0, 5).expect("named");
         let case_id = board.meeting().cases[&1].id.clone();
+        (board, case_id)
+    }
+
+    #[test]
+    fn only_the_contributor_and_the_facilitator_write_a_case_intake() {
+        use leerkring_shared::model::{case_part, case_root};
+        use yrs::Text;
+        let facilitator = caller(true, Some("f"));
+        let contributor = caller(false, Some("a"));
+        let other = caller(false, Some("b"));
+        let (board, case_id) = board_with_a_case(&facilitator, &[&contributor, &other]);
         let writer = Doc::new();
         let title = writer.get_or_insert_text(case_root(&case_id, case_part::TITLE).as_str());
         let relation =
@@ -639,30 +644,11 @@ mod tests {
         fn locked() -> Self {
             use leerkring_shared::model::{case_part, case_root, FLIPOVER, VIRTUE_TABLE};
             use yrs::{Array, Map, MapPrelim, TextPrelim};
-            let mut board = Board::from_history(StoredHistory::default());
             let facilitator = caller(true, Some("f"));
             let participant = caller(false, Some("p"));
             let contributor = caller(false, Some("a"));
-            for (who, name) in [
-                (&facilitator, "Fenna"),
-                (&participant, "Piet"),
-                (&contributor, "Anna"),
-            ] {
-                board
-                    .run_command(who, Command::Hello { name: name.into() }, 0, 0)
-                    .expect("hello");
-            }
-            let to_case = Command::GoToStep {
-                activity: 1,
-                step: 0,
-            };
-            board.run_command(&facilitator, to_case, 0, 0).expect("go");
-            let name = Command::NameContributor {
-                activity: None,
-                member: "a".into(),
-            };
-            board.run_command(&facilitator, name, 0, 5).expect("named");
-            let case_id = board.meeting().cases[&1].id.clone();
+            let (mut board, case_id) =
+                board_with_a_case(&facilitator, &[&participant, &contributor]);
             let writer = Doc::new();
             let setup = {
                 let flipover = writer.get_or_insert_text(FLIPOVER);

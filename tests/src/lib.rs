@@ -916,6 +916,22 @@ impl MeetingClient {
         }
     }
 
+    /// Sends a command that must be carried out; panics with the refusal otherwise.
+    pub async fn must(&mut self, command: serde_json::Value) {
+        let text = command.to_string();
+        if let Err(refused) = self.command(command).await {
+            panic!("{text} refused: {refused:?}");
+        }
+    }
+
+    /// Waits until this client's view shows the table locked (or unlocked).
+    pub async fn wait_table_locked(&self, locked: bool) {
+        self.wait_view("the table's lock as expected", |view| {
+            view["table_locked"] == locked
+        })
+        .await;
+    }
+
     /// Introduces this member by `name` (the `hello` command).
     pub async fn hello(&mut self, name: &str) -> Result<(), Refused> {
         self.command(serde_json::json!({ "type": "hello", "name": name }))

@@ -88,21 +88,13 @@ impl Meeting {
 
     /// Runs a command as the facilitator (over the WebSocket); it must succeed.
     async fn lead(&mut self, command: Value) {
-        let text = command.to_string();
-        self.facilitator
-            .command(command)
-            .await
-            .unwrap_or_else(|refused| panic!("facilitator's {text} refused: {refused:?}"));
+        self.facilitator.must(command).await;
     }
 
     /// The facilitator locks the table; returns once the cheat knows it is locked.
     async fn lock_table(&mut self) {
         self.lead(json!({"type": "lock_table"})).await;
-        self.cheat
-            .wait_view("the cheat sees the lock", |view| {
-                view["table_locked"] == true
-            })
-            .await;
+        self.cheat.wait_table_locked(true).await;
     }
 
     /// A command over HTTP with the participant token (the cheat's), with or without a

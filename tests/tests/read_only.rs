@@ -79,21 +79,13 @@ impl Meeting {
     }
 
     async fn lead(&mut self, command: Value) {
-        let text = command.to_string();
-        self.facilitator
-            .command(command)
-            .await
-            .unwrap_or_else(|refused| panic!("facilitator's {text} refused: {refused:?}"));
+        self.facilitator.must(command).await;
     }
 
     /// Locks the table; returns once the cheat knows.
     async fn lock_table(&mut self) {
         self.lead(json!({"type": "lock_table"})).await;
-        self.cheat
-            .wait_view("the cheat sees the lock", |view| {
-                view["table_locked"] == true
-            })
-            .await;
+        self.cheat.wait_table_locked(true).await;
     }
 
     /// A newcomer's copy of the document: what the server stored and hands out.
