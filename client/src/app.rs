@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::device;
 use crate::i18n::{use_language, Lang, Language};
 use crate::screens::board::BoardPage;
 use crate::screens::start::StartPage;
 use crate::screens::team::TeamPage;
-
-const LANGUAGE_KEY: &str = "leerkring.lang";
+use crate::sync;
 
 /// The screens, by address.
 enum Route {
@@ -34,18 +34,16 @@ impl Route {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let initial = browser::load(LANGUAGE_KEY)
-        .as_deref()
-        .and_then(Lang::from_code)
-        .unwrap_or(Lang::Nl);
-    let lang = RwSignal::new(initial);
+    let lang = RwSignal::new(device::remembered_language().unwrap_or(Lang::Nl));
     provide_context(Language(lang));
     Effect::new(move |_| {
-        let code = lang.get().code();
-        browser::set_document_language(code);
-        browser::save(LANGUAGE_KEY, code);
+        let chosen = lang.get();
+        browser::set_document_language(chosen.code());
+        device::remember_language(chosen);
     });
     let language = use_language();
+    // A phone should not keep a meeting it has not opened for a month.
+    sync::forget_stale_boards();
 
     let screen = match Route::from_path(&browser::path()) {
         Route::Start => view! { <StartPage/> }.into_any(),

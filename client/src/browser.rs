@@ -21,6 +21,13 @@ pub fn save(key: &str, value: &str) -> bool {
     local_storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
 }
 
+/// Forgets a value this device remembered.
+pub fn remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 /// The keys this device remembered that start with `prefix`.
 pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
     let Some(storage) = local_storage() else {
@@ -62,6 +69,29 @@ pub fn fragment_token() -> Option<String> {
         .find_map(|pair| pair.strip_prefix("token="))
         .filter(|token| !token.is_empty())
         .map(str::to_owned)
+}
+
+/// Takes the fragment (`#token=…`) out of the address bar and the history without
+/// reloading, so the token is not on the screen (a projector), in a screenshot or in the
+/// history; the page keeps it on the device (`device::link_token`).
+pub fn drop_fragment() {
+    let Some(window) = window() else { return };
+    let location = window.location();
+    let address = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
+}
+
+/// `http://` or `https://` plus the host this page came from.
+pub fn origin() -> String {
+    window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// `ws://` or `wss://` plus the host this page came from.

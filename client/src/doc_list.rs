@@ -1,139 +1,56 @@
-//! Lists in the board's document: a `Y.Array` of `Y.Map` items, each with a stable id
-//! (`model::ITEM_ID`), such as the rows of the virtue table, practice stories and debrief
-//! answers. Items are found by id, never by position: positions shift while others edit.
+//! The board document's parts as signals that follow every change, local or remote, and
+//! the ids of new list items. Reading and writing the parts themselves is
+//! `leerkring_shared::document`, shared with the server's visitation pack.
 
-use leerkring_shared::model::ITEM_ID;
+use leerkring_shared::document::{ItemList, Row, Stakes, VirtueTable};
 use leptos::prelude::*;
-use yrs::types::ToJson;
-use yrs::{
-    Any, Array, ArrayRef, Doc, Map, MapPrelim, MapRef, Observable, Out, ReadTxn, TextPrelim,
-    TextRef, Transact, TransactionMut,
-};
+use yrs::{DeepObservable, Doc, Observable, Transact};
 
 use crate::browser;
 
-/// The ids of the list's items, in order.
-pub fn item_ids<T: ReadTxn>(list: &ArrayRef, txn: &T) -> Vec<String> {
-    list.iter(txn)
-        .filter_map(|value| match value {
-            Out::YMap(map) => string_of(&map, txn, ITEM_ID),
-            _ => None,
-        })
-        .collect()
+/// A fresh id for a new list item (`model::ITEM_ID`): random, so two people adding at
+/// once never collide.
+pub fn new_item_id() -> String {
+    browser::random_hex(8)
 }
 
-/// The item with `id`: its position and its map.
-pub fn find_item<T: ReadTxn>(list: &ArrayRef, txn: &T, id: &str) -> Option<(u32, MapRef)> {
-    list.iter(txn)
-        .enumerate()
-        .find_map(|(index, value)| match value {
-            Out::YMap(map) if string_of(&map, txn, ITEM_ID).as_deref() == Some(id) => {
-                Some((index as u32, map))
-            }
-            _ => None,
-        })
+/// Appends to the virtue table the rows whose virtue it does not have yet (copied from
+/// an earlier meeting, or the team's top three); returns how many were added.
+pub fn add_missing_rows(doc: &Doc, rows: Vec<Row>) -> usize {
+    let table = VirtueTable::of(doc);
+    table.add_missing(&mut doc.transact_mut(), rows, new_item_id)
 }
 
-/// A plain string field of an item.
-pub fn string_of<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<String> {
-    match map.get(txn, key)?.to_json(txn) {
-        Any::String(value) => Some(value.to_string()),
-        _ => None,
-    }
-}
-
-/// A shared-text field of an item.
-pub fn text_of<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<TextRef> {
-    match map.get(txn, key)? {
-        Out::YText(text) => Some(text),
-        _ => None,
-    }
-}
-
-/// Inserts an item at `index` with a fresh id, shared texts and plain strings; returns
-/// the id.
-pub fn insert_item(
-    list: &ArrayRef,
-    txn: &mut TransactionMut,
-    index: u32,
-    texts: &[(&str, String)],
-    strings: &[(&str, String)],
-) -> String {
-    let id = browser::random_hex(8);
-    let map = list.insert(
-        txn,
-        index,
-        MapPrelim::from([(ITEM_ID, Any::from(id.clone()))]),
-    );
-    for (key, text) in texts {
-        map.insert(txn, *key, TextPrelim::new(text.as_str()));
-    }
-    for (key, value) in strings {
-        map.insert(txn, *key, Any::from(value.as_str()));
-    }
-    id
-}
-
-/// Adds an item at the end of the list; returns its id.
-pub fn push_item(
-    doc: &Doc,
-    list: &ArrayRef,
-    texts: &[(&str, String)],
-    strings: &[(&str, String)],
-) -> String {
-    let mut txn = doc.transact_mut();
-    let end = list.len(&txn);
-    insert_item(list, &mut txn, end, texts, strings)
-}
-
-/// Removes the item with `id`, if it is still there.
-pub fn remove_item(doc: &Doc, list: &ArrayRef, id: &str) {
-    let mut txn = doc.transact_mut();
-    if let Some((index, _)) = find_item(list, &txn, id) {
-        list.remove(&mut txn, index);
-    }
-}
-
-/// Sets a plain string field of the item with `id`.
-pub fn set_string(doc: &Doc, list: &ArrayRef, id: &str, key: &str, value: &str) {
-    let mut txn = doc.transact_mut();
-    if let Some((_, map)) = find_item(list, &txn, id) {
-        map.insert(&mut txn, key, Any::from(value));
-    }
-}
-
-/// The ids of the list's items as a signal that follows every change, local or remote.
-/// `key` names the observer (one per list and component).
-pub fn watch_ids(doc: &Doc, list: &ArrayRef, key: String) -> RwSignal<Vec<String>> {
-    let ids = RwSignal::new(item_ids(list, &doc.transact()));
-    list.observe(key, move |txn, event| {
-        ids.set(item_ids(event.target(), txn));
-    });
+/// The ids of the list's items as a signal. `key` names the observer (one per list and
+/// component).
+pub fn watch_ids(doc: &Doc, list: &ItemList, key: String) -> RwSignal<Vec<String>> {
+    let ids = RwSignal::new(list.ids(&doc.transact()));
+    let observed = list.clone();
+    list.array()
+        .observe(key, move |txn, _| ids.set(observed.ids(txn)));
     ids
 }
 
-/// Each item's id and plain string field `field`, as a signal like [`watch_ids`].
-pub fn watch_strings(
-    doc: &Doc,
-    list: &ArrayRef,
-    field: &'static str,
-    key: String,
-) -> RwSignal<Vec<(String, String)>> {
-    let items = RwSignal::new(item_strings(list, &doc.transact(), field));
-    list.observe(key, move |txn, event| {
-        items.set(item_strings(event.target(), txn, field));
-    });
-    items
+/// Each virtue at stake's id and name, as a signal like [`watch_ids`].
+pub fn watch_stakes(doc: &Doc, stakes: &Stakes, key: String) -> RwSignal<Vec<(String, String)>> {
+    let virtues = RwSignal::new(stakes.virtues(&doc.transact()));
+    let observed = stakes.clone();
+    stakes
+        .list()
+        .array()
+        .observe(key, move |txn, _| virtues.set(observed.virtues(txn)));
+    virtues
 }
 
-fn item_strings<T: ReadTxn>(list: &ArrayRef, txn: &T, field: &str) -> Vec<(String, String)> {
-    list.iter(txn)
-        .filter_map(|value| match value {
-            Out::YMap(map) => Some((
-                string_of(&map, txn, ITEM_ID)?,
-                string_of(&map, txn, field).unwrap_or_default(),
-            )),
-            _ => None,
-        })
-        .collect()
+/// The virtues named in the table, in order, as a signal that follows every change (a
+/// new row, someone typing a name). `key` names the observer.
+pub fn watch_table_virtues(doc: &Doc, key: String) -> RwSignal<Vec<String>> {
+    let table = VirtueTable::of(doc);
+    let names = RwSignal::new(table.virtues(&doc.transact()));
+    let observed = table.clone();
+    table
+        .list()
+        .array()
+        .observe_deep(key, move |txn, _| names.set(observed.virtues(txn)));
+    names
 }

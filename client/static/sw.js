@@ -3,7 +3,7 @@
 //
 // - Install: precaches `/` (the app shell, which serves every page of the client) and the
 //   hashed files under /assets/. The server replaces the placeholder below with their list
-//   (server/src/assets.rs), so a new build is a new service worker with a new cache.
+//   (server/src/assets/), so a new build is a new service worker with a new cache.
 // - /assets/*: cache first (their names change with their content).
 // - Page loads: network first, the cached shell when offline or after NETWORK_WAIT_MS.
 // - /api/ and /ws/ are never cached; other origins are never touched.

@@ -8,6 +8,8 @@
 //! The room never waits for a connection: it queues frames in a bounded outbox
 //! (`--outbox-frames`) and drops a connection whose outbox is full.
 
+pub mod close;
+
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -20,7 +22,8 @@ use tokio::sync::mpsc;
 
 use crate::config::Limits;
 use crate::limits::RateLimiter;
-use crate::rooms::{close_code, Outgoing, Rooms};
+use crate::rooms::{Outgoing, Rooms};
+use close::{close_code, closing_frame, refused_join_frame};
 
 /// Most frames written with one flush: a throughput knob, not a limit.
 const WRITE_BATCH: usize = 64;
@@ -41,7 +44,7 @@ pub async fn serve(
     let membership = match rooms.join(&board, connection, caller, outbox).await {
         Ok(membership) => membership,
         Err(refused) => {
-            let (code, reason) = refused.close_frame();
+            let (code, reason) = refused_join_frame(&refused);
             close(
                 &mut socket,
                 (code, reason.to_owned()),
@@ -97,7 +100,10 @@ pub async fn serve(
                         return;
                     }
                 },
-                Some(Outgoing::Close(code, reason)) => break Some((code, reason.into())),
+                Some(Outgoing::Close(why)) => {
+                    let (code, reason) = closing_frame(why);
+                    break Some((code, reason.into()));
+                }
                 None => break Some((close_code::TRY_AGAIN_LATER, "connection fell behind; reconnect to catch up".into())),
             },
             _ = ping.tick() => {
@@ -145,8 +151,8 @@ async fn write_queued(
     for _ in 1..WRITE_BATCH {
         match outgoing.try_recv() {
             Ok(Outgoing::Frame(frame)) => socket.feed(Message::Binary(frame)).await?,
-            Ok(Outgoing::Close(code, reason)) => {
-                close = Some((code, reason));
+            Ok(Outgoing::Close(why)) => {
+                close = Some(closing_frame(why));
                 break;
             }
             Err(_) => break,

@@ -3,7 +3,6 @@
 //! Every refusal is a JSON `{"error": "..."}` with a fitting status (docs/PROTOCOL.md).
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -18,12 +17,14 @@ use leerkring_shared::api::{
     TeamMeeting, TeamView,
 };
 use leerkring_shared::ids::{is_token_shaped, BoardId, Role, TeamId, BOARD_ID_BYTES, TOKEN_BYTES};
-use leerkring_shared::meeting::{Caller, Command, MeetingView, Refusal as CommandRefusal};
+use leerkring_shared::meeting::{Caller, Command, MeetingView};
+use leerkring_shared::refusal::Refusal as CommandRefusal;
 use leerkring_shared::team::{self, Team, TeamCommand};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::clock;
 use crate::config::Limits;
 use crate::export::{self, Format};
 use crate::quotas::{too_many_requests, HttpQuotas, Throttled};
@@ -166,15 +167,9 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-fn seconds_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-fn unprocessable(reason: &str) -> Refusal {
-    Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, reason)
+/// A refused title or name: `422` with the English reason only.
+fn unprocessable(refused: CommandRefusal) -> Refusal {
+    Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, refused.reason)
 }
 
 /// Stores a new board (of `team`, if given) and answers with its links.
@@ -188,7 +183,7 @@ async fn new_board(
         id: BoardId::parse(&random_id(BOARD_ID_BYTES))
             .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
         title,
-        created_at: seconds_now(),
+        created_at: clock::now_seconds(),
         facilitator_token: random_id(TOKEN_BYTES),
         participant_token: random_id(TOKEN_BYTES),
         team,
@@ -453,7 +448,7 @@ async fn create_team(
         id: TeamId::parse(&random_id(BOARD_ID_BYTES))
             .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
         name,
-        created_at: seconds_now(),
+        created_at: clock::now_seconds(),
         facilitator_token: random_id(TOKEN_BYTES),
         member_token: random_id(TOKEN_BYTES),
     };

@@ -1,9 +1,10 @@
 //! Leerkring's server: serves boards over HTTP and WebSocket and stores them durably.
 //!
 //! - [`config`]: flags and limits.
-//! - [`assets`]: the browser client's files, the app shell and the security headers.
+//! - [`assets`]: the browser client's files and the app shell.
+//! - [`security_headers`]: the headers every response carries (a layer around the router).
 //! - [`http`]: routes (board creation, health, the WebSocket upgrade).
-//! - [`connection`]: one WebSocket connection and its limits.
+//! - [`connection`]: one WebSocket connection, its limits and its close codes.
 //! - [`quotas`]: rate limits on HTTP requests (creating boards and teams, commands).
 //! - [`rooms`]: boards in memory, one task each; the group commit.
 //! - [`teams`]: teams across meetings, and their visitation pack.
@@ -11,11 +12,13 @@
 //! - [`storage`]: the [`storage::Store`] trait, the embedded file store and Redis.
 //! - [`broadcast`]: relaying updates between server nodes (through Redis).
 //! - [`export`]: the visitation pack as PDF, DOCX, Markdown, CSV, JSON and a zip of all.
+//! - [`clock`]: the wall clock (milliseconds and seconds since the Unix epoch).
 //! - [`fault_injection`]: a test-only abort hook (cargo feature `fault-injection`).
 
 pub mod assets;
 pub mod board;
 pub mod broadcast;
+pub mod clock;
 pub mod config;
 pub mod connection;
 pub mod export;
@@ -25,6 +28,7 @@ pub mod limits;
 pub mod placement;
 pub mod quotas;
 pub mod rooms;
+pub mod security_headers;
 pub mod storage;
 pub mod teams;
 
@@ -130,7 +134,9 @@ pub async fn serve(
         })
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     let app = http::router(state).merge(assets::router(Arc::new(assets)));
-    let app = assets::with_security_headers(app).layer(trace);
+    let app = app
+        .layer(axum::middleware::map_response(security_headers::add))
+        .layer(trace);
     let rooms_for_shutdown = rooms.clone();
     // Without TCP_NODELAY a small frame written while the previous one is unacknowledged
     // waits for the peer's delayed ACK (up to 40 ms on Linux): edits would arrive in

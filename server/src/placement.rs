@@ -1,6 +1,6 @@
 //! Where each part of a board's document lives, by item id: for every block the document
 //! holds, the shared type it was placed in (a root, or a nested type inside one), and which
-//! clocks are deleted. [`crate::board::Board::write_filter`] judges an update by the ids
+//! clocks are deleted. [`crate::board::Board::admit`] judges an update by the ids
 //! it inserts and deletes against this map, so it sees formatting, embeds, nested types
 //! and deletes as what they are (changes to the root they live in) without copying the
 //! document.

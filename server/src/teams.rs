@@ -14,15 +14,17 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use leerkring_shared::ids::{BoardId, Role, TeamId};
-use leerkring_shared::meeting::{Meeting, Refusal};
+use leerkring_shared::meeting::Meeting;
 use leerkring_shared::pack::{self, MeetingContent, MeetingSource, Pack};
+use leerkring_shared::refusal::Refusal;
 use leerkring_shared::team::{Team, TeamCommand, TeamContext};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, Update};
 
+use crate::clock::now_ms;
 use crate::rooms::{JoinError, Rooms};
 use crate::storage::{BoardMeta, Store, StoreError, StoredTeam};
 
@@ -69,13 +71,6 @@ pub struct Teams {
     max_meetings: usize,
     /// One lock per team changed on this node since it started (a few bytes each).
     changing: Arc<Mutex<HashMap<TeamId, Arc<tokio::sync::Mutex<()>>>>>,
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis() as u64)
-        .unwrap_or(0)
 }
 
 /// The calendar date in the Netherlands (`YYYY-MM-DD`) at `seconds` since the epoch.

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::development::DevelopmentPoint;
 use crate::ids::{BoardId, Role, TeamId};
 use crate::pack::Pack;
-use crate::team::DevelopmentPoint;
+use crate::refusal::{Refusal, TextRule};
 
 /// Longest board title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -15,19 +16,13 @@ pub struct CreateBoard {
     pub title: String,
 }
 
+/// A board's title: one line.
+const TITLE: TextRule = TextRule::line(MAX_TITLE_CHARS);
+
 impl CreateBoard {
     /// The title with surrounding white space removed, if it is acceptable.
-    pub fn clean_title(&self) -> Result<String, &'static str> {
-        let title = self.title.trim();
-        if title.is_empty() {
-            Err("title must not be empty")
-        } else if title.chars().count() > MAX_TITLE_CHARS {
-            Err("title must be at most 200 characters")
-        } else if title.chars().any(char::is_control) {
-            Err("title must not contain control characters")
-        } else {
-            Ok(title.to_owned())
-        }
+    pub fn clean_title(&self) -> Result<String, Refusal> {
+        TITLE.clean(&self.title, ("title", "De titel"))
     }
 }
 
@@ -137,7 +132,7 @@ pub struct ApiError {
 mod tests {
     use super::*;
 
-    fn title(text: &str) -> Result<String, &'static str> {
+    fn title(text: &str) -> Result<String, Refusal> {
         CreateBoard { title: text.into() }.clean_title()
     }
 
@@ -151,5 +146,21 @@ mod tests {
         assert!(title(&"é".repeat(MAX_TITLE_CHARS)).is_ok());
         assert!(title(&"é".repeat(MAX_TITLE_CHARS + 1)).is_err());
         assert!(title("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn a_refused_title_says_why_as_the_api_always_did() {
+        let reason = |text: &str| title(text).map_err(|refused| refused.reason);
+        assert_eq!(reason(" "), Err("title must not be empty".to_owned()));
+        assert_eq!(
+            reason(&"x".repeat(MAX_TITLE_CHARS + 1)),
+            Err(format!(
+                "title must be at most {MAX_TITLE_CHARS} characters"
+            ))
+        );
+        assert_eq!(
+            reason("a\u{7}b"),
+            Err("title must not contain control characters".to_owned())
+        );
     }
 }

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::deck::{self, same_name};
-use crate::meeting::{clean_text, MemberId, Refusal, Subject};
+use crate::ids::MemberId;
+use crate::refusal::{Refusal, TextRule, MAX_TEXT_CHARS};
 
 /// Longest motivation or card text, in characters.
 pub const MAX_CARD_TEXT_CHARS: usize = 500;
@@ -20,6 +21,11 @@ pub const MAX_CARD_TEXT_CHARS: usize = 500;
 pub const MAX_OWN_CARDS: usize = 100;
 /// The size of a top three.
 pub const TOP: usize = 3;
+
+/// A card's name: one line, like every name.
+const CARD_NAME: TextRule = TextRule::line(MAX_TEXT_CHARS);
+/// A card's text or a motivation: may be empty, may have line breaks.
+const CARD_TEXT: TextRule = TextRule::paragraphs(MAX_CARD_TEXT_CHARS);
 
 /// A card the team added.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,23 +65,6 @@ pub struct CardGame {
     pub adoptions: BTreeMap<String, Vec<MemberId>>,
 }
 
-fn clean_long_text(text: &str, (what, wat): Subject) -> Result<String, Refusal> {
-    let text = text.trim();
-    if text.chars().count() > MAX_CARD_TEXT_CHARS {
-        return Err(Refusal::invalid(
-            format!("{what} must be at most {MAX_CARD_TEXT_CHARS} characters"),
-            format!("{wat} mag hoogstens {MAX_CARD_TEXT_CHARS} tekens lang zijn."),
-        ));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Refusal::invalid(
-            format!("{what} must not contain control characters"),
-            format!("{wat} mag geen stuurtekens bevatten."),
-        ));
-    }
-    Ok(text.to_owned())
-}
-
 impl CardGame {
     /// The name and text of a card of the deck or of the team's own cards, matched
     /// ignoring case, in the deck's own spelling.
@@ -103,8 +92,8 @@ impl CardGame {
     }
 
     pub(crate) fn add_card(&mut self, name: &str, text: &str) -> Result<(), Refusal> {
-        let name = clean_text(name, ("the card's name", "De naam van de kaart"))?;
-        let text = clean_long_text(text, ("the card's text", "De uitleg van de kaart"))?;
+        let name = CARD_NAME.clean(name, ("the card's name", "De naam van de kaart"))?;
+        let text = CARD_TEXT.clean(text, ("the card's text", "De uitleg van de kaart"))?;
         if self.find(&name).is_some() {
             return Err(Refusal::conflict(
                 "there is already a card with this name",
@@ -131,7 +120,7 @@ impl CardGame {
             .find(card)
             .map(|(name, _)| name.to_owned())
             .ok_or_else(|| Refusal::invalid("there is no such card", "Deze kaart bestaat niet."))?;
-        let motivation = clean_long_text(motivation, ("the motivation", "De motivatie"))?;
+        let motivation = CARD_TEXT.clean(motivation, ("the motivation", "De motivatie"))?;
         if self.holder(&card).is_some_and(|holder| holder != member) {
             return Err(Refusal::conflict(
                 "someone else already picked this card",

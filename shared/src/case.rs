@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::meeting::{MemberId, Refusal};
+use crate::ids::MemberId;
+use crate::refusal::Refusal;
 
 /// One case: the case consultation at one place on the agenda.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! Identifiers that appear in URLs: board and team ids, and access tokens.
+//! Identifiers: board and team ids and access tokens (which appear in URLs), and the
+//! public id of a person on a board.
 //!
 //! Both are random strings in URL-safe base64 without padding. A board id carries 128
 //! random bits, a token 256; this module only checks their *shape*, so that anything
@@ -91,6 +92,9 @@ random_id_type!(
     /// and its visitation pack.
     TeamId
 );
+
+/// Public id of a person on a board (the server derives it from the person's secret key).
+pub type MemberId = String;
 
 /// True if `text` has the shape of an access token. Used to refuse junk early; whether a
 /// token is *right* is decided by comparing it with the board's tokens.

@@ -1,7 +1,9 @@
 //! The layout of a board's shared document and of each person's presence state.
 //!
 //! Every client reads and writes the document through these names, so they are the
-//! schema of a board. The server never interprets them; it stores and relays updates.
+//! schema of a board; [`crate::document`] reads and writes its parts by them. The server
+//! stores and relays updates, and reads them only for the write filter's read-only parts
+//! and the visitation pack.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +48,14 @@ pub fn group_notes(formation: u32, index: usize) -> String {
 /// Activity A's practice stories of group `index` of grouping `formation`: a `Y.Array` of
 /// `Y.Map`s with [`story`] keys.
 pub fn practice_stories(formation: u32, index: usize) -> String {
-    format!("practice_stories_{formation}_{index}")
+    format!("{PRACTICE_STORIES_PREFIX}{formation}_{index}")
+}
+
+const PRACTICE_STORIES_PREFIX: &str = "practice_stories_";
+
+/// Whether `root` is one of [`practice_stories`]' roots.
+pub fn is_practice_stories(root: &str) -> bool {
+    root.starts_with(PRACTICE_STORIES_PREFIX)
 }
 
 /// Keys of a practice story (a `Y.Map`).
@@ -141,10 +150,6 @@ pub mod option {
     /// How the option looks from the client's perspective (`Y.Text`).
     pub const CLIENT_VIEW: &str = "clientperspectief";
 }
-
-/// Flagged text (see `privacy`) that someone has said is not personal data: a `Y.Map`
-/// from the flagged text to the name of who cleared it.
-pub const PRIVACY_CLEARED: &str = "privacy_vrijgegeven";
 
 /// What one person's client announces about them over awareness.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -10,15 +10,15 @@
 //! server renders it as PDF, DOCX, Markdown, CSV and JSON.
 
 use serde::{Deserialize, Serialize};
-use yrs::types::ToJson;
-use yrs::{Any, Array, ArrayRef, Doc, GetString, Map, MapRef, Out, ReadTxn, Transact};
+use yrs::{Doc, ReadTxn, Transact};
 
 use crate::case::FollowUp;
+use crate::development::{DevelopmentPoint, PointStatus, SourceKind};
+use crate::document::{CaseRecord, NoteList, PracticeStories, Story, VirtueTable};
 use crate::ids::BoardId;
-use crate::meeting::{ActivityKind, Meeting, VotePhase};
-use crate::model::{self, case_part, case_root, note, row, stake, story};
+use crate::meeting::{ActivityKind, ClearedText, Meeting, VotePhase};
+use crate::model::{self, story};
 use crate::privacy::{self, ForExport, MONTHS};
-use crate::team::{DevelopmentPoint, PointStatus, SourceKind};
 
 /// The version of the pack's JSON schema; goes up when a field changes meaning or goes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -274,7 +274,7 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
         let date = dutch_date(&source.date);
         let mut reader = Reader {
             txn: &txn,
-            cleared: txn.get_map(model::PRIVACY_CLEARED),
+            cleared: &content.meeting.cleared,
             // Until the title is known to be fit to show (just below).
             meeting: named_by_date(&source.date),
             title: String::new(),
@@ -314,7 +314,8 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
 /// Reads one meeting's document, leaving out what may not leave the team.
 struct Reader<'t, T: ReadTxn> {
     txn: &'t T,
-    cleared: Option<MapRef>,
+    /// What the meeting recorded as cleared: the only clearing the pack trusts.
+    cleared: &'t [ClearedText],
     /// The meeting's title and date, as the pack names it.
     meeting: String,
     /// The meeting's title as the pack shows it.
@@ -329,11 +330,7 @@ impl<T: ReadTxn> Reader<'_, T> {
         if text.is_empty() {
             return None;
         }
-        let cleared = |flagged: &str| {
-            self.cleared
-                .as_ref()
-                .is_some_and(|map| map.contains_key(self.txn, flagged))
-        };
+        let cleared = |flagged: &str| self.cleared.iter().any(|c| c.text == flagged);
         match privacy::for_export(text, cleared) {
             ForExport::Show(text) => Some(text.to_owned()),
             ForExport::Withheld(kinds) => {
@@ -350,71 +347,32 @@ impl<T: ReadTxn> Reader<'_, T> {
         }
     }
 
-    /// The text at a root of the document, kept or not.
-    fn root_text(&mut self, place: &str, root: &str) -> String {
-        let text = self
-            .txn
-            .get_text(root)
-            .map(|text| text.get_string(self.txn))
-            .unwrap_or_default();
-        self.keep(place, &text).unwrap_or_default()
-    }
-
-    /// The maps of the list at a root of the document.
-    fn items(&self, root: &str) -> Vec<MapRef> {
-        self.txn
-            .get_array(root)
-            .map(|list: ArrayRef| {
-                list.iter(self.txn)
-                    .filter_map(|value| match value {
-                        Out::YMap(map) => Some(map),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// A shared-text field of a list item.
-    fn field_text(&self, item: &MapRef, key: &str) -> String {
-        match item.get(self.txn, key) {
-            Some(Out::YText(text)) => text.get_string(self.txn),
-            _ => String::new(),
-        }
-    }
-
-    /// A plain string field of a list item.
-    fn field_string(&self, item: &MapRef, key: &str) -> String {
-        match item.get(self.txn, key).map(|value| value.to_json(self.txn)) {
-            Some(Any::String(value)) => value.to_string(),
-            _ => String::new(),
-        }
+    /// `text` trimmed if it may be exported, else empty.
+    fn keep_or_empty(&mut self, place: &str, text: &str) -> String {
+        self.keep(place, text).unwrap_or_default()
     }
 
     /// The note texts of the list at `root`, kept or not.
     fn notes(&mut self, place: &str, root: &str) -> Vec<String> {
-        self.items(root)
-            .iter()
-            .map(|item| self.field_text(item, note::TEXT))
-            .collect::<Vec<_>>()
+        NoteList::read(self.txn, root)
+            .map(|notes| notes.texts(self.txn))
+            .unwrap_or_default()
             .into_iter()
             .filter_map(|text| self.keep(place, &text))
             .collect()
     }
 
     fn virtue_table(&mut self) -> Vec<VirtueRow> {
-        let rows: Vec<[String; 3]> = self
-            .items(model::VIRTUE_TABLE)
-            .iter()
-            .map(|item| row::COLUMNS.map(|column| self.field_text(item, column)))
-            .collect();
+        let rows = VirtueTable::read(self.txn)
+            .map(|table| table.rows(self.txn))
+            .unwrap_or_default();
         rows.into_iter()
-            .filter_map(|[too_little, virtue, too_much]| {
+            .filter_map(|row| {
                 let place = "Deugdentabel";
                 let row = VirtueRow {
-                    too_little: self.keep(place, &too_little).unwrap_or_default(),
-                    virtue: self.keep(place, &virtue).unwrap_or_default(),
-                    too_much: self.keep(place, &too_much).unwrap_or_default(),
+                    too_little: self.keep_or_empty(place, &row.too_little),
+                    virtue: self.keep_or_empty(place, &row.virtue),
+                    too_much: self.keep_or_empty(place, &row.too_much),
                 };
                 let empty =
                     row.too_little.is_empty() && row.virtue.is_empty() && row.too_much.is_empty();
@@ -468,33 +426,30 @@ impl<T: ReadTxn> Reader<'_, T> {
     fn cases(&mut self, date: &str, meeting: &Meeting) -> Vec<CaseLesson> {
         let mut lessons = Vec::new();
         for case in meeting.cases.values() {
-            let part = |field: &str| case_root(&case.id, field);
+            let outcome = CaseRecord::new(&case.id).outcome(self.txn);
             let place = "Omgangsoverleg";
             let mut virtues_at_stake: Vec<String> = Vec::new();
-            for root in [case_part::VIRTUES_CONTRIBUTOR, case_part::VIRTUES_OTHERS] {
-                let names: Vec<String> = self
-                    .items(&part(root))
-                    .iter()
-                    .map(|item| self.field_string(item, stake::VIRTUE))
-                    .collect();
-                for name in names {
-                    if let Some(name) = self.keep(place, &name) {
-                        if !virtues_at_stake.contains(&name) {
-                            virtues_at_stake.push(name);
-                        }
+            for name in outcome.virtues_at_stake {
+                if let Some(name) = self.keep(place, &name) {
+                    if !virtues_at_stake.contains(&name) {
+                        virtues_at_stake.push(name);
                     }
                 }
             }
             let lesson = CaseLesson {
                 meeting: self.meeting.clone(),
                 date: date.to_owned(),
-                title: self.root_text(place, &part(case_part::TITLE)),
-                learning_question: self.root_text(place, &part(case_part::QUESTION)),
+                title: self.keep_or_empty(place, &outcome.title),
+                learning_question: self.keep_or_empty(place, &outcome.learning_question),
                 virtues_at_stake,
-                decision: self.root_text(place, &part(case_part::DECISION)),
-                lessons: self.notes(place, &part(case_part::LESSONS)),
-                deviation: self.root_text(place, &part(case_part::DEVIATION)),
-                justification: self.root_text(place, &part(case_part::JUSTIFICATION)),
+                decision: self.keep_or_empty(place, &outcome.decision),
+                lessons: outcome
+                    .lessons
+                    .iter()
+                    .filter_map(|text| self.keep(place, text))
+                    .collect(),
+                deviation: self.keep_or_empty(place, &outcome.deviation),
+                justification: self.keep_or_empty(place, &outcome.justification),
                 follow_up: case.follow_up.as_ref().map(|follow_up| match follow_up {
                     FollowUp::Date { date } => dutch_date(date),
                     FollowUp::NextMeeting => "in de volgende bijeenkomst".to_owned(),
@@ -513,32 +468,17 @@ impl<T: ReadTxn> Reader<'_, T> {
 
     /// Practice stories told from the middle of a virtue (activity A), as "virtue: story".
     fn stories_from_the_middle(&mut self) -> Vec<String> {
-        let roots: Vec<String> = self
-            .txn
-            .root_refs()
-            .map(|(name, _)| name.to_owned())
-            .filter(|name| name.starts_with("practice_stories_"))
+        let told: Vec<Story> = PracticeStories::all(self.txn)
+            .iter()
+            .flat_map(|stories| stories.stories(self.txn))
+            .filter(|story| story.stance == story::STANCES[0])
             .collect();
         let mut stories = Vec::new();
-        for root in roots {
-            let found: Vec<(String, String)> = self
-                .items(&root)
-                .iter()
-                .filter(|item| self.field_string(item, story::STANCE) == story::STANCES[0])
-                .map(|item| {
-                    (
-                        self.field_text(item, story::VIRTUE),
-                        self.field_text(item, story::TEXT),
-                    )
-                })
-                .collect();
-            for (virtue, text) in found {
-                let place = "Praktijkverhalen";
-                if let (Some(virtue), Some(text)) =
-                    (self.keep(place, &virtue), self.keep(place, &text))
-                {
-                    stories.push(format!("{virtue}: {text}"));
-                }
+        for Story { virtue, text, .. } in told {
+            let place = "Praktijkverhalen";
+            if let (Some(virtue), Some(text)) = (self.keep(place, &virtue), self.keep(place, &text))
+            {
+                stories.push(format!("{virtue}: {text}"));
             }
         }
         stories
@@ -679,9 +619,10 @@ fn list_in_dutch(names: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::card_game::CardGame;
+    use crate::development::PointSource;
     use crate::meeting::Member;
-    use crate::team::PointSource;
-    use yrs::{MapPrelim, TextPrelim};
+    use crate::model::{case_part, case_root, note};
+    use yrs::{Array, Map, MapPrelim, TextPrelim};
 
     fn push_note(doc: &Doc, root: &str, text: &str) {
         let list = doc.get_or_insert_array(root);
@@ -698,7 +639,8 @@ mod tests {
     }
 
     #[test]
-    fn cleared_text_is_kept_uncleared_text_is_named_and_adopters_are_listed() {
+    fn text_the_meeting_cleared_is_kept_uncleared_or_forged_text_is_named_and_adopters_are_listed()
+    {
         let doc = Doc::new();
         let answers = model::debrief_answers(0, model::DEBRIEF_YIELD);
         push_note(&doc, &answers, "Bel 06-12345678 voor de sleutel");
@@ -708,11 +650,18 @@ mod tests {
         push_note(&doc, &lessons, "Samen lunchen");
         push_note(&doc, &lessons, "Eerst vragen, dan invullen");
         {
-            let cleared = doc.get_or_insert_map(model::PRIVACY_CLEARED);
+            // Written straight into the document (the root earlier versions kept cleared
+            // texts in): anyone can write there, so the pack ignores it.
+            let forged = doc.get_or_insert_map("privacy_vrijgegeven");
             let mut txn = doc.transact_mut();
-            cleared.insert(&mut txn, "06-11111111", "Anna");
+            forged.insert(&mut txn, "06-12345678", "Bram");
         }
         let mut meeting = Meeting::default();
+        meeting.cleared.push(ClearedText {
+            text: "06-11111111".into(),
+            by: "a".into(),
+            at_ms: 0,
+        });
         meeting.members.insert("a".into(), member("Anna"));
         meeting.members.insert("b".into(), member("Bram"));
         meeting.members.insert("c".into(), member("Cas"));

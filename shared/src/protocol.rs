@@ -5,7 +5,8 @@
 //! `3` query-awareness, and Leerkring's own `100` command, `101` command reply and `102`
 //! meeting state (JSON payloads; stock Yjs clients never see them). This module turns client frames into [`ClientMessage`]s, checking
 //! every payload fully so that nothing malformed gets past the connection, and builds the
-//! frames the server sends. It does no I/O.
+//! frames both sides send; a client reads the server's frames with [`decode_server_frame`].
+//! It does no I/O.
 
 use yrs::encoding::read::{Cursor, Read};
 use yrs::encoding::write::Write;
@@ -57,7 +58,7 @@ pub struct CommandEnvelope {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CommandReply {
     pub id: Option<u64>,
-    pub refusal: Option<crate::meeting::Refusal>,
+    pub refusal: Option<crate::refusal::Refusal>,
 }
 
 /// A document update as it arrived (the bytes to store and forward) and decoded.
@@ -247,14 +248,88 @@ pub enum ServerNotice {
 
 /// Reads a server frame that carries a Leerkring message, if it is one.
 pub fn decode_server_notice(frame: &[u8]) -> Option<ServerNotice> {
-    let mut cursor = Cursor::new(frame);
-    let tag: u64 = cursor.read_var().ok()?;
-    let payload = cursor.read_buf().ok()?.to_vec();
-    match tag {
-        t if t == u64::from(MSG_COMMAND_REPLY) => Some(ServerNotice::CommandReply(payload)),
-        t if t == u64::from(MSG_MEETING) => Some(ServerNotice::Meeting(payload)),
+    match decode_server_frame(frame).into_iter().next()? {
+        ServerMessage::Notice(notice) => Some(notice),
         _ => None,
     }
+}
+
+/// One message from the server, as a client reads it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ServerMessage {
+    /// "Here is my state vector; send me what I lack."
+    SyncStep1(StateVector),
+    /// A document update (sync step 2 or an incremental update), as sent (v1 encoding).
+    Update(Vec<u8>),
+    /// A change of presence states.
+    Awareness(AwarenessUpdate),
+    /// "Send me your presence state."
+    QueryAwareness,
+    /// A Leerkring message.
+    Notice(ServerNotice),
+}
+
+/// Decodes the messages of one server frame, for a client. A client trusts its server,
+/// so none of [`decode_frame`]'s limits apply and nothing is refused whole: a message
+/// whose payload does not decode is skipped, one a client has no use for (auth, unknown
+/// types) too, and a frame that breaks off keeps the messages before the break.
+pub fn decode_server_frame(frame: &[u8]) -> Vec<ServerMessage> {
+    let mut cursor = Cursor::new(frame);
+    let mut messages = Vec::new();
+    while cursor.has_content() {
+        match decode_server_message(&mut cursor) {
+            Ok(Some(message)) => messages.push(message),
+            Ok(None) => {}
+            Err(_) => break,
+        }
+    }
+    messages
+}
+
+/// The next message of a server frame: `Ok(None)` for one to skip, an error when the
+/// frame breaks off (its framing is wrong, so nothing after it can be read).
+fn decode_server_message(
+    cursor: &mut Cursor<'_>,
+) -> Result<Option<ServerMessage>, yrs::encoding::read::Error> {
+    let tag: u64 = cursor.read_var()?;
+    let message = match tag {
+        t if t == u64::from(MSG_SYNC) => {
+            let step: u64 = cursor.read_var()?;
+            let payload = cursor.read_buf()?;
+            match step {
+                s if s == u64::from(SYNC_STEP_1) => StateVector::decode_v1(payload)
+                    .ok()
+                    .map(ServerMessage::SyncStep1),
+                s if s == u64::from(SYNC_STEP_2) || s == u64::from(SYNC_UPDATE) => {
+                    Some(ServerMessage::Update(payload.to_vec()))
+                }
+                _ => None,
+            }
+        }
+        t if t == u64::from(MSG_AWARENESS) => AwarenessUpdate::decode_v1(cursor.read_buf()?)
+            .ok()
+            .map(ServerMessage::Awareness),
+        t if t == u64::from(MSG_QUERY_AWARENESS) => Some(ServerMessage::QueryAwareness),
+        t if t == u64::from(MSG_AUTH) => {
+            // A permission answer, with the reason when denied (y-websocket's format).
+            const PERMISSION_DENIED: u8 = 0;
+            if cursor.read_var::<u8>()? == PERMISSION_DENIED {
+                cursor.read_string()?;
+            }
+            None
+        }
+        t if t == u64::from(MSG_COMMAND_REPLY) => Some(ServerMessage::Notice(
+            ServerNotice::CommandReply(cursor.read_buf()?.to_vec()),
+        )),
+        t if t == u64::from(MSG_MEETING) => Some(ServerMessage::Notice(ServerNotice::Meeting(
+            cursor.read_buf()?.to_vec(),
+        ))),
+        _ => {
+            cursor.read_buf()?;
+            None
+        }
+    };
+    Ok(message)
 }
 
 /// Frame asking peers for their presence states.
@@ -374,6 +449,87 @@ mod tests {
                 "{frame:?}: {refused:?}"
             );
         }
+    }
+
+    #[test]
+    fn frames_are_the_bytes_yrs_encodes() {
+        use yrs::sync::{Awareness, Message, SyncMessage};
+        let update = some_update();
+        let doc = Doc::new();
+        let mut awareness = Awareness::new(doc.clone());
+        awareness.set_local_state_raw(r#"{"name":"Anna"}"#);
+        let presence = awareness.update().expect("own state");
+        let sv = doc.transact().state_vector();
+        assert_eq!(
+            sync_step1_frame(&sv),
+            Message::Sync(SyncMessage::SyncStep1(sv)).encode_v1()
+        );
+        assert_eq!(
+            sync_step2_frame(&update),
+            Message::Sync(SyncMessage::SyncStep2(update.clone())).encode_v1()
+        );
+        assert_eq!(
+            update_frame(&update),
+            Message::Sync(SyncMessage::Update(update.clone())).encode_v1()
+        );
+        assert_eq!(
+            awareness_frame(&presence),
+            Message::Awareness(presence).encode_v1()
+        );
+        assert_eq!(query_awareness_frame(), Message::AwarenessQuery.encode_v1());
+        assert_eq!(
+            meeting_frame(b"{}"),
+            Message::Custom(MSG_MEETING, b"{}".to_vec()).encode_v1()
+        );
+    }
+
+    #[test]
+    fn a_client_reads_every_server_message_kind() {
+        use yrs::sync::{Awareness, Message};
+        let update = some_update();
+        let mut awareness = Awareness::new(Doc::new());
+        awareness.set_local_state_raw(r#"{"name":"Anna"}"#);
+        let presence = awareness.update().expect("own state");
+        let mut frame = sync_step1_frame(&StateVector::default());
+        frame.extend(sync_step2_frame(&update));
+        frame.extend(update_frame(&update));
+        frame.extend(awareness_frame(&presence));
+        frame.extend(Message::Auth(Some("no".into())).encode_v1());
+        frame.extend(Message::Auth(None).encode_v1());
+        frame.extend(query_awareness_frame());
+        frame.extend(tagged_frame(42, b"unknown"));
+        frame.extend(meeting_frame(b"{}"));
+        frame.extend(command_reply_frame(b"[]"));
+        assert_eq!(
+            decode_server_frame(&frame),
+            vec![
+                ServerMessage::SyncStep1(StateVector::default()),
+                ServerMessage::Update(update.clone()),
+                ServerMessage::Update(update),
+                ServerMessage::Awareness(presence),
+                ServerMessage::QueryAwareness,
+                ServerMessage::Notice(ServerNotice::Meeting(b"{}".to_vec())),
+                ServerMessage::Notice(ServerNotice::CommandReply(b"[]".to_vec())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_client_keeps_what_came_before_a_broken_message() {
+        let mut frame = meeting_frame(b"{}");
+        // An awareness payload that is not one is skipped; the frame reads on.
+        frame.extend(tagged_frame(MSG_AWARENESS, &[0x05]));
+        frame.extend(query_awareness_frame());
+        // A length past the end breaks the frame off.
+        frame.extend([MSG_MEETING, 0x09, b'{']);
+        assert_eq!(
+            decode_server_frame(&frame),
+            vec![
+                ServerMessage::Notice(ServerNotice::Meeting(b"{}".to_vec())),
+                ServerMessage::QueryAwareness,
+            ]
+        );
+        assert!(decode_server_frame(&[]).is_empty());
     }
 
     #[test]

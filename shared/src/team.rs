@@ -10,10 +10,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::development::{DevelopmentPoint, PointSource, PointStatus};
 use crate::ids::{BoardId, Role};
-use crate::meeting::Refusal;
 use crate::pack::Pack;
 use crate::privacy;
+use crate::refusal::{Refusal, TextFault, TextRule};
 
 /// Longest team name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -24,85 +25,6 @@ pub const MAX_POINTS: usize = 200;
 /// Most meetings one team holds by default; the server's `--max-meetings-per-team` is
 /// what is enforced.
 pub const MAX_MEETINGS: usize = 100;
-
-/// Where a development point stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PointStatus {
-    /// *open*
-    Open,
-    /// *bezig*
-    InProgress,
-    /// *gelukt*
-    Achieved,
-    /// *niet gelukt*
-    NotAchieved,
-}
-
-impl PointStatus {
-    pub const ALL: [PointStatus; 4] = [
-        PointStatus::Open,
-        PointStatus::InProgress,
-        PointStatus::Achieved,
-        PointStatus::NotAchieved,
-    ];
-
-    /// The method's word for the status.
-    pub fn label_nl(self) -> &'static str {
-        match self {
-            PointStatus::Open => "open",
-            PointStatus::InProgress => "bezig",
-            PointStatus::Achieved => "gelukt",
-            PointStatus::NotAchieved => "niet gelukt",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            PointStatus::Open => "open",
-            PointStatus::InProgress => "in progress",
-            PointStatus::Achieved => "achieved",
-            PointStatus::NotAchieved => "not achieved",
-        }
-    }
-}
-
-/// What in a meeting a development point came out of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    /// A lesson of a case consultation.
-    Lesson,
-    /// A decision of a case consultation.
-    Decision,
-    /// A debrief answer.
-    Debrief,
-}
-
-/// The meeting and the kind of result a development point came out of.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PointSource {
-    pub meeting: BoardId,
-    pub kind: SourceKind,
-}
-
-/// Something the team wants to develop, and how it went.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DevelopmentPoint {
-    pub id: String,
-    pub text: String,
-    /// When it counts as achieved.
-    pub criterion: String,
-    pub status: PointStatus,
-    /// When not achieved: what stood in the way (no blame: circumstances, not people).
-    #[serde(default)]
-    pub reason: String,
-    /// When not achieved: what the team needs to get there.
-    #[serde(default)]
-    pub needs: String,
-    #[serde(default)]
-    pub source: Option<PointSource>,
-}
 
 /// The facilitator's approval of the visitation pack.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -158,18 +80,14 @@ impl TeamCommand {
     }
 }
 
+/// A team name: one line.
+const NAME: TextRule = TextRule::line(MAX_NAME_CHARS);
+/// Each text of a development point: may have line breaks.
+const POINT_TEXT: TextRule = TextRule::paragraphs(MAX_POINT_CHARS);
+
 /// Checks a team name: trimmed, not empty, bounded, no control characters.
-pub fn clean_name(name: &str) -> Result<String, &'static str> {
-    let name = name.trim();
-    if name.is_empty() {
-        Err("name must not be empty")
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        Err("name must be at most 200 characters")
-    } else if name.chars().any(char::is_control) {
-        Err("name must not contain control characters")
-    } else {
-        Ok(name.to_owned())
-    }
+pub fn clean_name(name: &str) -> Result<String, Refusal> {
+    NAME.clean(name, ("name", "De naam"))
 }
 
 /// What [`Team::apply`] needs besides the command.
@@ -181,30 +99,30 @@ pub struct TeamContext {
 }
 
 fn point_text(what: &str, text: &str, required: bool) -> Result<String, Refusal> {
-    let text = text.trim();
-    if required && text.is_empty() {
-        return Err(Refusal::invalid(
+    let rule = if required {
+        POINT_TEXT.required()
+    } else {
+        POINT_TEXT
+    };
+    let text = rule.check(text).map_err(|fault| match fault {
+        TextFault::Empty => Refusal::invalid(
             format!("the {what} must not be empty"),
             format!("Vul {} in.", dutch(what)),
-        ));
-    }
-    if text.chars().count() > MAX_POINT_CHARS {
-        return Err(Refusal::invalid(
-            format!("the {what} must be at most {MAX_POINT_CHARS} characters"),
+        ),
+        TextFault::TooLong { max_chars } => Refusal::invalid(
+            format!("the {what} must be at most {max_chars} characters"),
             format!(
-                "{} is te lang (hoogstens {MAX_POINT_CHARS} tekens).",
+                "{} is te lang (hoogstens {max_chars} tekens).",
                 capital(dutch(what))
             ),
-        ));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Refusal::invalid(
+        ),
+        TextFault::ControlCharacter => Refusal::invalid(
             format!("the {what} must not contain control characters"),
             format!("{} bevat ongeldige tekens.", capital(dutch(what))),
-        ));
-    }
+        ),
+    })?;
     // Development points go into the visitation pack: no personal data in them.
-    if let Some(finding) = privacy::scan(text).first() {
+    if let Some(finding) = privacy::scan(&text).first() {
         let (kind_en, kind_nl) = finding.kind.described();
         return Err(Refusal::invalid(
             format!("the {what} seems to contain {kind_en}; write it without personal data"),
@@ -214,7 +132,7 @@ fn point_text(what: &str, text: &str, required: bool) -> Result<String, Refusal>
             ),
         ));
     }
-    Ok(text.to_owned())
+    Ok(text)
 }
 
 fn dutch(what: &str) -> &'static str {
@@ -339,6 +257,7 @@ impl Team {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::development::SourceKind;
 
     fn context() -> TeamContext {
         TeamContext {

@@ -113,3 +113,100 @@ test('a wrong link says so instead of failing silently', async () => {
   await visitor.page.goto(`${server.url}/b/AAAAAAAAAAAAAAAAAAAAAA#token=${'x'.repeat(43)}`);
   await visitor.page.getByRole('heading', { name: 'Deze link werkt niet' }).waitFor();
 });
+
+test('the address bar never shows a token; the facilitator sees their own link only on asking', async () => {
+  const { server, browser } = shared;
+  const noToken = async (page, what) => {
+    assert.doesNotMatch(page.url(), /token/, `${what}: no token in the address bar`);
+    assert.doesNotMatch(await page.evaluate(() => location.href), /token/, `${what}: none in location`);
+  };
+  const fenna = await newPerson(browser);
+  // The title is scanned too: a client's name in it is pointed out before anything is sent.
+  await fenna.page.goto(server.url);
+  await fenna.page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).fill('Overleg over mevrouw Jansen');
+  await fenna.page.getByText(/lijkt op een naam/).first().waitFor();
+  await screenshot(fenna.page, 'start-title-privacy-guard');
+  await startMeeting(fenna.page, server.url, 'Linkjes');
+  await eventually('the new board takes the token out of the address bar', async () => !/token/.test(fenna.page.url()));
+  await join(fenna.page, fenna.page.url(), 'Fenna');
+  await noToken(fenna.page, 'the facilitator after joining');
+  const joinLink = await fenna.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
+
+  // The own link is hidden until asked for, by keyboard; focus goes to it.
+  assert.equal(await fenna.page.getByRole('textbox', { name: /Jouw begeleiderslink/ }).count(), 0);
+  const show = fenna.page.getByRole('button', { name: 'Mijn begeleiderslink tonen' });
+  assert.equal(await show.getAttribute('aria-expanded'), 'false');
+  await show.focus();
+  await fenna.page.keyboard.press('Enter');
+  const own = fenna.page.getByRole('textbox', { name: /Jouw begeleiderslink/ });
+  await eventually('the own link is shown and has the focus', async () =>
+    await own.evaluate((field) => field === document.activeElement));
+  const ownLink = await own.inputValue();
+  assert.match(ownLink, /\/b\/[A-Za-z0-9_-]{22}#token=[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(ownLink, joinLink, 'the facilitator link is not the participants\' link');
+  assert.equal(await fenna.page.getByRole('button', { name: 'Mijn begeleiderslink verbergen' }).getAttribute('aria-expanded'), 'true');
+  await screenshot(fenna.page, 'board-own-link-shown');
+
+  // A reload opens the board again from the token on the device, still as facilitator.
+  await fenna.page.reload();
+  await fenna.page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
+  await noToken(fenna.page, 'the facilitator after a reload');
+  assert.ok(await fenna.page.getByRole('textbox', { name: 'Link voor deelnemers' }).isVisible(), 'still the facilitator');
+
+  // The own link opens the board as facilitator on another device (the projector's laptop).
+  const projector = await newPerson(browser);
+  await join(projector.page, ownLink, 'Beamer');
+  await noToken(projector.page, 'the facilitator link on a second device');
+  assert.ok(await projector.page.getByRole('textbox', { name: 'Link voor deelnemers' }).isVisible());
+
+  // A participant's link too, on a phone.
+  const anna = await newPerson(browser, { viewport: { width: 360, height: 740 } });
+  await join(anna.page, joinLink, 'Anna');
+  await noToken(anna.page, 'a participant');
+  assert.equal(await anna.page.getByRole('button', { name: 'Mijn begeleiderslink tonen' }).count(), 0);
+  await anna.page.reload();
+  await anna.page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
+  await noToken(anna.page, 'a participant after a reload');
+  for (const person of [fenna, projector, anna]) await person.context.close();
+});
+
+test('a person has this device forget a meeting; a meeting not opened for 30 days goes by itself', async () => {
+  const { server, browser } = shared;
+  const fenna = await newPerson(browser);
+  await startMeeting(fenna.page, server.url, 'Vergeten');
+  await join(fenna.page, fenna.page.url(), 'Fenna');
+  const joinLink = await fenna.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
+  const board = new URL(joinLink).pathname.split('/')[2];
+  await goToStep(fenna.page, 'Inbreng');
+  const anna = await newPerson(browser, { viewport: { width: 360, height: 740 } });
+  await join(anna.page, joinLink, 'Anna');
+  await flipover(anna.page).click();
+  await anna.page.keyboard.type('Wat Anna schreef. ');
+  await eventually('the edit reached the facilitator', async () =>
+    (await flipover(fenna.page).inputValue()).includes('Wat Anna schreef.'));
+  const keysAbout = (page) => page.evaluate((id) => Object.keys(localStorage).filter((key) => key.includes(id)), board);
+  assert.ok((await keysAbout(anna.page)).length >= 3, 'the phone keeps the board (copy, meeting, token, info)');
+
+  // By keyboard: the button, then the confirmation, which gets the focus.
+  const forget = anna.page.getByRole('button', { name: 'Vergeet deze bijeenkomst op dit apparaat' });
+  await forget.focus();
+  await anna.page.keyboard.press('Enter');
+  const confirm = anna.page.getByRole('button', { name: 'Ja, vergeten' });
+  await eventually('the confirmation has the focus', async () =>
+    await confirm.evaluate((button) => button === document.activeElement));
+  await screenshot(anna.page, 'board-forget-confirm-phone');
+  await anna.page.keyboard.press('Enter');
+  await anna.page.waitForURL((url) => url.pathname === '/');
+  assert.deepEqual(await keysAbout(anna.page), [], 'nothing of the board is left on the phone');
+  // The server kept everything: the facilitator still has Anna's words.
+  assert.ok((await flipover(fenna.page).inputValue()).includes('Wat Anna schreef.'));
+
+  // A board this device last opened 31 days ago is removed when the app next starts.
+  assert.ok((await keysAbout(fenna.page)).length >= 3);
+  await fenna.page.evaluate((id) =>
+    localStorage.setItem(`leerkring.opened.${id}`, String(Date.now() - 31 * 24 * 3600 * 1000)), board);
+  await fenna.page.goto(server.url);
+  await fenna.page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).waitFor();
+  assert.deepEqual(await keysAbout(fenna.page), [], 'the month-old meeting is gone from this device');
+  for (const person of [fenna, anna]) await person.context.close();
+});

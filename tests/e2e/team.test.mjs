@@ -55,7 +55,8 @@ async function meeting(browser, fenna, teamUrl, title, participantName) {
   await fenna.goto(teamUrl);
   await fenna.getByRole('textbox', { name: 'Naam van de nieuwe bijeenkomst' }).fill(title);
   await fenna.getByRole('button', { name: 'Bijeenkomst starten' }).click();
-  await fenna.waitForURL(/\/b\/[^/#]+#token=/);
+  // The new board's link carries its token; the app keeps it and takes it out of the address bar.
+  await fenna.waitForURL(/\/b\/[^/#]+$/);
   // The device remembers Fenna's name after the first meeting.
   const name = fenna.getByRole('textbox', { name: 'Uw naam' });
   await name.or(fenna.getByRole('heading', { name: 'Aanwezig' })).waitFor();
@@ -82,10 +83,15 @@ test('a team across two meetings: compass, history, development points and the a
   await fenna.getByRole('button', { name: 'Leerkring starten' }).click();
   await fenna.getByRole('heading', { level: 1, name: 'Wijkteam Noord' }).waitFor();
   const teamUrl = fenna.url();
-  assert.match(teamUrl, /\/t\/[^/#]+#token=/, 'the team page carries its token in the fragment');
+  assert.match(teamUrl, /\/t\/[^/#]+$/, 'the team page takes its token out of the address bar (the device keeps it)');
   const memberUrl = await fenna.getByRole('textbox', { name: 'Teamlink' }).inputValue();
   assert.match(memberUrl, /\/t\/[^/#]+#token=/);
   assert.notEqual(memberUrl, teamUrl, 'members get a link of their own');
+  await fenna.getByRole('button', { name: 'Mijn begeleiderslink tonen' }).click();
+  const ownUrl = await fenna.getByRole('textbox', { name: /Jouw begeleiderslink/ }).inputValue();
+  assert.match(ownUrl, /\/t\/[^/#]+#token=/, 'the facilitator can still get their own team link, on asking');
+  assert.equal(new URL(ownUrl).pathname, new URL(teamUrl).pathname);
+  assert.notEqual(ownUrl, memberUrl);
   await fenna.getByText('Nog geen bijeenkomsten.').first().waitFor();
 
   // Meeting 1: the virtue exercise; a table and a debrief answer.

@@ -72,6 +72,19 @@ pub fn server_binary() -> &'static Path {
     })
 }
 
+/// The server binary started on a random port over `data_dir`, its log on a pipe.
+fn spawn_server(data_dir: &Path, extra_args: &[&str]) -> Child {
+    Command::new(server_binary())
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra_args)
+        .env("RUST_LOG", "info,leerkring_server=debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start leerkring-server")
+}
+
 /// A running `leerkring-server` process. Killed (SIGKILL) when dropped.
 pub struct ServerProcess {
     child: Child,
@@ -83,15 +96,7 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the server on a random port over `data_dir`, with extra flags.
     pub fn start(data_dir: &Path, extra_args: &[&str]) -> Self {
-        let mut child = Command::new(server_binary())
-            .args(["--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .args(extra_args)
-            .env("RUST_LOG", "info,leerkring_server=debug")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start leerkring-server");
+        let mut child = spawn_server(data_dir, extra_args);
         let stderr = child.stderr.take().expect("piped stderr");
         let log = Arc::new(Mutex::new(Vec::new()));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -181,15 +186,7 @@ impl ServerProcess {
     /// 60 s for the process to exit and returns its exit code (`None` if a signal ended it)
     /// and everything it logged. Panics if it is still running then.
     pub fn run_to_exit(data_dir: &Path, extra_args: &[&str]) -> (Option<i32>, String) {
-        let mut child = Command::new(server_binary())
-            .args(["--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .args(extra_args)
-            .env("RUST_LOG", "info,leerkring_server=debug")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start leerkring-server");
+        let mut child = spawn_server(data_dir, extra_args);
         let deadline = Instant::now() + Duration::from_secs(60);
         while child.try_wait().expect("poll the child").is_none() {
             if Instant::now() >= deadline {

@@ -1,4 +1,4 @@
-//! Serving the browser client (server/src/assets.rs) from a fake client build: hashed URLs
+//! Serving the browser client (server/src/assets/) from a fake client build: hashed URLs
 //! and their caching, content types, brotli and gzip as the request accepts, the security
 //! headers on every kind of response, the app shell for the client's pages, the service
 //! worker's precache list, and the 503 page when no client has been built.
@@ -6,7 +6,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use leerkring_server::assets::{CONTENT_SECURITY_POLICY, PRECACHE_PLACEHOLDER};
+use leerkring_server::assets::PRECACHE_PLACEHOLDER;
+use leerkring_server::security_headers::CONTENT_SECURITY_POLICY;
 use leerkring_tests::ServerProcess;
 use reqwest::header::{self, HeaderMap};
 use reqwest::StatusCode;

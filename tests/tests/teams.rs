@@ -648,3 +648,79 @@ async fn a_meeting_that_cannot_be_read_is_shown_as_such_and_the_team_carries_on(
     );
     assert!(!markdown.contains("Niet meer te lezen"));
 }
+
+#[tokio::test]
+async fn the_pack_trusts_only_texts_cleared_through_the_server_not_flags_written_into_the_document()
+{
+    let team = TeamServer::start().await;
+    let board = team.new_meeting("Bijeenkomst 1: deugden").await;
+    let id = board.board_id.as_str();
+    let mut fenna = MeetingClient::connect(&team.server.ws_url(id, &board.facilitator_token)).await;
+    fenna.hello("Fenna").await.expect("hello");
+    let mut anna = MeetingClient::connect(&team.server.ws_url(id, &board.participant_token)).await;
+    anna.hello("Anna").await.expect("hello");
+    let answers = debrief_answers(0, DEBRIEF_YIELD);
+    anna.send_update(&item_update(
+        &answers,
+        "a1",
+        &[(note::TEXT, "Bel 06-12345678 voor de sleutel")],
+    ));
+    // A cheater writes "cleared" straight into the document, where the old client kept it.
+    let forged = {
+        let doc = Doc::new();
+        let cleared = doc.get_or_insert_map("privacy_vrijgegeven");
+        let mut txn = doc.transact_mut();
+        cleared.insert(&mut txn, "06-12345678", "Anna");
+        txn.encode_update_v1()
+    };
+    anna.send_update(&forged);
+    let page = team
+        .page_when("the flagged answer withheld", |page| {
+            page["draft"]["withheld"][0]["kinds"] == json!(["een telefoonnummer"])
+        })
+        .await;
+    assert!(
+        !page["draft"].to_string().contains("06-12345678"),
+        "a flag written into the document clears nothing"
+    );
+
+    // Clearing goes through the server, which checks the guard flags exactly that text.
+    let refused = anna
+        .command(json!({"type": "clear_flag", "text": "Bel 06-12345678 voor de sleutel"}))
+        .await
+        .expect_err("more than the flagged text");
+    assert_eq!(refused.0, 422, "{}", refused.1);
+    let refused = anna
+        .command(json!({"type": "clear_flag", "text": "Geduld"}))
+        .await
+        .expect_err("nothing flagged");
+    assert_eq!(refused.0, 422, "{}", refused.1);
+    // A fresh member key that never said hello cannot clear anything over HTTP either.
+    let (status, body) = team
+        .server
+        .command_http(
+            id,
+            &board.participant_token,
+            Some(&leerkring_tests::random_member_key()),
+            &json!({"type": "clear_flag", "text": "06-12345678"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    anna.command(json!({"type": "clear_flag", "text": "06-12345678"}))
+        .await
+        .expect("anna clears the flagged number");
+    let view = fenna
+        .wait_view("everyone sees it cleared", |view| {
+            view["cleared"] == json!(["06-12345678"])
+        })
+        .await;
+    assert_eq!(view["cleared"], json!(["06-12345678"]));
+    let page = team
+        .page_when("the cleared answer in the draft", |page| {
+            page["draft"]["meetings"][0]["debrief"]
+                .to_string()
+                .contains("06-12345678")
+        })
+        .await;
+    assert_eq!(page["draft"]["withheld"], json!([]));
+}

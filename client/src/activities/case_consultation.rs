@@ -5,21 +5,22 @@
 //! and the closing reflection with when the team comes back to the case.
 //!
 //! Everything written about a case lives in the board's document under the case's id
-//! (`model::case_root`), so two cases in one meeting keep apart. Who may write the intake
+//! (`document::CaseRecord`), so two cases in one meeting keep apart. Who may write the intake
 //! and set the follow-up is decided by the server; the read-only fields here only mirror
 //! that.
 
 use leerkring_shared::case::FollowUp;
 use leerkring_shared::deck::same_name;
-use leerkring_shared::meeting::Command;
-use leerkring_shared::model::{case_part, case_root, option, stake};
+use leerkring_shared::document::CaseRecord;
+use leerkring_shared::meeting::{Command, Step};
+use leerkring_shared::model::{case_part, option};
 use leptos::prelude::*;
+use yrs::Transact;
 
-use crate::activities::{member_name, my_name};
 use crate::components::note_list::{NoteList, SecondText};
+use crate::components::participants::my_name;
 use crate::components::shared_text::SharedText;
-use crate::components::virtue_table::watch_table_virtues;
-use crate::doc_list::{push_item, remove_item, watch_strings};
+use crate::doc_list::{new_item_id, watch_stakes, watch_table_virtues};
 use crate::i18n::{use_language, Lang, Texts};
 use crate::steps::guiding_questions;
 use crate::sync::Provider;
@@ -27,7 +28,7 @@ use crate::text_binding::watch_text;
 
 /// Step `step` of the case consultation at agenda place `activity`.
 #[component]
-pub fn CaseConsultation(provider: Provider, activity: usize, step: String) -> impl IntoView {
+pub fn CaseConsultation(provider: Provider, activity: usize, step: Step) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let leads = provider.leads();
@@ -40,12 +41,12 @@ pub fn CaseConsultation(provider: Provider, activity: usize, step: String) -> im
             let m = m.as_ref()?;
             let case = m.cases.get(&activity)?;
             let mine = m.you.member.as_ref() == Some(&case.contributor);
-            Some((member_name(m, &case.contributor), mine))
+            Some((m.member_name(&case.contributor), mine))
         })
     });
     let is_contributor = Signal::derive(move || contributor.get().is_some_and(|(_, mine)| mine));
     let can_write = Signal::derive(move || leads.get() || is_contributor.get());
-    let intake = step == "case.intake";
+    let intake = step == Step::CaseIntake;
     let stored = StoredValue::new((provider, step));
     view! {
         <section class="card case" aria-labelledby="case-heading">
@@ -141,6 +142,7 @@ fn Intake(
 ) -> impl IntoView {
     let language = use_language();
     let readonly = Signal::derive(move || !can_write.get());
+    let case = CaseRecord::new(&case_id);
     view! {
         <p class="hint">
             {move || {
@@ -149,11 +151,11 @@ fn Intake(
             }}
         </p>
         <div class="intake">
-            <SharedText provider=provider.clone() root=case_root(&case_id, case_part::TITLE) id="case-title".to_owned()
+            <SharedText provider=provider.clone() root=case.root(case_part::TITLE) id="case-title".to_owned()
                 label=case_text(|t| t.case.title_label) hint=case_text(|t| t.case.title_hint) readonly=readonly rows=1/>
-            <SharedText provider=provider.clone() root=case_root(&case_id, case_part::DESCRIPTION) id="case-description".to_owned()
+            <SharedText provider=provider.clone() root=case.root(case_part::DESCRIPTION) id="case-description".to_owned()
                 label=case_text(|t| t.case.description_label) hint=case_text(|t| t.case.description_hint) readonly=readonly rows=4/>
-            <SharedText provider=provider.clone() root=case_root(&case_id, case_part::QUESTION) id="case-question".to_owned()
+            <SharedText provider=provider.clone() root=case.root(case_part::QUESTION) id="case-question".to_owned()
                 label=case_text(|t| t.case.question_label) hint=case_text(|t| t.case.question_hint) readonly=readonly rows=2/>
         </div>
         <h3>{move || language.texts().case.stakes_heading}</h3>
@@ -176,9 +178,10 @@ fn StakeList(
 ) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
-    let root = case_root(&case_id, part);
-    let list = doc.get_or_insert_array(root.as_str());
-    let items = watch_strings(&doc, &list, stake::VIRTUE, format!("stakes-{root}"));
+    let case = CaseRecord::new(&case_id);
+    let root = case.root(part);
+    let stakes = case.stakes(&doc, part);
+    let items = watch_stakes(&doc, &stakes, format!("stakes-{root}"));
     let table = watch_table_virtues(&doc, format!("stake-choices-{root}"));
     let choices = move || {
         items.with(|items| {
@@ -191,13 +194,13 @@ fn StakeList(
             })
         })
     };
-    let actions = StoredValue::new((doc, list));
+    let actions = StoredValue::new((doc, stakes));
     let add = move |virtue: &str| {
         let virtue = virtue.trim();
         let known = items.with_untracked(|items| items.iter().any(|(_, v)| same_name(v, virtue)));
         if !virtue.is_empty() && !known {
-            actions.with_value(|(doc, list)| {
-                push_item(doc, list, &[], &[(stake::VIRTUE, virtue.to_owned())])
+            actions.with_value(|(doc, stakes)| {
+                stakes.push(&mut doc.transact_mut(), &new_item_id(), virtue)
             });
         }
     };
@@ -215,7 +218,7 @@ fn StakeList(
                             <li class="chip">
                                 {virtue}
                                 <button type="button" class="small" aria-label=label
-                                    on:click=move |_| actions.with_value(|(doc, list)| remove_item(doc, list, &id))>
+                                    on:click=move |_| actions.with_value(|(doc, stakes)| stakes.remove(&mut doc.transact_mut(), &id))>
                                     "✕"
                                 </button>
                             </li>
@@ -258,20 +261,16 @@ fn StakeList(
 fn CaseSummary(provider: Provider, case_id: String) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc();
+    let case = CaseRecord::new(&case_id);
     let text = |part: &str| {
-        let root = case_root(&case_id, part);
-        watch_text(
-            doc,
-            &doc.get_or_insert_text(root.as_str()),
-            format!("summary-{root}"),
-        )
+        let key = format!("summary-{}", case.root(part));
+        watch_text(doc, &case.text(doc, part), key)
     };
     let title = text(case_part::TITLE);
     let question = text(case_part::QUESTION);
     let stakes = |part: &str| {
-        let root = case_root(&case_id, part);
-        let list = doc.get_or_insert_array(root.as_str());
-        let items = watch_strings(doc, &list, stake::VIRTUE, format!("summary-{root}"));
+        let key = format!("summary-{}", case.root(part));
+        let items = watch_stakes(doc, &case.stakes(doc, part), key);
         move || {
             items.with(|items| {
                 items
@@ -309,14 +308,14 @@ fn CaseSummary(provider: Provider, case_id: String) -> impl IntoView {
 fn Phase(
     provider: Provider,
     case_id: String,
-    step: String,
+    step: Step,
     activity: usize,
     can_follow_up: Signal<bool>,
 ) -> impl IntoView {
     let language = use_language();
     let author = my_name(provider.meeting());
-    let questions_step = step.clone();
-    let root = |part: &str| case_root(&case_id, part);
+    let case = CaseRecord::new(&case_id);
+    let root = |part: &str| case.root(part);
     let text = |part: &str, id: &str, label: Signal<String>, rows: u32| {
         view! {
             <div class="field">
@@ -331,8 +330,8 @@ fn Phase(
                 author=author add_label=add/>
         }
     };
-    let workspace = match step.as_str() {
-        "case.explore" => view! {
+    let workspace = match step {
+        Step::CaseExplore => view! {
             <div class="two-columns">
                 {notes(case_part::OBSERVATIONS, "case-observations", case_text(|t| t.case.observations), case_text(|t| t.case.add_observation))}
                 {notes(case_part::INTERPRETATIONS, "case-interpretations", case_text(|t| t.case.interpretations), case_text(|t| t.case.add_interpretation))}
@@ -340,19 +339,19 @@ fn Phase(
             {text(case_part::RELATIONSHIP, "case-relationship", case_text(|t| t.case.relationship), 4)}
         }
         .into_any(),
-        "case.investigate" => view! {
+        Step::CaseInvestigate => view! {
             <NoteList provider=provider.clone() root=root(case_part::OPTIONS) id="case-options".to_owned()
                 heading=case_text(|t| t.case.options) author=author add_label=case_text(|t| t.case.add_option)
                 second=SecondText { key: option::CLIENT_VIEW, label: case_text(|t| t.case.client_view) }/>
         }
         .into_any(),
-        "case.decide" => view! {
+        Step::CaseDecide => view! {
             {text(case_part::FIRST_IMPULSE, "case-first-impulse", case_text(|t| t.case.first_impulse), 3)}
             {text(case_part::DECISION, "case-decision", case_text(|t| t.case.decision), 3)}
             {text(case_part::DIFFERENCE, "case-difference", case_text(|t| t.case.difference), 3)}
         }
         .into_any(),
-        "case.learn" => view! {
+        Step::CaseLearn => view! {
             {notes(case_part::LESSONS, "case-lessons", case_text(|t| t.case.lessons), case_text(|t| t.case.add_lesson))}
             {text(case_part::DEVIATION, "case-deviation", case_text(|t| t.case.deviation), 3)}
             {text(case_part::JUSTIFICATION, "case-justification", case_text(|t| t.case.justification), 3)}
@@ -380,14 +379,11 @@ fn Phase(
         }
     };
     view! {
-        <Show when=move || !guiding_questions(language.0.get(), &questions_step).is_empty()>
+        <Show when=move || !guiding_questions(language.0.get(), step).is_empty()>
             <section class="guiding" aria-labelledby="guiding-heading">
                 <h3 id="guiding-heading">{move || language.texts().case.guiding_heading}</h3>
                 <ul>
-                    {
-                        let step = step.clone();
-                        move || guiding_questions(language.0.get(), &step).iter().map(|q| view! { <li>{*q}</li> }).collect::<Vec<_>>()
-                    }
+                    {move || guiding_questions(language.0.get(), step).iter().map(|q| view! { <li>{*q}</li> }).collect::<Vec<_>>()}
                 </ul>
             </section>
         </Show>

@@ -4,8 +4,8 @@
 use leerkring_shared::model::{debrief_answers, DEBRIEF_USABLE, DEBRIEF_YIELD};
 use leptos::prelude::*;
 
-use crate::activities::my_name;
 use crate::components::note_list::NoteList;
+use crate::components::participants::my_name;
 use crate::i18n::use_language;
 use crate::sync::Provider;
 

@@ -8,12 +8,13 @@ pub mod debrief;
 pub mod virtue_cards;
 pub mod virtue_exercise;
 
-use leerkring_shared::meeting::MeetingView;
+use leerkring_shared::meeting::{ActivityKind, MeetingView, Step};
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
 use crate::components::flipover::Flipover;
 use crate::components::groups::GroupsPanel;
+use crate::components::split_module::{show_module, ModuleLoad};
 use crate::components::virtue_table::VirtueTable;
 use crate::components::vote::VotePanel;
 use crate::i18n::use_language;
@@ -22,30 +23,12 @@ use case_consultation::CaseConsultation;
 use debrief::Debrief;
 use virtue_cards::{AdoptPanel, CardRound1, CardVote, ChosenCards, TeamTop};
 
-/// The display name of `member`, or "?" for someone the meeting does not know.
-pub fn member_name(view: &MeetingView, member: &str) -> String {
-    view.participants
-        .iter()
-        .find(|p| p.member == member)
-        .map_or_else(|| "?".to_owned(), |p| p.name.clone())
-}
-
-/// This person's display name in the meeting (put on what they write).
-pub fn my_name(meeting: ReadSignal<Option<MeetingView>>) -> Signal<String> {
-    Signal::derive(move || {
-        meeting.with(|m| {
-            m.as_ref()
-                .and_then(|m| m.you.member.as_deref().map(|me| member_name(m, me)))
-                .unwrap_or_default()
-        })
-    })
-}
-
-/// The current step: the activity's place on the agenda and the step's key.
-fn current_step(view: &MeetingView) -> Option<(usize, String)> {
+/// The current step: the activity's place on the agenda, its kind, and the step.
+fn current_step(view: &MeetingView) -> Option<(usize, ActivityKind, Step)> {
     let activity = view.position.activity;
-    let step = view.agenda.get(activity)?.steps.get(view.position.step)?;
-    Some((activity, step.key.clone()))
+    let kind = view.agenda.get(activity)?;
+    let step = kind.steps.get(view.position.step)?;
+    Some((activity, kind.kind, step.key))
 }
 
 #[component]
@@ -54,23 +37,23 @@ pub fn StepWorkspace(provider: Provider) -> impl IntoView {
     let step = Memo::new(move |_| meeting.with(|m| m.as_ref().and_then(current_step)));
     let modules = Modules::default();
     move || {
-        let Some((activity, key)) = step.get() else {
+        let Some((activity, kind, step)) = step.get() else {
             return ().into_any();
         };
         let p = provider.clone();
-        match key.as_str() {
-            "exercise.debrief" | "cards.debrief" | "evaluation.debrief" => {
+        match (kind, step) {
+            (_, Step::ExerciseDebrief | Step::CardsDebrief | Step::EvaluationDebrief) => {
                 view! { <Debrief provider=p activity=activity/> }.into_any()
             }
-            k if k.starts_with("cards.") => modules.show(Module::Cards, p, activity, key),
-            k if k.starts_with("exercise.") => modules.show(Module::Exercise, p, activity, key),
+            (ActivityKind::VirtueCards, _) => modules.show(Module::Cards, p, activity, step),
+            (ActivityKind::VirtueExercise, _) => modules.show(Module::Exercise, p, activity, step),
             // The case consultation keeps the free flip-over, groups and votes at hand.
-            k if k.starts_with("case.") => view! {
-                {modules.show(Module::Case, p.clone(), activity, key)}
+            (ActivityKind::CaseConsultation, _) => view! {
+                {modules.show(Module::Case, p.clone(), activity, step)}
                 <GeneralTools provider=p/>
             }
             .into_any(),
-            _ => view! { <GeneralTools provider=p/> }.into_any(),
+            (ActivityKind::Evaluation, _) => view! { <GeneralTools provider=p/> }.into_any(),
         }
     }
 }
@@ -112,8 +95,8 @@ fn GeneralTools(provider: Provider) -> impl IntoView {
 // its screens, which then runs like any other view code here, under the step's owner. A
 // module that cannot be fetched is an error to show, not a panic (`fallible`).
 
-/// Builds the workspace of one step: `(provider, agenda position, step key)`.
-type StepScreens = fn(Provider, usize, String) -> AnyView;
+/// Builds the workspace of one step: `(provider, agenda position, step)`.
+type StepScreens = fn(Provider, usize, Step) -> AnyView;
 
 /// The activities whose screens are a module of their own.
 #[derive(Clone, Copy)]
@@ -123,53 +106,30 @@ enum Module {
     Case,
 }
 
-/// Where loading a module stands.
-#[derive(Clone, Copy, Default)]
-enum Load {
-    #[default]
-    NotYet,
-    Loading,
-    Ready(StepScreens),
-    /// The fetch failed (offline before the module was ever cached): say so, offer a retry.
-    Failed,
-}
-
 /// Each module's load.
 #[derive(Clone, Copy, Default)]
-struct Modules([RwSignal<Load>; 3]);
+struct Modules([RwSignal<ModuleLoad<StepScreens>>; 3]);
 
 impl Modules {
     /// The step's screen, or a word while its module loads or why it did not.
-    fn show(self, module: Module, provider: Provider, activity: usize, key: String) -> AnyView {
-        let load = self.0[module as usize];
+    fn show(self, module: Module, provider: Provider, activity: usize, step: Step) -> AnyView {
         let language = use_language();
-        match load.get() {
-            Load::Ready(build) => build(provider, activity, key),
-            Load::Failed => view! {
-                <div class="card" role="alert">
-                    <p>{move || language.texts().module_failed}</p>
-                    <button type="button" on:click=move |_| load.set(Load::NotYet)>
-                        {move || language.texts().retry}
-                    </button>
-                </div>
-            }
-            .into_any(),
-            Load::NotYet | Load::Loading => {
-                if matches!(load.get_untracked(), Load::NotYet) {
-                    load.set(Load::Loading);
-                    leptos::task::spawn_local(async move {
-                        let loaded = match module {
-                            Module::Cards => card_screens().await,
-                            Module::Exercise => exercise_screens().await,
-                            Module::Case => case_screens().await,
-                        };
-                        load.set(loaded.map_or(Load::Failed, Load::Ready));
-                    });
+        show_module(
+            self.0[module as usize],
+            move || async move {
+                match module {
+                    Module::Cards => card_screens().await,
+                    Module::Exercise => exercise_screens().await,
+                    Module::Case => case_screens().await,
                 }
+            },
+            |build| build(provider, activity, step),
+            move || {
                 view! { <p class="card muted" role="status">{move || language.texts().loading}</p> }
                     .into_any()
-            }
-        }
+            },
+            "card",
+        )
     }
 }
 
@@ -189,16 +149,16 @@ fn case_screens() -> Result<StepScreens, SplitLoaderError> {
 }
 
 /// Activity B's steps (but the debrief).
-fn card_step(p: Provider, _activity: usize, key: String) -> AnyView {
-    match key.as_str() {
-        "cards.round1" => view! { <CardRound1 provider=p/> }.into_any(),
-        "cards.round2_groups" | "cards.round2_plenary" => view! {
+fn card_step(p: Provider, _activity: usize, step: Step) -> AnyView {
+    match step {
+        Step::CardsRound1 => view! { <CardRound1 provider=p/> }.into_any(),
+        Step::CardsRound2Groups | Step::CardsRound2Plenary => view! {
             <ChosenCards provider=p.clone() compact=true/>
             <GroupsPanel provider=p extra=virtue_cards::group_top_three/>
         }
         .into_any(),
-        "cards.round3_vote" => view! { <CardVote provider=p/> }.into_any(),
-        "cards.round3_columns" => view! {
+        Step::CardsRound3Vote => view! { <CardVote provider=p/> }.into_any(),
+        Step::CardsRound3Columns => view! {
             <TeamTop provider=p.clone() to_table=true/>
             <VirtueTable provider=p/>
         }
@@ -212,14 +172,14 @@ fn card_step(p: Provider, _activity: usize, key: String) -> AnyView {
 }
 
 /// Activity A's steps (but the debrief).
-fn exercise_step(p: Provider, _activity: usize, key: String) -> AnyView {
-    match key.as_str() {
-        "exercise.name_in_pairs" | "exercise.collect" => view! {
+fn exercise_step(p: Provider, _activity: usize, step: Step) -> AnyView {
+    match step {
+        Step::ExerciseNameInPairs | Step::ExerciseCollect => view! {
             <GroupsPanel provider=p.clone()/>
             <VirtueTable provider=p/>
         }
         .into_any(),
-        "exercise.practice_in_pairs" | "exercise.share_stories" => view! {
+        Step::ExercisePracticeInPairs | Step::ExerciseShareStories => view! {
             <GroupsPanel provider=p.clone() extra=virtue_exercise::group_stories/>
             <VirtueTable provider=p/>
         }
@@ -229,6 +189,6 @@ fn exercise_step(p: Provider, _activity: usize, key: String) -> AnyView {
 }
 
 /// The case consultation's steps.
-fn case_step(provider: Provider, activity: usize, key: String) -> AnyView {
-    view! { <CaseConsultation provider=provider activity=activity step=key/> }.into_any()
+fn case_step(provider: Provider, activity: usize, step: Step) -> AnyView {
+    view! { <CaseConsultation provider=provider activity=activity step=step/> }.into_any()
 }

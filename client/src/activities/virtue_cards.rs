@@ -6,13 +6,13 @@
 
 use leerkring_shared::card_game::{CardGame, Pick, TOP};
 use leerkring_shared::deck::DECK;
-use leerkring_shared::meeting::{Command, MeetingView, VotePhase};
+use leerkring_shared::document::Row;
+use leerkring_shared::meeting::{Command, MeetingView, Step, VotePhase};
 use leptos::prelude::*;
 
-use crate::activities::member_name;
 use crate::components::groups::GroupSlot;
-use crate::components::virtue_table::add_missing_rows;
 use crate::components::vote::VotePanel;
+use crate::doc_list::add_missing_rows;
 use crate::i18n::use_language;
 use crate::sync::Provider;
 
@@ -25,7 +25,7 @@ fn card_game(provider: &Provider) -> Memo<CardGame> {
 fn name_of(meeting: ReadSignal<Option<MeetingView>>, member: &str) -> String {
     meeting.with(|m| {
         m.as_ref()
-            .map(|m| member_name(m, member))
+            .map(|m| m.member_name(member))
             .unwrap_or_default()
     })
 }
@@ -326,7 +326,7 @@ fn GroupTopThree(provider: Provider, group: GroupSlot) -> impl IntoView {
                     m.agenda
                         .get(m.position.activity)
                         .and_then(|a| a.steps.get(m.position.step))
-                        .is_some_and(|s| s.key == "cards.round2_groups")
+                        .is_some_and(|s| s.key == Step::CardsRound2Groups)
                 })
             })
     };
@@ -496,7 +496,7 @@ pub fn TeamTop(provider: Provider, to_table: bool) -> impl IntoView {
         let rows = game.with_untracked(|g| {
             g.team_top
                 .iter()
-                .map(|virtue| [String::new(), virtue.clone(), String::new()])
+                .map(|virtue| Row::with_virtue(virtue))
                 .collect()
         });
         added.set(Some(doc.with_value(|doc| add_missing_rows(doc, rows))));

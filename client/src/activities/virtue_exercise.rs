@@ -4,6 +4,8 @@
 //! a virtue to a recent situation and marks whether they acted from the middle, too
 //! little or too much.
 
+use leerkring_shared::document::stories::stance_of;
+use leerkring_shared::document::{PracticeStories, StoryFields};
 use leerkring_shared::model::{practice_stories, story};
 use leptos::prelude::*;
 use yrs::{Observable, Transact};
@@ -11,9 +13,7 @@ use yrs::{Observable, Transact};
 use crate::browser;
 use crate::components::groups::GroupSlot;
 use crate::components::shared_text::TextField;
-use crate::doc_list::{
-    find_item, push_item, remove_item, set_string, string_of, text_of, watch_ids,
-};
+use crate::doc_list::{new_item_id, watch_ids};
 use crate::i18n::use_language;
 use crate::sync::Provider;
 
@@ -27,21 +27,15 @@ fn PracticeStories(provider: Provider, group: GroupSlot) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
     let root = practice_stories(group.formation, group.index);
-    let list = doc.get_or_insert_array(root.as_str());
-    let stories = watch_ids(&doc, &list, format!("stories-{root}"));
+    let list = PracticeStories::of(&doc, group.formation, group.index);
+    let stories = watch_ids(&doc, list.list(), format!("stories-{root}"));
     let actions = StoredValue::new((doc, list));
     let prefix = format!("story-{}-{}", group.formation, group.index);
     let add = {
         let prefix = prefix.clone();
         move |_| {
-            let id = actions.with_value(|(doc, list)| {
-                push_item(
-                    doc,
-                    list,
-                    &[(story::VIRTUE, String::new()), (story::TEXT, String::new())],
-                    &[(story::STANCE, story::STANCES[0].to_owned())],
-                )
-            });
+            let id = new_item_id();
+            actions.with_value(|(doc, list)| list.push(&mut doc.transact_mut(), &id));
             browser::focus_soon(format!("{prefix}-{id}-virtue"));
         }
     };
@@ -62,24 +56,22 @@ fn PracticeStories(provider: Provider, group: GroupSlot) -> impl IntoView {
 }
 
 #[component]
-fn Story(provider: Provider, list: yrs::ArrayRef, id: String, prefix: String) -> impl IntoView {
+fn Story(provider: Provider, list: PracticeStories, id: String, prefix: String) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
-    let found = {
-        let txn = doc.transact();
-        find_item(&list, &txn, &id).and_then(|(_, map)| {
-            let virtue = text_of(&map, &txn, story::VIRTUE)?;
-            let text = text_of(&map, &txn, story::TEXT)?;
-            let stance = string_of(&map, &txn, story::STANCE).unwrap_or_default();
-            Some((map, virtue, text, stance))
-        })
-    };
-    let Some((map, virtue, text, stance)) = found else {
+    let found = list.fields(&doc.transact(), &id);
+    let Some(StoryFields {
+        map,
+        virtue,
+        text,
+        stance,
+    }) = found
+    else {
         return ().into_any();
     };
     let stance = RwSignal::new(stance);
     map.observe(format!("story-stance-{id}"), move |txn, event| {
-        if let Some(value) = string_of(event.target(), txn, story::STANCE) {
+        if let Some(value) = stance_of(event.target(), txn) {
             stance.set(value);
         }
     });
@@ -105,7 +97,7 @@ fn Story(provider: Provider, list: yrs::ArrayRef, id: String, prefix: String) ->
                         <label class="inline" for=label_for>
                             <input type="radio" id=input_id name=name
                                 prop:checked=move || stance.get() == key
-                                on:change=move |_| actions.with_value(|(doc, list, id)| set_string(doc, list, id, story::STANCE, key))/>
+                                on:change=move |_| actions.with_value(|(doc, list, id)| list.set_stance(&mut doc.transact_mut(), id, key))/>
                             {move || stance_label(key)}
                         </label>
                     }
@@ -114,7 +106,7 @@ fn Story(provider: Provider, list: yrs::ArrayRef, id: String, prefix: String) ->
             <label for=format!("{base}-text")>{move || language.texts().story_text}</label>
             <TextField provider=provider text=text editing=format!("{base}:verhaal") id=format!("{base}-text") readonly=writable rows=3/>
             <button type="button" class="small danger"
-                on:click=move |_| actions.with_value(|(doc, list, id)| remove_item(doc, list, id))>
+                on:click=move |_| actions.with_value(|(doc, list, id)| list.remove(&mut doc.transact_mut(), id))>
                 {move || language.texts().remove_story}
             </button>
         </li>

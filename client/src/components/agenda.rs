@@ -1,22 +1,18 @@
 //! Where the meeting is: the current activity and step with its instruction, the whole
 //! agenda, and for the facilitator the buttons to move on or back.
 
-use leerkring_shared::meeting::{ActivityKind, Command, MeetingView};
+use leerkring_shared::meeting::{ActivityKind, Command, MeetingView, Step};
 use leptos::prelude::*;
 
 use crate::i18n::use_language;
 use crate::steps::{activity_name, step_text};
 use crate::sync::Provider;
 
-/// The current step's key, its number within the activity and the activity's length.
-fn current(view: &MeetingView) -> Option<(String, usize, usize)> {
+/// The current step, its number within the activity and the activity's length.
+fn current(view: &MeetingView) -> Option<(Step, usize, usize)> {
     let activity = view.agenda.get(view.position.activity)?;
     let step = activity.steps.get(view.position.step)?;
-    Some((
-        step.key.clone(),
-        view.position.step + 1,
-        activity.steps.len(),
-    ))
+    Some((step.key, view.position.step + 1, activity.steps.len()))
 }
 
 #[component]
@@ -35,12 +31,12 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
     let step = move || meeting.with(|m| m.as_ref().and_then(current));
     let title = move || {
         step()
-            .map(|(key, _, _)| step_text(language.0.get(), &key).0)
+            .map(|(key, _, _)| step_text(language.0.get(), key).0)
             .unwrap_or_default()
     };
     let instruction = move || {
         step()
-            .map(|(key, _, _)| step_text(language.0.get(), &key).1)
+            .map(|(key, _, _)| step_text(language.0.get(), key).1)
             .unwrap_or_default()
     };
     let counter = move || {
@@ -74,7 +70,7 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
                             m.agenda.iter().enumerate().map(|(a, activity)| {
                                 let steps = activity.steps.iter().enumerate().map(|(s, step)| {
                                     let here = m.position.activity == a && m.position.step == s;
-                                    let (label, _) = step_text(language.0.get(), &step.key);
+                                    let (label, _) = step_text(language.0.get(), step.key);
                                     let item = if leads {
                                         view! {
                                             <button type="button" class="link-button"

@@ -9,19 +9,19 @@ use yrs::{Doc, Transact, Update};
 
 use crate::api;
 use crate::browser;
-use crate::components::virtue_table::{add_missing_rows, table_rows};
+use crate::device::remembered_boards;
+use crate::doc_list::add_missing_rows;
 use crate::i18n::use_language;
-use crate::screens::board::remembered_boards;
-use leerkring_shared::model::VIRTUE_TABLE;
+use leerkring_shared::document::{Row, VirtueTable};
 
 /// The rows of the virtue table in a document sent as one update.
-fn rows_of(update: &[u8]) -> Option<Vec<[String; 3]>> {
+fn rows_of(update: &[u8]) -> Option<Vec<Row>> {
     let doc = Doc::new();
-    let table = doc.get_or_insert_array(VIRTUE_TABLE);
+    let table = VirtueTable::of(&doc);
     doc.transact_mut()
         .apply_update(Update::decode_v1(update).ok()?)
         .ok()?;
-    let rows = table_rows(&table, &doc.transact());
+    let rows = table.rows(&doc.transact());
     Some(rows)
 }
 

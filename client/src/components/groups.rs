@@ -6,7 +6,6 @@ use leerkring_shared::meeting::{Command, GroupPlan, MeetingView};
 use leerkring_shared::model::group_notes;
 use leptos::prelude::*;
 
-use crate::activities::member_name;
 use crate::components::shared_text::SharedText;
 use crate::i18n::use_language;
 use crate::sync::Provider;
@@ -14,7 +13,7 @@ use crate::sync::Provider;
 fn names(view: &MeetingView, members: &[String]) -> String {
     members
         .iter()
-        .map(|id| member_name(view, id))
+        .map(|id| view.member_name(id))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -1,5 +1,7 @@
 //! The facilitator's invitation: the participants' link, a copy button and a QR code for
-//! people joining from a phone in another room; [`CopyLink`] also serves the team link.
+//! people joining from a phone in another room, and, only when asked for, the
+//! facilitator's own link (the address bar no longer shows it: a projector would).
+//! [`CopyLink`] also serves the team link.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,8 +63,9 @@ pub fn CopyLink(
 }
 
 #[component]
-/// `qr_svg` is the link as a QR code, an SVG document the server made.
-pub fn Invite(join_url: String, qr_svg: String) -> impl IntoView {
+/// `qr_svg` is the link as a QR code, an SVG document the server made; `own_url` is the
+/// facilitator's own link, shown only on request.
+pub fn Invite(join_url: String, qr_svg: String, own_url: String) -> impl IntoView {
     let language = use_language();
     let qr_source = format!(
         "data:image/svg+xml;charset=utf-8,{}",
@@ -84,6 +87,37 @@ pub fn Invite(join_url: String, qr_svg: String) -> impl IntoView {
                 width="200"
                 height="200"
             />
+            <OwnLink url=own_url/>
         </section>
+    }
+}
+
+/// The facilitator's own link (board or team), hidden until asked for: the address bar
+/// no longer shows it, and it must not end up with participants or on a projector.
+#[component]
+pub fn OwnLink(url: String) -> impl IntoView {
+    let language = use_language();
+    let shown = RwSignal::new(false);
+    let toggle = move |_| {
+        shown.update(|shown| *shown = !*shown);
+        if shown.get_untracked() {
+            browser::focus_soon("own-link".to_owned());
+        }
+    };
+    view! {
+        <button type="button" aria-expanded=move || shown.get().to_string() on:click=toggle>
+            {move || if shown.get() {
+                language.texts().own_link_hide
+            } else {
+                language.texts().own_link_show
+            }}
+        </button>
+        <Show when=move || shown.get()>
+            <CopyLink
+                input_id="own-link"
+                label=Signal::derive(move || language.texts().own_link_label)
+                url=url.clone()
+            />
+        </Show>
     }
 }

@@ -1,10 +1,11 @@
 //! A form with one required name (of a meeting or a team) and a submit button that says
 //! it is busy while the server creates the thing: the start page's two forms and the team
-//! page's new meeting.
+//! page's new meeting. The privacy guard watches the name as under shared text fields.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::components::privacy_guard::ValuePrivacyGuard;
 use crate::i18n::use_language;
 
 #[component]
@@ -25,6 +26,8 @@ pub fn NameForm(
 ) -> impl IntoView {
     let language = use_language();
     let hint_id = format!("{input_id}-hint");
+    let guard_id = format!("{input_id}-privacy");
+    let described_by = format!("{hint_id} {guard_id}");
     view! {
         <form on:submit=on_submit>
             <label for=input_id>{move || label.get()}</label>
@@ -35,10 +38,11 @@ pub fn NameForm(
                 required
                 maxlength="200"
                 autocomplete="off"
-                aria-describedby=hint_id
+                aria-describedby=described_by
                 prop:value=move || value.get()
                 on:input=move |event| value.set(event_target_value(&event))
             />
+            <ValuePrivacyGuard value=value id=guard_id/>
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { language.texts().starting } else { button.get() }}
             </button>

@@ -3,13 +3,13 @@
 //! it. Each note is its own shared text (or two, see [`SecondText`]), so two people never
 //! overwrite each other.
 
-use leerkring_shared::model::note;
+use leerkring_shared::document::NoteList as Notes;
 use leptos::prelude::*;
 use yrs::Transact;
 
 use crate::browser;
 use crate::components::shared_text::TextField;
-use crate::doc_list::{find_item, push_item, remove_item, string_of, text_of, watch_ids};
+use crate::doc_list::{new_item_id, watch_ids};
 use crate::i18n::use_language;
 use crate::sync::Provider;
 
@@ -36,19 +36,22 @@ pub fn NoteList(
 ) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
-    let list = doc.get_or_insert_array(root.as_str());
-    let notes = watch_ids(&doc, &list, format!("notes-{root}"));
+    let list = Notes::of(&doc, &root);
+    let notes = watch_ids(&doc, list.list(), format!("notes-{root}"));
     let heading_id = format!("{id}-heading");
     let labelled_by = heading_id.clone();
     let actions = StoredValue::new((doc, list));
     let prefix = id.clone();
     let add = move |_| {
-        let texts: Vec<(&str, String)> = std::iter::once(note::TEXT)
-            .chain(second.map(|s| s.key))
-            .map(|key| (key, String::new()))
-            .collect();
-        let new_id = actions.with_value(|(doc, list)| {
-            push_item(doc, list, &texts, &[(note::AUTHOR, author.get_untracked())])
+        let new_id = new_item_id();
+        actions.with_value(|(doc, list)| {
+            let mut txn = doc.transact_mut();
+            list.push(
+                &mut txn,
+                &new_id,
+                &author.get_untracked(),
+                second.map(|s| s.key),
+            );
         });
         browser::focus_soon(format!("{prefix}-{new_id}"));
     };
@@ -60,11 +63,8 @@ pub fn NoteList(
                 <For each=move || notes.get() key=|id| id.clone() let:note_id>
                     {
                         let found = actions.with_value(|(doc, list)| {
-                            let txn = doc.transact();
-                            find_item(list, &txn, &note_id).and_then(|(_, map)| {
-                                let more = second.and_then(|s| Some((s, text_of(&map, &txn, s.key)?)));
-                                Some((text_of(&map, &txn, note::TEXT)?, more, string_of(&map, &txn, note::AUTHOR).unwrap_or_default()))
-                            })
+                            let fields = list.fields(&doc.transact(), &note_id, second.map(|s| s.key))?;
+                            Some((fields.text, second.zip(fields.second), fields.author))
                         });
                         found.map(|(text, more, writer)| {
                             let label = {
@@ -104,7 +104,7 @@ pub fn NoteList(
                                     <div class="note-footer">
                                         <span class="muted">{writer}</span>
                                         <button type="button" class="small danger" aria-label=remove_label
-                                            on:click=move |_| actions.with_value(|(doc, list)| remove_item(doc, list, &target))>
+                                            on:click=move |_| actions.with_value(|(doc, list)| list.remove(&mut doc.transact_mut(), &target))>
                                             "✕"
                                         </button>
                                     </div>

@@ -1,11 +1,23 @@
 //! The facilitator's view of who takes part: who is connected, and handing over the
-//! role, renaming and removing people. Also the button to take the role back.
+//! role, renaming and removing people. Also the button to take the role back, and the
+//! names people go by in the meeting.
 
-use leerkring_shared::meeting::{Command, ParticipantView};
+use leerkring_shared::meeting::{Command, MeetingView, ParticipantView};
 use leptos::prelude::*;
 
 use crate::i18n::use_language;
 use crate::sync::Provider;
+
+/// This person's display name in the meeting (put on what they write).
+pub fn my_name(meeting: ReadSignal<Option<MeetingView>>) -> Signal<String> {
+    Signal::derive(move || {
+        meeting.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.you.member.as_deref().map(|me| m.member_name(me)))
+                .unwrap_or_default()
+        })
+    })
+}
 
 #[component]
 pub fn ParticipantsPanel(provider: Provider) -> impl IntoView {

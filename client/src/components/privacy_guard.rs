@@ -1,12 +1,13 @@
 //! The privacy guard under every shared text field (`shared::privacy`): while people
 //! type, it points out text that looks like a client's personal data, and offers with one
 //! click to put a placeholder in its place, or to mark it as not personal data (which the
-//! whole team then sees, and which lets the text into exports).
+//! whole team then sees, and which lets the text into exports). [`ValuePrivacyGuard`] gives
+//! the same warning under a plain input: a team's name, a meeting's title.
 
-use leerkring_shared::model::PRIVACY_CLEARED;
+use leerkring_shared::meeting::Command;
 use leerkring_shared::privacy::{scan, uncleared, Kind};
 use leptos::prelude::*;
-use yrs::{Any, Doc, GetString, Map, Text, TextRef, Transact};
+use yrs::{Doc, GetString, Text, TextRef, Transact};
 
 use crate::i18n::{use_language, Lang};
 use crate::sync::Provider;
@@ -23,10 +24,11 @@ pub fn PrivacyGuard(
 ) -> impl IntoView {
     let language = use_language();
     let content = watch_text(provider.doc(), &text, format!("guard-{id}"));
-    let cleared = provider.cleared_texts();
+    let meeting = provider.meeting();
     let findings = Memo::new(move |_| {
         content.with(|content| {
-            cleared.with(|cleared| {
+            meeting.with(|meeting| {
+                let cleared = meeting.as_ref().map_or(&[][..], |m| m.cleared.as_slice());
                 uncleared(content, |flagged| cleared.iter().any(|c| c == flagged))
                     .into_iter()
                     .map(|finding| (finding.kind, content[finding.range].to_owned()))
@@ -35,6 +37,67 @@ pub fn PrivacyGuard(
         })
     });
     let actions = StoredValue::new((provider, text));
+    let buttons = move |kind: Kind, flagged: String| {
+        let texts = language.texts();
+        let replace_label = (texts.privacy_replace)(&flagged, kind.placeholder());
+        let clear_label = (texts.privacy_clear)(&flagged);
+        let to_replace = flagged.clone();
+        view! {
+            <Show when=move || !readonly.get()>
+                <button type="button" class="small" aria-label=replace_label.clone()
+                    on:click={
+                        let flagged = to_replace.clone();
+                        move |_| actions.with_value(|(provider, text)| replace(provider.doc(), text, &flagged, kind))
+                    }>
+                    {(texts.privacy_replace_short)(kind.placeholder())}
+                </button>
+            </Show>
+            <button type="button" class="small" aria-label=clear_label
+                on:click=move |_| actions.with_value(|(provider, _)| clear(provider, &flagged))>
+                {texts.privacy_clear_short}
+            </button>
+        }
+        .into_any()
+    };
+    warnings(id, findings, buttons)
+}
+
+/// The same warning under a plain input (a team's name, a meeting's title: `NameForm`),
+/// which is no shared text: it offers the placeholder, and there is no board to record a
+/// "not personal data" on.
+#[component]
+pub fn ValuePrivacyGuard(value: RwSignal<String>, id: String) -> impl IntoView {
+    let language = use_language();
+    let findings = Memo::new(move |_| {
+        value.with(|content| {
+            scan(content)
+                .into_iter()
+                .map(|finding| (finding.kind, content[finding.range].to_owned()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let buttons = move |kind: Kind, flagged: String| {
+        let texts = language.texts();
+        let replace_label = (texts.privacy_replace)(&flagged, kind.placeholder());
+        view! {
+            <button type="button" class="small" aria-label=replace_label
+                on:click=move |_| value.update(|current| replace_in(current, &flagged, kind))>
+                {(texts.privacy_replace_short)(kind.placeholder())}
+            </button>
+        }
+        .into_any()
+    };
+    warnings(id, findings, buttons)
+}
+
+/// The guard's markup: the warning, then one line per finding with `buttons(kind,
+/// flagged)` after what it looks like.
+fn warnings(
+    id: String,
+    findings: Memo<Vec<(Kind, String)>>,
+    buttons: impl Fn(Kind, String) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    let language = use_language();
     view! {
         <div class="privacy-guard" id=id role="status">
             {move || {
@@ -44,35 +107,26 @@ pub fn PrivacyGuard(
                 (!found.is_empty()).then(|| view! {
                     <p class="privacy-warning">{texts.privacy_warning}</p>
                     <ul>
-                        {found.into_iter().map(|(kind, flagged)| {
-                            let what = described(lang, kind);
-                            let replace_label = (texts.privacy_replace)(&flagged, kind.placeholder());
-                            let clear_label = (texts.privacy_clear)(&flagged);
-                            let to_replace = flagged.clone();
-                            let to_clear = flagged.clone();
-                            view! {
-                                <li>
-                                    <span>{(texts.privacy_looks_like)(&flagged, what)}</span>
-                                    <Show when=move || !readonly.get()>
-                                        <button type="button" class="small" aria-label=replace_label.clone()
-                                            on:click={
-                                                let flagged = to_replace.clone();
-                                                move |_| actions.with_value(|(provider, text)| replace(provider.doc(), text, &flagged, kind))
-                                            }>
-                                            {(texts.privacy_replace_short)(kind.placeholder())}
-                                        </button>
-                                    </Show>
-                                    <button type="button" class="small" aria-label=clear_label
-                                        on:click=move |_| actions.with_value(|(provider, _)| clear(provider, &to_clear))>
-                                        {texts.privacy_clear_short}
-                                    </button>
-                                </li>
-                            }
+                        {found.into_iter().map(|(kind, flagged)| view! {
+                            <li>
+                                <span>{(texts.privacy_looks_like)(&flagged, described(lang, kind))}</span>
+                                {buttons(kind, flagged)}
+                            </li>
                         }).collect::<Vec<_>>()}
                     </ul>
                 })
             }}
         </div>
+    }
+}
+
+/// Puts `kind`'s placeholder where `flagged` stands in `current` now.
+fn replace_in(current: &mut String, flagged: &str, kind: Kind) {
+    if let Some(found) = scan(current)
+        .into_iter()
+        .find(|f| f.kind == kind && current[f.range.clone()] == *flagged)
+    {
+        current.replace_range(found.range, kind.placeholder());
     }
 }
 
@@ -102,10 +156,10 @@ fn replace(doc: &Doc, text: &TextRef, flagged: &str, kind: Kind) {
     text.insert(&mut txn, start, kind.placeholder());
 }
 
-/// Marks `flagged` as not personal data, for the whole board, with who said so.
+/// Asks the server to record that `flagged` is not personal data, for the whole board,
+/// with who said so (the export trusts only the server's record).
 fn clear(provider: &Provider, flagged: &str) {
-    let doc = provider.doc();
-    let cleared = doc.get_or_insert_map(PRIVACY_CLEARED);
-    let mut txn = doc.transact_mut();
-    cleared.insert(&mut txn, flagged, Any::from(provider.name()));
+    provider.command(Command::ClearFlag {
+        text: flagged.to_owned(),
+    });
 }

@@ -4,97 +4,18 @@
 //! table, participants can only read it.
 
 use leerkring_shared::deck::same_name;
+use leerkring_shared::document::{Row, VirtueTable};
 use leerkring_shared::meeting::MeetingView;
 use leerkring_shared::model::{row, VIRTUE_TABLE};
 use leptos::prelude::*;
-use yrs::{
-    Array, ArrayRef, DeepObservable, Doc, GetString, Observable, ReadTxn, TextRef, Transact,
-};
+use yrs::{GetString, Observable, TextRef, Transact};
 
 use crate::components::copy_table::CopyTable;
 use crate::components::shared_text::TextField;
 use crate::components::table_lock::{locked_for_me, TableLock};
-use crate::doc_list::{find_item, insert_item, push_item, remove_item, text_of, watch_ids};
+use crate::doc_list::{new_item_id, watch_ids};
 use crate::i18n::use_language;
 use crate::sync::Provider;
-
-/// The three column texts of every row, in order.
-pub fn table_rows<T: ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<[String; 3]> {
-    table
-        .iter(txn)
-        .filter_map(|value| match value {
-            yrs::Out::YMap(map) => Some(row::COLUMNS.map(|column| {
-                text_of(&map, txn, column)
-                    .map(|t| t.get_string(txn))
-                    .unwrap_or_default()
-            })),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The virtues named in the table, in order, as a signal that follows every change (a
-/// new row, someone typing a name). `key` names the observer.
-pub fn watch_table_virtues(doc: &Doc, key: String) -> RwSignal<Vec<String>> {
-    fn virtues<T: ReadTxn>(table: &ArrayRef, txn: &T) -> Vec<String> {
-        table_rows(table, txn)
-            .into_iter()
-            .map(|[_, virtue, _]| virtue.trim().to_owned())
-            .filter(|virtue| !virtue.is_empty())
-            .collect()
-    }
-    let table = doc.get_or_insert_array(VIRTUE_TABLE);
-    let names = RwSignal::new(virtues(&table, &doc.transact()));
-    let observed = table.clone();
-    table.observe_deep(key, move |txn, _| names.set(virtues(&observed, txn)));
-    names
-}
-
-/// Appends rows (te weinig, deugd, te veel) whose virtue the table does not have yet;
-/// returns how many were added.
-pub fn add_missing_rows(doc: &Doc, rows: Vec<[String; 3]>) -> usize {
-    let table = doc.get_or_insert_array(VIRTUE_TABLE);
-    let present: Vec<String> = table_rows(&table, &doc.transact())
-        .into_iter()
-        .map(|[_, virtue, _]| virtue)
-        .collect();
-    let mut added: Vec<String> = Vec::new();
-    for texts in rows {
-        let virtue = texts[1].clone();
-        let known = present.iter().chain(&added).any(|p| same_name(p, &virtue));
-        if virtue.trim().is_empty() || known {
-            continue;
-        }
-        let fields: Vec<(&str, String)> = row::COLUMNS.into_iter().zip(texts).collect();
-        push_item(doc, &table, &fields, &[]);
-        added.push(virtue);
-    }
-    added.len()
-}
-
-/// Moves a row by `offset` (-1 up, +1 down). A row is moved by copying its texts into a
-/// new row at the new place: yrs has no move for arrays.
-fn move_row(doc: &Doc, table: &ArrayRef, id: &str, offset: i64) {
-    let mut txn = doc.transact_mut();
-    let Some((index, map)) = find_item(table, &txn, id) else {
-        return;
-    };
-    let target = i64::from(index) + offset;
-    if target < 0 || target >= i64::from(table.len(&txn)) {
-        return;
-    }
-    let texts: Vec<(&str, String)> = row::COLUMNS
-        .into_iter()
-        .map(|column| {
-            let text = text_of(&map, &txn, column)
-                .map(|t| t.get_string(&txn))
-                .unwrap_or_default();
-            (column, text)
-        })
-        .collect();
-    table.remove(&mut txn, index);
-    insert_item(table, &mut txn, target as u32, &texts, &[]);
-}
 
 /// The names of the people who adopted `virtue` (matched ignoring case).
 fn adopter_names(view: &MeetingView, virtue: &str) -> Vec<String> {
@@ -116,18 +37,14 @@ fn adopter_names(view: &MeetingView, virtue: &str) -> Vec<String> {
 pub fn VirtueTable(provider: Provider) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
-    let table = doc.get_or_insert_array(VIRTUE_TABLE);
-    let rows = watch_ids(&doc, &table, "virtue-table-rows".to_owned());
+    let table = VirtueTable::of(&doc);
+    let rows = watch_ids(&doc, table.list(), "virtue-table-rows".to_owned());
     let leads = provider.leads();
     let readonly = locked_for_me(&provider);
     let actions = StoredValue::new((doc.clone(), table.clone()));
     let add = move |_| {
         actions.with_value(|(doc, table)| {
-            let fields: Vec<(&str, String)> = row::COLUMNS
-                .into_iter()
-                .map(|c| (c, String::new()))
-                .collect();
-            push_item(doc, table, &fields, &[]);
+            table.push(&mut doc.transact_mut(), &new_item_id(), &Row::default());
         });
     };
     let lock = view! { <TableLock provider=provider.clone()/> };
@@ -175,14 +92,8 @@ fn VirtueRow(
 ) -> impl IntoView {
     let language = use_language();
     let doc = provider.doc().clone();
-    let table = doc.get_or_insert_array(VIRTUE_TABLE);
-    let texts: Option<[TextRef; 3]> = {
-        let txn = doc.transact();
-        find_item(&table, &txn, &id).and_then(|(_, map)| {
-            let [a, b, c] = row::COLUMNS.map(|column| text_of(&map, &txn, column));
-            Some([a?, b?, c?])
-        })
-    };
+    let table = VirtueTable::of(&doc);
+    let texts: Option<[TextRef; 3]> = table.cells(&doc.transact(), &id);
     let position = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -198,9 +109,13 @@ fn VirtueRow(
         ][column]
     };
     let actions = StoredValue::new((doc, table, id.clone()));
-    let shift =
-        move |offset: i64| actions.with_value(|(doc, table, id)| move_row(doc, table, id, offset));
-    let remove = move |_| actions.with_value(|(doc, table, id)| remove_item(doc, table, id));
+    let shift = move |offset: i64| {
+        actions.with_value(|(doc, table, id)| {
+            table.move_row(&mut doc.transact_mut(), id, offset, &new_item_id())
+        })
+    };
+    let remove =
+        move |_| actions.with_value(|(doc, table, id)| table.remove(&mut doc.transact_mut(), id));
     let Some(texts) = texts else {
         return ().into_any();
     };

@@ -1,41 +1,13 @@
-//! Joining: the name a person shows to others, and the stable id of this device's person.
-//! Both are remembered on the device, so a reload or a second meeting needs no new entry.
+//! Joining: asks for the name a person shows to others. The device remembers it
+//! (`device::remember_name`), so a reload or a second meeting needs no new entry.
 
 use leptos::prelude::*;
 
-use crate::browser;
+use crate::device;
 use crate::i18n::use_language;
 
-const NAME_KEY: &str = "leerkring.name";
-const PARTICIPANT_KEY: &str = "leerkring.participant";
-const MEMBER_KEY: &str = "leerkring.member_key";
 /// Longest display name, in characters.
 const MAX_NAME_CHARS: usize = 60;
-
-/// The name this device remembered, if any.
-pub fn remembered_name() -> Option<String> {
-    browser::load(NAME_KEY).filter(|name| !name.trim().is_empty())
-}
-
-fn remembered_random(key: &str) -> String {
-    browser::load(key).unwrap_or_else(|| {
-        let id = browser::random_hex(16);
-        browser::save(key, &id);
-        id
-    })
-}
-
-/// This device's public participant id (in presence, for colour and de-duplication),
-/// created on first use.
-pub fn participant_id() -> String {
-    remembered_random(PARTICIPANT_KEY)
-}
-
-/// This device's secret member key: proves to the server who this person is (for votes
-/// and roles). Never shown to others; the server only publishes a digest of it.
-pub fn member_key() -> String {
-    remembered_random(MEMBER_KEY)
-}
 
 /// Asks for a display name; `name` is set once one is given.
 #[component]
@@ -55,7 +27,7 @@ pub fn JoinForm(name: RwSignal<Option<String>>, title: String) -> impl IntoView 
             missing.set(true);
             return;
         }
-        browser::save(NAME_KEY, &chosen);
+        device::remember_name(&chosen);
         name.set(Some(chosen));
     };
     view! {

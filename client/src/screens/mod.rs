@@ -2,5 +2,6 @@
 
 pub mod board;
 pub mod join;
+pub mod loading;
 pub mod start;
 pub mod team;

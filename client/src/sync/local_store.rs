@@ -48,6 +48,11 @@ impl LocalStore {
         self.write(&updates)
     }
 
+    /// Removes the stored document from this device.
+    pub fn remove(&self) {
+        browser::remove(&self.key);
+    }
+
     fn read(&self) -> Vec<Vec<u8>> {
         browser::load(&self.key)
             .unwrap_or_default()

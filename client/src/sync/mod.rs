@@ -1,27 +1,31 @@
 //! The client side of the y-websocket protocol: keeps this browser's copy of a board's
 //! document in sync with the server, announces who is here (awareness), reconnects on
-//! its own, and stores every change locally first so that nothing typed is lost.
+//! its own, and stores every change locally first so that nothing typed is lost. Frames
+//! are built and read with `leerkring_shared::protocol`, the server's own wire code.
 
 mod local_store;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use leerkring_shared::meeting::{Command, MeetingView, Refusal};
-use leerkring_shared::model::{Presence, PRIVACY_CLEARED};
-use leerkring_shared::protocol::{command_frame, CommandEnvelope, CommandReply};
+use leerkring_shared::meeting::{Command, MeetingView};
+use leerkring_shared::model::Presence;
+use leerkring_shared::protocol::{
+    awareness_frame, command_frame, decode_server_frame, sync_step1_frame, sync_step2_frame,
+    update_frame, CommandEnvelope, CommandReply, ServerMessage, ServerNotice,
+};
+use leerkring_shared::refusal::Refusal;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
-use yrs::encoding::read::Cursor;
-use yrs::sync::{Awareness, Message, MessageReader, SyncMessage};
-use yrs::updates::decoder::{Decode, DecoderV1};
-use yrs::updates::encoder::Encode;
-use yrs::{Doc, Map, Observable, OffsetKind, Options, ReadTxn, Transact, Update as DocUpdate};
+use yrs::sync::Awareness;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, OffsetKind, Options, ReadTxn, Transact, Update as DocUpdate};
 
 use crate::browser;
+use crate::device;
 use local_store::LocalStore;
 
 /// Origin of changes that came from the server (not sent back).
@@ -92,20 +96,40 @@ struct Inner {
     meeting: RwSignal<Option<MeetingView>>,
     /// Where this device keeps the last meeting view.
     meeting_key: String,
+    /// The board, so that this device can forget it.
+    board: String,
+    /// Set once this device forgot the board: nothing is stored for it any more.
+    forgotten: Cell<bool>,
     /// The server's clock minus this device's, from the latest meeting view.
     clock_offset_ms: RwSignal<f64>,
     /// The latest command the server refused, to show the person why.
     refusal: RwSignal<Option<Refusal>>,
     /// The person's name, introduced to the meeting on every connect.
     name: String,
-    /// Flagged texts someone marked as not personal data (`model::PRIVACY_CLEARED`).
-    cleared_texts: RwSignal<Vec<String>>,
     next_command_id: Cell<u64>,
 }
 
-/// Message tags of Leerkring's own messages from the server (docs/PROTOCOL.md).
-const COMMAND_REPLY: u8 = 101;
-const MEETING: u8 = 102;
+/// Where this device keeps `board`'s last meeting view.
+fn meeting_key(board: &str) -> String {
+    format!("leerkring.meeting.{board}")
+}
+
+/// Removes everything this device keeps of `board`: the document and meeting copies,
+/// and (through `device`) its token and info.
+pub fn forget_board(board: &str) {
+    LocalStore::for_board(board).remove();
+    browser::remove(&meeting_key(board));
+    device::forget_board(board);
+}
+
+/// Removes what this device keeps of the boards it has not opened for
+/// [`device::KEEP_UNOPENED_MS`] (30 days): a phone should not carry a client's case
+/// around for longer than the meeting needs it.
+pub fn forget_stale_boards() {
+    for board in device::boards_not_opened_within(device::KEEP_UNOPENED_MS) {
+        forget_board(&board);
+    }
+}
 
 impl Provider {
     /// Opens `board` with `token` as the person holding `member_key`, restoring the copy
@@ -123,16 +147,10 @@ impl Provider {
         {
             let _ = doc.transact_mut_with(FROM_DEVICE).apply_update(saved);
         }
-        let meeting_key = format!("leerkring.meeting.{board}");
+        let meeting_key = meeting_key(board);
         let last_meeting = browser::load(&meeting_key)
             .and_then(|json| serde_json::from_str::<MeetingView>(&json).ok());
         let name = me.name.clone();
-        let cleared = doc.get_or_insert_map(PRIVACY_CLEARED);
-        let cleared_texts =
-            RwSignal::new(cleared.keys(&doc.transact()).map(str::to_owned).collect());
-        cleared.observe("leerkring-cleared", move |txn, event| {
-            cleared_texts.set(event.target().keys(txn).map(str::to_owned).collect());
-        });
         let mut awareness = Awareness::with_clock(doc.clone(), || browser::now_ms() as u64);
         if let Ok(json) = serde_json::to_string(&me) {
             awareness.set_local_state_raw(json);
@@ -151,10 +169,11 @@ impl Provider {
                 peers: RwSignal::new(Vec::new()),
                 meeting: RwSignal::new(last_meeting),
                 meeting_key,
+                board: board.to_owned(),
+                forgotten: Cell::new(false),
                 clock_offset_ms: RwSignal::new(0.0),
                 refusal: RwSignal::new(None),
                 name,
-                cleared_texts,
                 next_command_id: Cell::new(1),
             })),
         };
@@ -162,15 +181,16 @@ impl Provider {
 
         let observer = provider.clone();
         let _ = doc.observe_update_v1("leerkring-provider", move |txn, event| {
-            // Store first: the local copy must hold every change before anything else.
-            if !store.append(&event.update) {
+            // Store first: the local copy must hold every change before anything else
+            // (unless the person had this device forget the board).
+            if !observer.inner.forgotten.get() && !store.append(&event.update) {
                 leptos::logging::warn!("could not store a change on this device");
             }
             let from_elsewhere = txn
                 .origin()
                 .is_some_and(|o| *o == FROM_SERVER.into() || *o == FROM_DEVICE.into());
             if !from_elsewhere {
-                observer.send(Message::Sync(SyncMessage::Update(event.update.clone())));
+                observer.send_frame(&update_frame(&event.update));
             }
         });
 
@@ -203,19 +223,16 @@ impl Provider {
         Signal::derive(move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.facilitator)))
     }
 
+    /// Removes this board's copy, token and info from this device and stores nothing of
+    /// it from now on ("Vergeet deze bijeenkomst op dit apparaat").
+    pub fn forget_on_this_device(&self) {
+        self.inner.forgotten.set(true);
+        forget_board(&self.inner.board);
+    }
+
     /// The server's clock now, as best this device can tell (milliseconds since the epoch).
     pub fn server_now_ms(&self) -> f64 {
         browser::now_ms() + self.inner.clock_offset_ms.get_untracked()
-    }
-
-    /// This person's display name.
-    pub fn name(&self) -> &str {
-        &self.inner.name
-    }
-
-    /// The flagged texts someone marked as not personal data, on this board.
-    pub fn cleared_texts(&self) -> ReadSignal<Vec<String>> {
-        self.inner.cleared_texts.read_only()
     }
 
     pub fn refusal(&self) -> RwSignal<Option<Refusal>> {
@@ -274,7 +291,7 @@ impl Provider {
                 provider.inner.attempts.set(0);
                 provider.inner.status.set(Status::Connected);
                 let state = provider.inner.doc.transact().state_vector();
-                provider.send(Message::Sync(SyncMessage::SyncStep1(state)));
+                provider.send_frame(&sync_step1_frame(&state));
                 provider.send_own_presence();
                 provider.command(Command::Hello {
                     name: provider.inner.name.clone(),
@@ -296,7 +313,13 @@ impl Provider {
                 provider.show_disconnected();
                 // Reconnecting would only resend what was refused, again and again.
                 match Ending::from_close_code(event.code()) {
-                    Some(ending) => provider.inner.status.set(Status::Ended(ending)),
+                    Some(ending) => {
+                        // Someone removed from the meeting keeps nothing of it here.
+                        if ending == Ending::Removed {
+                            provider.forget_on_this_device();
+                        }
+                        provider.inner.status.set(Status::Ended(ending));
+                    }
                     None => provider.schedule_reconnect(),
                 }
             })
@@ -383,10 +406,6 @@ impl Provider {
         );
     }
 
-    fn send(&self, message: Message) {
-        self.send_frame(&message.encode_v1());
-    }
-
     fn send_frame(&self, frame: &[u8]) {
         let socket = self.inner.socket.borrow();
         if let Some(socket) = socket
@@ -397,27 +416,26 @@ impl Provider {
         }
     }
 
-    fn receive_notice(&self, tag: u8, json: &[u8]) {
-        match tag {
-            MEETING => {
-                if let Ok(view) = serde_json::from_slice::<MeetingView>(json) {
+    fn receive_notice(&self, notice: ServerNotice) {
+        match notice {
+            ServerNotice::Meeting(json) => {
+                if let Ok(view) = serde_json::from_slice::<MeetingView>(&json) {
                     self.inner
                         .clock_offset_ms
                         .set(view.now_ms as f64 - browser::now_ms());
-                    if let Ok(text) = std::str::from_utf8(json) {
+                    if let Ok(text) = std::str::from_utf8(&json) {
                         browser::save(&self.inner.meeting_key, text);
                     }
                     self.inner.meeting.set(Some(view));
                 }
             }
-            COMMAND_REPLY => {
-                if let Ok(reply) = serde_json::from_slice::<CommandReply>(json) {
+            ServerNotice::CommandReply(json) => {
+                if let Ok(reply) = serde_json::from_slice::<CommandReply>(&json) {
                     if reply.refusal.is_some() {
                         self.inner.refusal.set(reply.refusal);
                     }
                 }
             }
-            _ => {}
         }
     }
 
@@ -427,22 +445,18 @@ impl Provider {
             awareness.update_with_clients([awareness.client_id()])
         };
         if let Ok(update) = update {
-            self.send(Message::Awareness(update));
+            self.send_frame(&awareness_frame(&update));
         }
     }
 
     fn receive(&self, frame: &[u8]) {
-        let mut decoder = DecoderV1::new(Cursor::new(frame));
-        let messages: Vec<Message> = MessageReader::new(&mut decoder)
-            .filter_map(Result::ok)
-            .collect();
-        for message in messages {
+        for message in decode_server_frame(frame) {
             match message {
-                Message::Sync(SyncMessage::SyncStep1(state)) => {
+                ServerMessage::SyncStep1(state) => {
                     let diff = self.inner.doc.transact().encode_diff_v1(&state);
-                    self.send(Message::Sync(SyncMessage::SyncStep2(diff)));
+                    self.send_frame(&sync_step2_frame(&diff));
                 }
-                Message::Sync(SyncMessage::SyncStep2(update) | SyncMessage::Update(update)) => {
+                ServerMessage::Update(update) => {
                     if let Ok(update) = DocUpdate::decode_v1(&update) {
                         let _ = self
                             .inner
@@ -451,13 +465,12 @@ impl Provider {
                             .apply_update(update);
                     }
                 }
-                Message::Awareness(update) => {
+                ServerMessage::Awareness(update) => {
                     let _ = self.inner.awareness.borrow_mut().apply_update(update);
                     self.refresh_peers();
                 }
-                Message::AwarenessQuery => self.send_own_presence(),
-                Message::Custom(tag, json) => self.receive_notice(tag, &json),
-                Message::Auth(_) => {}
+                ServerMessage::QueryAwareness => self.send_own_presence(),
+                ServerMessage::Notice(notice) => self.receive_notice(notice),
             }
         }
     }

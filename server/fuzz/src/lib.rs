@@ -20,7 +20,7 @@
 //!
 //! # What is driven
 //!
-//! One shared [`Board`], exactly as `server/src/rooms.rs` and `connection.rs` drive it:
+//! One shared [`Board`], exactly as `server/src/rooms/room.rs` and `connection.rs` drive it:
 //!
 //! - Slot 0 holds the facilitator token (member `m-anna`), slot 1 is a participant
 //!   (member `m-bram`), slot 2 a stock Yjs client that never identified (no member id).
@@ -28,7 +28,7 @@
 //!   `Room::join` does, and that slot's frames are then dropped.
 //! - Every frame goes through [`decode_frame`]; a malformed frame closes its connection.
 //! - A decoded frame's non-empty updates are split off for the group commit, filtered
-//!   by `Board::write_filter` (with the sender's `read_only_roots`), appended to the
+//!   by `Board::admit` (which judges them by the sender's rights), appended to the
 //!   (simulated) log and then applied in order; an update that fails to apply closes
 //!   its connection. Then the frame's other messages are handled in order: sync step 1
 //!   -> `sync_reply`, awareness -> `apply_presence` (a refusal closes the connection),
@@ -319,18 +319,12 @@ impl Harness {
         connection: ConnectionId,
         updates: Vec<DocUpdate>,
     ) -> Vec<DocUpdate> {
-        let checks: Vec<_> = updates
-            .iter()
-            .map(|update| {
-                let roots = self.board.read_only_roots(connection);
-                (roots, update.bytes.as_slice())
-            })
-            .collect();
-        let verdicts = self.board.write_filter(&checks);
-        updates
+        let batch = updates.into_iter().map(|update| (connection, update));
+        let admission = self.board.admit(batch.collect());
+        admission
+            .accepted
             .into_iter()
-            .zip(verdicts)
-            .filter_map(|(update, refused)| refused.is_none().then_some(update))
+            .map(|(_, update)| update)
             .collect()
     }
 

@@ -5,11 +5,11 @@
 //!
 //! Blocks hold plain text; each renderer escapes it for its format.
 
+use leerkring_shared::development::PointStatus;
 use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::pack::{
     dutch_date, CaseLesson, MeetingSummary, Pack, PackPoint, QUALITY_QUESTIONS, UNREADABLE_MEETING,
 };
-use leerkring_shared::team::PointStatus;
 
 /// One piece of the report.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,12 +5,12 @@
 use std::io::Read;
 use std::process::Command;
 
+use leerkring_shared::development::PointStatus;
 use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::pack::{
     ActivityDone, CaseLesson, Compass, DebriefAnswer, MeetingSummary, Pack, PackPoint, Period,
     Quality, TopVirtue, VirtueRow, Withheld, SCHEMA_ID, SCHEMA_VERSION,
 };
-use leerkring_shared::team::PointStatus;
 
 use super::{file_name, render, slug, Format};
 

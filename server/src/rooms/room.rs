@@ -1,496 +1,37 @@
-//! Rooms: the boards that are in memory, one task per board.
-//!
-//! A room owns its board's [`Board`] state and its open [`BoardLog`], and handles every
-//! message for that board in order. Messages that arrive together are handled as a
-//! batch: their updates are stored in one group commit, and only once that has returned
-//! are they applied and sent on, so nothing is broadcast that could still be lost.
-//!
-//! A room is started by the first connection to its board and stops a grace period after
-//! the last one leaves, compacting its log on the way out. It stays in the registry until
-//! that last write is done: a connection that comes meanwhile starts the board's next room,
-//! which waits for the previous one to finish before it opens the board's files, so two
-//! rooms never write the same board at once.
+//! One room: the task that owns a board in memory. It takes requests from its inbox in
+//! batches, judges and stores a batch's updates in one group commit before applying them
+//! and sending them on, runs meeting commands, passes on presence, relays to and from
+//! other nodes, drops connections that fall behind, and compacts the board's log.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use leerkring_shared::ids::BoardId;
-use leerkring_shared::meeting::{Caller, Command, Meeting, MeetingView, Refusal};
+use leerkring_shared::meeting::{Caller, Command};
 use leerkring_shared::protocol::{
     command_reply_frame, update_frame, ClientMessage, CommandEnvelope, CommandReply, DocUpdate,
 };
+use leerkring_shared::refusal::Refusal;
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use yrs::updates::decoder::Decode;
 use yrs::Update;
 
+use super::{Closing, JoinError, Outgoing, Request, Shared};
 use crate::board::{Board, ConnectionId, PresenceRefused};
-use crate::broadcast::{Broadcast, Remote};
-use crate::config::RoomSettings;
+use crate::broadcast::Remote;
+use crate::clock::now_ms;
 use crate::limits::DocumentBudget;
-use crate::storage::quarantine::{ApplyMarker, Quarantine};
-use crate::storage::{BoardLog, Store, StoreError, StoredHistory};
+use crate::storage::quarantine::ApplyMarker;
+use crate::storage::{BoardLog, StoredHistory};
 
 /// How many requests a room takes from its inbox in one batch: a throughput knob, not a
 /// limit. (How many may wait in the inbox is `--room-inbox-requests`.)
 const BATCH_LIMIT: usize = 256;
 
-/// Something a room sends to one connection.
-#[derive(Debug)]
-pub enum Outgoing {
-    Frame(Bytes),
-    /// Close the connection with this WebSocket close code and reason.
-    Close(u16, &'static str),
-}
-
-/// WebSocket close codes used by the server (RFC 6455 §7.4.1).
-pub mod close_code {
-    pub const GOING_AWAY: u16 = 1001;
-    pub const PROTOCOL_ERROR: u16 = 1002;
-    pub const UNSUPPORTED_DATA: u16 = 1003;
-    pub const POLICY_VIOLATION: u16 = 1008;
-    pub const MESSAGE_TOO_BIG: u16 = 1009;
-    pub const INTERNAL_ERROR: u16 = 1011;
-    pub const TRY_AGAIN_LATER: u16 = 1013;
-    /// Application code: the facilitator removed this person from the meeting.
-    pub const REMOVED: u16 = 4001;
-    /// Application code: the board's document reached its size limit.
-    pub const DOCUMENT_FULL: u16 = 4002;
-}
-
-/// Why a connection could not join a room.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum JoinError {
-    #[error("board is full")]
-    Full,
-    #[error("board could not be loaded")]
-    Unavailable,
-    #[error("server is shutting down")]
-    ShuttingDown,
-    #[error("removed from the meeting")]
-    Removed,
-    #[error("too many connections with this member key")]
-    TooManyConnections,
-}
-
-impl JoinError {
-    pub fn close_frame(&self) -> (u16, &'static str) {
-        match self {
-            JoinError::Full => (close_code::TRY_AGAIN_LATER, "board is full"),
-            JoinError::Unavailable => (close_code::INTERNAL_ERROR, "board could not be loaded"),
-            JoinError::ShuttingDown => (close_code::GOING_AWAY, "server is restarting"),
-            JoinError::Removed => (
-                close_code::REMOVED,
-                "removed from the meeting by the facilitator",
-            ),
-            JoinError::TooManyConnections => (
-                close_code::TRY_AGAIN_LATER,
-                "too many connections with this member key; close another tab",
-            ),
-        }
-    }
-}
-
-enum Request {
-    Join {
-        connection: ConnectionId,
-        caller: Caller,
-        outbox: mpsc::Sender<Outgoing>,
-        reply: oneshot::Sender<Result<(), JoinError>>,
-    },
-    /// A meeting command over HTTP.
-    Command {
-        caller: Caller,
-        command: Command,
-        reply: oneshot::Sender<Result<MeetingView, Refusal>>,
-    },
-    /// The meeting as `caller` may see it, over HTTP.
-    View {
-        caller: Caller,
-        reply: oneshot::Sender<MeetingView>,
-    },
-    /// The whole document as one Yjs update (v1), over HTTP; `None` if it cannot be
-    /// encoded.
-    Document {
-        reply: oneshot::Sender<Option<Vec<u8>>>,
-    },
-    /// The document (as in `Document`) and the meeting state, for the team's pack.
-    Record {
-        reply: oneshot::Sender<(Option<Vec<u8>>, Meeting)>,
-    },
-    Messages {
-        connection: ConnectionId,
-        messages: Vec<ClientMessage>,
-    },
-    Leave {
-        connection: ConnectionId,
-    },
-    Shutdown,
-}
-
-/// A connection's membership of a room. Dropping it leaves the room.
-pub struct Membership {
-    connection: ConnectionId,
-    inbox: mpsc::Sender<Request>,
-}
-
-impl Membership {
-    /// Hands decoded messages to the room; an error means the room has stopped.
-    pub async fn send(&self, messages: Vec<ClientMessage>) -> Result<(), RoomStopped> {
-        self.inbox
-            .send(Request::Messages {
-                connection: self.connection,
-                messages,
-            })
-            .await
-            .map_err(|_| RoomStopped)
-    }
-}
-
-impl Drop for Membership {
-    fn drop(&mut self) {
-        let inbox = self.inbox.clone();
-        let connection = self.connection;
-        // Queued behind this connection's last messages, so they are handled first.
-        tokio::spawn(async move {
-            let _ = inbox.send(Request::Leave { connection }).await;
-        });
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("the room has stopped")]
-pub struct RoomStopped;
-
-/// A room in the registry. Its inbox is closed once the room stops taking requests (it
-/// may still be writing); a request for the board then starts the next room.
-struct OpenRoom {
-    generation: u64,
-    inbox: mpsc::Sender<Request>,
-    task: JoinHandle<()>,
-}
-
-struct Registry {
-    open: HashMap<BoardId, OpenRoom>,
-    shutting_down: bool,
-}
-
-struct Shared {
-    store: Arc<dyn Store>,
-    quarantine: Quarantine,
-    broadcast: Arc<dyn Broadcast>,
-    settings: RoomSettings,
-    registry: Mutex<Registry>,
-    next_id: AtomicU64,
-}
-
-impl Shared {
-    fn registry(&self) -> MutexGuard<'_, Registry> {
-        // Every critical section leaves the map consistent, so a poisoned lock is usable.
-        self.registry.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn fresh_id(&self) -> u64 {
-        self.next_id.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// Removes the board's room from the registry, unless a newer room has taken its place.
-    fn forget(&self, board: &BoardId, generation: u64) {
-        let mut registry = self.registry();
-        if registry
-            .open
-            .get(board)
-            .is_some_and(|room| room.generation == generation)
-        {
-            registry.open.remove(board);
-        }
-    }
-
-    /// Stops the room taking requests, under the registry lock so that no request is routed
-    /// to it meanwhile; the room stays registered (see [`Shared::forget`]).
-    fn stop_taking(&self, requests: &mut mpsc::Receiver<Request>) {
-        let _registry = self.registry();
-        requests.close();
-    }
-
-    /// As [`Shared::stop_taking`], but only if no request is waiting (checked under the same
-    /// lock); false if one is.
-    fn stop_taking_if_idle(&self, requests: &mut mpsc::Receiver<Request>) -> bool {
-        let _registry = self.registry();
-        if !requests.is_empty() {
-            return false;
-        }
-        requests.close();
-        true
-    }
-}
-
-/// The boards in memory on this node.
-#[derive(Clone)]
-pub struct Rooms {
-    shared: Arc<Shared>,
-}
-
-impl Rooms {
-    pub fn new(
-        store: Arc<dyn Store>,
-        quarantine: Quarantine,
-        broadcast: Arc<dyn Broadcast>,
-        settings: RoomSettings,
-    ) -> Self {
-        Self {
-            shared: Arc::new(Shared {
-                store,
-                quarantine,
-                broadcast,
-                settings,
-                registry: Mutex::new(Registry {
-                    open: HashMap::new(),
-                    shutting_down: false,
-                }),
-                next_id: AtomicU64::new(1),
-            }),
-        }
-    }
-
-    /// A fresh id for a new connection.
-    pub fn connection_id(&self) -> ConnectionId {
-        self.shared.fresh_id()
-    }
-
-    /// Joins `connection` to the room of `board` (starting the room if needed). The room
-    /// sends the connection's first frames to `outbox` before this returns.
-    pub async fn join(
-        &self,
-        board: &BoardId,
-        connection: ConnectionId,
-        caller: Caller,
-        outbox: mpsc::Sender<Outgoing>,
-    ) -> Result<Membership, JoinError> {
-        // A room that stops taking requests at this very moment drops our request; the
-        // next attempt starts the next room. Two retries are plenty: a new room cannot
-        // unload before it has served us.
-        for _ in 0..3 {
-            let inbox = self.inbox_for(board)?;
-            let (reply, answer) = oneshot::channel();
-            let request = Request::Join {
-                connection,
-                caller: caller.clone(),
-                outbox: outbox.clone(),
-                reply,
-            };
-            if inbox.send(request).await.is_err() {
-                continue;
-            }
-            match answer.await {
-                Ok(Ok(())) => return Ok(Membership { connection, inbox }),
-                Ok(Err(refused)) => return Err(refused),
-                Err(_) => continue,
-            }
-        }
-        Err(JoinError::Unavailable)
-    }
-
-    /// Runs a meeting command that came over HTTP; answers with the new view.
-    pub async fn command(
-        &self,
-        board: &BoardId,
-        caller: Caller,
-        command: Command,
-    ) -> Result<Result<MeetingView, Refusal>, JoinError> {
-        self.ask(board, |reply| Request::Command {
-            caller: caller.clone(),
-            command: command.clone(),
-            reply,
-        })
-        .await
-    }
-
-    /// The meeting as `caller` may see it.
-    pub async fn view(&self, board: &BoardId, caller: Caller) -> Result<MeetingView, JoinError> {
-        self.ask(board, |reply| Request::View {
-            caller: caller.clone(),
-            reply,
-        })
-        .await
-    }
-
-    /// The board's document as one Yjs update (v1).
-    pub async fn document(&self, board: &BoardId) -> Result<Option<Vec<u8>>, JoinError> {
-        self.ask(board, |reply| Request::Document { reply }).await
-    }
-
-    /// The board's document as one Yjs update (v1), and its meeting state.
-    pub async fn record(&self, board: &BoardId) -> Result<(Option<Vec<u8>>, Meeting), JoinError> {
-        self.ask(board, |reply| Request::Record { reply }).await
-    }
-
-    /// Sends a request to the board's room (starting it if needed) and awaits the answer.
-    async fn ask<T>(
-        &self,
-        board: &BoardId,
-        request: impl Fn(oneshot::Sender<T>) -> Request,
-    ) -> Result<T, JoinError> {
-        // As in `join`: a room unloading this very moment drops the request; retry.
-        for _ in 0..3 {
-            let inbox = self.inbox_for(board)?;
-            let (reply, answer) = oneshot::channel();
-            if inbox.send(request(reply)).await.is_err() {
-                continue;
-            }
-            if let Ok(answer) = answer.await {
-                return Ok(answer);
-            }
-        }
-        Err(JoinError::Unavailable)
-    }
-
-    fn inbox_for(&self, board: &BoardId) -> Result<mpsc::Sender<Request>, JoinError> {
-        let mut registry = self.shared.registry();
-        if registry.shutting_down {
-            return Err(JoinError::ShuttingDown);
-        }
-        let previous = match registry.open.get(board) {
-            Some(room) if !room.inbox.is_closed() => return Ok(room.inbox.clone()),
-            // Unloading (or stopped): the next room waits for this one's last write.
-            Some(_) => registry.open.remove(board).map(|room| room.task),
-            None => None,
-        };
-        let (inbox, requests) = mpsc::channel(self.shared.settings.room_inbox_requests);
-        let generation = self.shared.fresh_id();
-        let task = tokio::spawn(run_room(
-            Arc::clone(&self.shared),
-            board.clone(),
-            generation,
-            requests,
-            previous,
-        ));
-        registry.open.insert(
-            board.clone(),
-            OpenRoom {
-                generation,
-                inbox: inbox.clone(),
-                task,
-            },
-        );
-        Ok(inbox)
-    }
-
-    /// Number of boards in memory.
-    pub fn open_count(&self) -> usize {
-        self.shared.registry().open.len()
-    }
-
-    /// Closes every connection (code 1001), compacts every board and stops all rooms.
-    pub async fn shutdown(&self) {
-        let rooms: Vec<OpenRoom> = {
-            let mut registry = self.shared.registry();
-            registry.shutting_down = true;
-            registry.open.drain().map(|(_, room)| room).collect()
-        };
-        for room in &rooms {
-            let _ = room.inbox.send(Request::Shutdown).await;
-        }
-        for room in rooms {
-            let _ = room.task.await;
-        }
-    }
-}
-
-/// One room's whole life: waits for the board's previous room (if it is still writing),
-/// loads the board, serves it, stores what is left, and only then leaves the registry.
-async fn run_room(
-    shared: Arc<Shared>,
-    board_id: BoardId,
-    generation: u64,
-    requests: mpsc::Receiver<Request>,
-    previous: Option<JoinHandle<()>>,
-) {
-    if let Some(previous) = previous {
-        // Its outcome does not matter here, only that it no longer touches the files.
-        let _ = previous.await;
-    }
-    load_and_serve(&shared, board_id.clone(), requests).await;
-    shared.forget(&board_id, generation);
-}
-
-async fn load_and_serve(
-    shared: &Arc<Shared>,
-    board_id: BoardId,
-    mut requests: mpsc::Receiver<Request>,
-) {
-    let (history, log, mut marker) = match open_board(shared, &board_id).await {
-        Ok(opened) => opened,
-        Err(error) => {
-            tracing::error!(board = %board_id, %error, "could not load board");
-            refuse_waiting_joins(shared, &mut requests);
-            return;
-        }
-    };
-    let remote = match shared.broadcast.subscribe(&board_id).await {
-        Ok(remote) => Some(remote),
-        Err(error) => {
-            tracing::warn!(board = %board_id, %error, "not receiving other nodes' updates");
-            None
-        }
-    };
-    let stored_bytes = history
-        .snapshot
-        .iter()
-        .chain(&history.updates)
-        .map(|bytes| bytes.len() as u64)
-        .sum();
-    let mut room = Room {
-        id: board_id,
-        size: DocumentBudget::new(shared.settings.max_document_bytes, stored_bytes),
-        board: Board::replay(history, &mut marker),
-        log,
-        marker,
-        outboxes: HashMap::new(),
-        shared: Arc::clone(shared),
-    };
-    tracing::debug!(board = %room.id, "room opened");
-    room.serve(requests, remote).await;
-    room.finish().await;
-}
-
-/// Opens the board's history and, before it is replayed, sets aside a record that killed
-/// the previous process ([`crate::storage::quarantine`]).
-async fn open_board(
-    shared: &Shared,
-    board: &BoardId,
-) -> Result<(StoredHistory, Box<dyn BoardLog>, ApplyMarker), StoreError> {
-    let (mut history, mut log) = shared.store.open(board).await?;
-    let quarantine = shared.quarantine.clone();
-    let id = board.clone();
-    let (history, marker, set_aside) = tokio::task::spawn_blocking(move || {
-        let (marker, set_aside) = quarantine.prepare(&id, &mut history)?;
-        Ok::<_, std::io::Error>((history, marker, set_aside))
-    })
-    .await
-    .map_err(|join_error| StoreError::Io(std::io::Error::other(join_error)))??;
-    if !set_aside.is_empty() {
-        if let Err(error) = log.drop_set_aside(&set_aside).await {
-            // This node skips them anyway; the next load tries again.
-            tracing::warn!(board = %board, %error, "could not drop set-aside records from the store");
-        }
-    }
-    Ok((history, log, marker))
-}
-
-fn refuse_waiting_joins(shared: &Shared, requests: &mut mpsc::Receiver<Request>) {
-    shared.stop_taking(requests);
-    while let Ok(request) = requests.try_recv() {
-        if let Request::Join { reply, .. } = request {
-            let _ = reply.send(Err(JoinError::Unavailable));
-        }
-    }
-}
-
-struct Room {
+/// One board in memory and who is connected to it.
+pub(super) struct Room {
     id: BoardId,
     board: Board,
     /// The document's size against `--max-document-bytes`.
@@ -503,7 +44,37 @@ struct Room {
 }
 
 impl Room {
-    async fn serve(
+    /// The room of a board whose history was just loaded: replays it (telling `marker`).
+    pub(super) fn open(
+        shared: Arc<Shared>,
+        id: BoardId,
+        history: StoredHistory,
+        log: Box<dyn BoardLog>,
+        mut marker: ApplyMarker,
+    ) -> Self {
+        let stored_bytes = history
+            .snapshot
+            .iter()
+            .chain(&history.updates)
+            .map(|bytes| bytes.len() as u64)
+            .sum();
+        let room = Room {
+            id,
+            size: DocumentBudget::new(shared.settings.max_document_bytes, stored_bytes),
+            board: Board::replay(history, &mut marker),
+            log,
+            marker,
+            outboxes: HashMap::new(),
+            shared,
+        };
+        tracing::debug!(board = %room.id, "room opened");
+        room
+    }
+
+    /// Handles requests and other nodes' updates until the room stops taking requests:
+    /// when it has been idle past the grace period, shuts down, or can no longer trust its
+    /// document.
+    pub(super) async fn serve(
         &mut self,
         mut requests: mpsc::Receiver<Request>,
         mut remote: Option<mpsc::Receiver<Remote>>,
@@ -630,10 +201,7 @@ impl Room {
                 Request::Leave { connection } => self.remove(connection),
                 Request::Shutdown => {
                     for outbox in self.outboxes.values() {
-                        let _ = outbox.try_send(Outgoing::Close(
-                            close_code::GOING_AWAY,
-                            "server is restarting",
-                        ));
+                        let _ = outbox.try_send(Outgoing::Close(Closing::ShuttingDown));
                     }
                     return std::ops::ControlFlow::Break(());
                 }
@@ -657,11 +225,7 @@ impl Room {
             tracing::error!(board = %self.id, %error, updates = stored.len(), "could not store updates; refusing them");
             for (connection, _) in &updates {
                 // The client keeps the edit and sends it again when it reconnects.
-                self.close(
-                    *connection,
-                    close_code::INTERNAL_ERROR,
-                    "could not store your change; it is kept on your device",
-                );
+                self.close(*connection, Closing::NotStored);
             }
             return;
         }
@@ -676,11 +240,7 @@ impl Room {
                 }
                 Err(error) => {
                     tracing::warn!(board = %self.id, %error, "refused an update");
-                    self.close(
-                        connection,
-                        close_code::PROTOCOL_ERROR,
-                        "update could not be applied",
-                    );
+                    self.close(connection, Closing::UpdateUnapplicable);
                 }
             }
         }
@@ -696,22 +256,11 @@ impl Room {
         &mut self,
         updates: Vec<(ConnectionId, DocUpdate)>,
     ) -> Vec<(ConnectionId, DocUpdate)> {
-        let checks: Vec<_> = updates
-            .iter()
-            .map(|(connection, update)| {
-                let roots = self.board.read_only_roots(*connection);
-                (roots, update.bytes.as_slice())
-            })
-            .collect();
-        let verdicts = self.board.write_filter(&checks);
-        let mut allowed = Vec::with_capacity(updates.len());
-        for ((connection, update), refused) in updates.into_iter().zip(verdicts) {
-            match refused {
-                None => allowed.push((connection, update)),
-                Some(why) => self.reply(connection, None, Some(why.refusal())),
-            }
+        let admission = self.board.admit(updates);
+        for (connection, why) in admission.refused {
+            self.reply(connection, None, Some(why.refusal()));
         }
-        allowed
+        admission.accepted
     }
 
     /// Drops the updates that would take the document past its size limit, and closes
@@ -743,11 +292,7 @@ impl Room {
                 tracing::warn!(board = %self.id, connection, "refused an update: the document is at its size limit");
                 refused.insert(connection);
                 self.reply(connection, None, Some(document_full()));
-                self.close(
-                    connection,
-                    close_code::DOCUMENT_FULL,
-                    "the board reached its size limit; your edit was not saved",
-                );
+                self.close(connection, Closing::DocumentFull);
             }
         }
         allowed
@@ -862,11 +407,7 @@ impl Room {
         }
         if let Some(member) = removes {
             for connection in self.board.connections_of(&member) {
-                self.close(
-                    connection,
-                    close_code::REMOVED,
-                    "removed from the meeting by the facilitator",
-                );
+                self.close(connection, Closing::Removed);
             }
         }
         self.send_meeting_views();
@@ -908,11 +449,7 @@ impl Room {
         match message {
             ClientMessage::SyncStep1(peer_state) => match self.board.sync_reply(&peer_state) {
                 Some(reply) => self.send_to(connection, Bytes::from(reply)),
-                None => self.close(
-                    connection,
-                    close_code::INTERNAL_ERROR,
-                    "the board could not be read; try again",
-                ),
+                None => self.close(connection, Closing::Unreadable),
             },
             ClientMessage::Awareness(update) => {
                 let max = self.shared.settings.max_presence_bytes;
@@ -921,16 +458,11 @@ impl Room {
                     Ok(None) => {}
                     Err(error) => {
                         tracing::debug!(board = %self.id, %error, "refused a presence update");
-                        let (code, reason) = match error {
-                            PresenceRefused::TooLarge { .. } => {
-                                (close_code::MESSAGE_TOO_BIG, "presence state too large")
-                            }
-                            PresenceRefused::Unapplicable(_) => (
-                                close_code::PROTOCOL_ERROR,
-                                "presence update could not be applied",
-                            ),
+                        let why = match error {
+                            PresenceRefused::TooLarge { .. } => Closing::PresenceTooLarge,
+                            PresenceRefused::Unapplicable(_) => Closing::PresenceUnapplicable,
                         };
-                        self.close(connection, code, reason);
+                        self.close(connection, why);
                     }
                 }
             }
@@ -1002,9 +534,9 @@ impl Room {
         }
     }
 
-    fn close(&mut self, connection: ConnectionId, code: u16, reason: &'static str) {
+    fn close(&mut self, connection: ConnectionId, why: Closing) {
         if let Some(outbox) = self.outboxes.remove(&connection) {
-            let _ = outbox.try_send(Outgoing::Close(code, reason));
+            let _ = outbox.try_send(Outgoing::Close(why));
         }
         self.remove(connection);
     }
@@ -1040,11 +572,7 @@ impl Room {
         tracing::error!(board = %self.id, "board reloads from storage after a CRDT failure");
         let connections: Vec<ConnectionId> = self.outboxes.keys().copied().collect();
         for connection in connections {
-            self.close(
-                connection,
-                close_code::TRY_AGAIN_LATER,
-                "the board is reloading; reconnect",
-            );
+            self.close(connection, Closing::Reloading);
         }
         self.shared.stop_taking(requests);
     }
@@ -1081,7 +609,7 @@ impl Room {
     }
 
     /// Called once the room has stopped taking requests.
-    async fn finish(mut self) {
+    pub(super) async fn finish(mut self) {
         if self.log.backlog().updates > 0 {
             self.compact().await;
         }
@@ -1146,13 +674,6 @@ fn document_full() -> Refusal {
             "Het bord is vol: er kan niets meer bij. Je wijziging is niet bewaard.".into(),
         ),
     }
-}
-
-/// Milliseconds since the Unix epoch: the meeting's clock.
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 async fn next_remote(remote: &mut Option<mpsc::Receiver<Remote>>) -> Option<Remote> {

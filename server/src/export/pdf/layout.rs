@@ -1,182 +1,17 @@
-//! The report's blocks ([`Block`]) as an A4 PDF, drawn with `krilla`.
-//!
-//! This file owns the page layout: margins, type sizes and colours, line breaking (by
-//! the embedded font's advance widths, read with `ttf-parser`), keeping headings with
-//! what follows, tables that continue on the next page under a repeated header, the
-//! footer with page numbers, and the bookmarks (the PDF's outline). Layout first puts
-//! every page's drawing operations in a list, so the footer can say "pagina 2 van 9".
-//!
-//! The PDF holds text, filled rectangles and the two embedded DejaVu Sans fonts
-//! (`server/assets/fonts/`, subset by krilla): no JavaScript, no actions, no links.
+//! Placing the report's blocks on A4 pages, top to bottom, as drawing operations: text
+//! wrapped to the column, headings kept with what follows, tables that continue on the
+//! next page under a repeated header, and the headings' bookmarks.
 
-use krilla::color::rgb;
-use krilla::destination::XyzDestination;
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
-use krilla::outline::{Outline, OutlineNode};
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, FillRule};
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-use krilla::Document;
-
-use super::outline::{is_hidden_control, Block};
-use super::ExportError;
-
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// A4 in points.
-const PAGE_WIDTH: f32 = 595.28;
-const PAGE_HEIGHT: f32 = 841.89;
-const MARGIN_LEFT: f32 = 72.0;
-const MARGIN_RIGHT: f32 = 72.0;
-const MARGIN_TOP: f32 = 72.0;
-/// Where text stops; the footer sits below.
-const CONTENT_BOTTOM: f32 = PAGE_HEIGHT - 78.0;
-const CONTENT_WIDTH: f32 = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
-
-const BODY_SIZE: f32 = 10.5;
-const BODY_LEADING: f32 = 15.5;
-const TABLE_SIZE: f32 = 9.5;
-const TABLE_LEADING: f32 = 13.0;
-const CELL_PADDING: f32 = 5.0;
-
-type Colour = (u8, u8, u8);
-const INK: Colour = (33, 37, 41);
-const MUTED: Colour = (100, 108, 116);
-const ACCENT: Colour = (22, 101, 110);
-const RULE: Colour = (206, 212, 218);
-const HEADER_FILL: Colour = (226, 239, 240);
-const STRIPE_FILL: Colour = (246, 248, 249);
-
-/// Renders the blocks; `title` goes into the document's metadata and footer.
-pub fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, ExportError> {
-    let fonts = Fonts::load()?;
-    // Twice: the first pass finds the chapters' pages for the table of contents; the
-    // second draws it with them (the same number of lines, so the same pages).
-    let mut first = Layout::new(&fonts, Vec::new());
-    for block in blocks {
-        first.block(block);
-    }
-    let chapter_pages = first
-        .bookmarks
-        .iter()
-        .filter(|bookmark| bookmark.level == 1)
-        .map(|bookmark| (bookmark.text.clone(), bookmark.page + 1))
-        .collect();
-    let mut layout = Layout::new(&fonts, chapter_pages);
-    for block in blocks {
-        layout.block(block);
-    }
-    let Layout {
-        pages, bookmarks, ..
-    } = layout;
-    write(&fonts, &pages, &bookmarks, title)
-}
-
-/// The embedded fonts, for drawing (krilla) and for measuring (ttf-parser).
-struct Fonts {
-    regular: Font,
-    bold: Font,
-    regular_face: ttf_parser::Face<'static>,
-    bold_face: ttf_parser::Face<'static>,
-}
-
-impl Fonts {
-    fn load() -> Result<Self, ExportError> {
-        let missing =
-            |what: &str| ExportError::Pdf(format!("the embedded font {what} is unreadable"));
-        Ok(Self {
-            regular: Font::new(REGULAR.into(), 0).ok_or_else(|| missing("DejaVuSans"))?,
-            bold: Font::new(BOLD.into(), 0).ok_or_else(|| missing("DejaVuSans-Bold"))?,
-            regular_face: ttf_parser::Face::parse(REGULAR, 0).map_err(|_| missing("DejaVuSans"))?,
-            bold_face: ttf_parser::Face::parse(BOLD, 0).map_err(|_| missing("DejaVuSans-Bold"))?,
-        })
-    }
-
-    /// The width of `text` at `size` points.
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let face = if bold {
-            &self.bold_face
-        } else {
-            &self.regular_face
-        };
-        let units: f32 = text
-            .chars()
-            .map(|ch| {
-                let glyph = face.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
-                f32::from(face.glyph_hor_advance(glyph).unwrap_or(0))
-            })
-            .sum();
-        units * size / f32::from(face.units_per_em().max(1))
-    }
-
-    /// `text` broken into lines no wider than `width`: at spaces, and inside words that
-    /// are wider than a line by themselves. Line breaks in the text are kept.
-    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        let space = self.width(" ", size, bold);
-        for hard_line in clean(text).split('\n') {
-            let mut line = String::new();
-            let mut line_width = 0.0;
-            for word in hard_line.split_whitespace() {
-                let word_width = self.width(word, size, bold);
-                let candidate = if line.is_empty() {
-                    word_width
-                } else {
-                    line_width + space + word_width
-                };
-                if candidate <= width {
-                    if !line.is_empty() {
-                        line.push(' ');
-                    }
-                    line.push_str(word);
-                    line_width = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                if word_width <= width {
-                    line.push_str(word);
-                    line_width = word_width;
-                    continue;
-                }
-                // A word wider than the line goes over several lines.
-                line_width = 0.0;
-                for ch in word.chars() {
-                    let mut buffer = [0; 4];
-                    let ch_width = self.width(ch.encode_utf8(&mut buffer), size, bold);
-                    if line_width + ch_width > width && !line.is_empty() {
-                        lines.push(std::mem::take(&mut line));
-                        line_width = 0.0;
-                    }
-                    line.push(ch);
-                    line_width += ch_width;
-                }
-            }
-            lines.push(line);
-        }
-        lines
-    }
-}
-
-/// Board text without control characters; tabs as spaces, line breaks kept.
-fn clean(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .chars()
-        .filter_map(|ch| match ch {
-            '\t' | '\r' => Some(' '),
-            ch if is_hidden_control(ch) => None,
-            ch => Some(ch),
-        })
-        .collect()
-}
+use super::fonts::{clean, Fonts};
+use super::{
+    Colour, ACCENT, BODY_LEADING, BODY_SIZE, CELL_PADDING, CONTENT_BOTTOM, CONTENT_WIDTH,
+    HEADER_FILL, INK, MARGIN_LEFT, MARGIN_TOP, MUTED, PAGE_WIDTH, RULE, STRIPE_FILL, TABLE_LEADING,
+    TABLE_SIZE,
+};
+use crate::export::outline::Block;
 
 /// One drawing operation on a page.
-enum Op {
+pub(super) enum Op {
     /// Text with its baseline at `y`.
     Text {
         x: f32,
@@ -196,26 +31,26 @@ enum Op {
 }
 
 /// A heading to list in the PDF's outline.
-struct Bookmark {
-    level: u8,
-    text: String,
-    page: usize,
-    y: f32,
+pub(super) struct Bookmark {
+    pub(super) level: u8,
+    pub(super) text: String,
+    pub(super) page: usize,
+    pub(super) y: f32,
 }
 
 /// Places blocks on pages, top to bottom.
-struct Layout<'f> {
+pub(super) struct Layout<'f> {
     fonts: &'f Fonts,
-    pages: Vec<Vec<Op>>,
+    pub(super) pages: Vec<Vec<Op>>,
     /// The top of the next line on the last page.
     y: f32,
-    bookmarks: Vec<Bookmark>,
+    pub(super) bookmarks: Vec<Bookmark>,
     /// Each chapter's heading and page number (from 1), for the table of contents.
     chapter_pages: Vec<(String, usize)>,
 }
 
 impl<'f> Layout<'f> {
-    fn new(fonts: &'f Fonts, chapter_pages: Vec<(String, usize)>) -> Self {
+    pub(super) fn new(fonts: &'f Fonts, chapter_pages: Vec<(String, usize)>) -> Self {
         Self {
             fonts,
             pages: vec![Vec::new()],
@@ -290,7 +125,8 @@ impl<'f> Layout<'f> {
         });
     }
 
-    fn block(&mut self, block: &Block) {
+    /// Places `block` after what is placed so far.
+    pub(super) fn block(&mut self, block: &Block) {
         match block {
             Block::Title { title, subtitle } => self.title(title, subtitle),
             Block::Heading { level, text } => self.heading(*level, text),
@@ -580,173 +416,4 @@ impl<'f> Layout<'f> {
         self.rect(MARGIN_LEFT, top + height - 0.6, CONTENT_WIDTH, 0.6, rule);
         self.y = top + height;
     }
-}
-
-/// Draws the laid-out pages with a footer each, and the outline.
-fn write(
-    fonts: &Fonts,
-    pages: &[Vec<Op>],
-    bookmarks: &[Bookmark],
-    title: &str,
-) -> Result<Vec<u8>, ExportError> {
-    let mut document = Document::new();
-    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
-        .ok_or_else(|| ExportError::Pdf("page size".to_owned()))?;
-    let footer_title = fit(
-        fonts,
-        &clean(title).replace('\n', " "),
-        8.5,
-        CONTENT_WIDTH * 0.6,
-    );
-    for (index, ops) in pages.iter().enumerate() {
-        let mut page = document.start_page_with(settings.clone());
-        let mut surface = page.surface();
-        for op in ops {
-            draw(&mut surface, fonts, op);
-        }
-        // The footer: a rule, the title on the left, the page number on the right.
-        let footer_y = PAGE_HEIGHT - 46.0;
-        draw(
-            &mut surface,
-            fonts,
-            &Op::Rect {
-                x: MARGIN_LEFT,
-                y: footer_y - 12.0,
-                width: CONTENT_WIDTH,
-                height: 0.5,
-                colour: RULE,
-            },
-        );
-        draw(
-            &mut surface,
-            fonts,
-            &Op::Text {
-                x: MARGIN_LEFT,
-                y: footer_y,
-                size: 8.5,
-                bold: false,
-                colour: MUTED,
-                text: footer_title.clone(),
-            },
-        );
-        let number = format!("Pagina {} van {}", index + 1, pages.len());
-        let width = fonts.width(&number, 8.5, false);
-        draw(
-            &mut surface,
-            fonts,
-            &Op::Text {
-                x: PAGE_WIDTH - MARGIN_RIGHT - width,
-                y: footer_y,
-                size: 8.5,
-                bold: false,
-                colour: MUTED,
-                text: number,
-            },
-        );
-        surface.finish();
-        page.finish();
-    }
-    document.set_outline(outline(bookmarks));
-    document.set_metadata(
-        Metadata::new()
-            .title(clean(title).replace('\n', " "))
-            .language("nl-NL".to_owned())
-            .creator("Leerkring".to_owned()),
-    );
-    document
-        .finish()
-        .map_err(|error| ExportError::Pdf(format!("{error:?}")))
-}
-
-/// `text`, cut with an ellipsis to fit `width`.
-fn fit(fonts: &Fonts, text: &str, size: f32, width: f32) -> String {
-    if fonts.width(text, size, false) <= width {
-        return text.to_owned();
-    }
-    let mut cut = String::new();
-    for ch in text.chars() {
-        cut.push(ch);
-        if fonts.width(&cut, size, false) + fonts.width("…", size, false) > width {
-            cut.pop();
-            break;
-        }
-    }
-    format!("{}…", cut.trim_end())
-}
-
-fn draw(surface: &mut Surface, fonts: &Fonts, op: &Op) {
-    let fill = |(r, g, b): Colour| Fill {
-        paint: rgb::Color::new(r, g, b).into(),
-        opacity: NormalizedF32::ONE,
-        rule: FillRule::default(),
-    };
-    match op {
-        Op::Text {
-            x,
-            y,
-            size,
-            bold,
-            colour,
-            text,
-        } => {
-            surface.set_fill(Some(fill(*colour)));
-            let font = if *bold { &fonts.bold } else { &fonts.regular };
-            surface.draw_text(
-                Point::from_xy(*x, *y),
-                font.clone(),
-                *size,
-                text,
-                false,
-                TextDirection::Auto,
-            );
-        }
-        Op::Rect {
-            x,
-            y,
-            width,
-            height,
-            colour,
-        } => {
-            let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) else {
-                return;
-            };
-            let mut builder = PathBuilder::new();
-            builder.push_rect(rect);
-            if let Some(path) = builder.finish() {
-                surface.set_fill(Some(fill(*colour)));
-                surface.draw_path(&path);
-            }
-        }
-    }
-}
-
-/// Chapters with their sections, as the PDF viewer's bookmarks.
-fn outline(bookmarks: &[Bookmark]) -> Outline {
-    let mut outline = Outline::new();
-    let mut chapter: Option<OutlineNode> = None;
-    let node = |bookmark: &Bookmark| {
-        OutlineNode::new(
-            bookmark.text.clone(),
-            XyzDestination::new(bookmark.page, Point::from_xy(MARGIN_LEFT, bookmark.y)),
-        )
-    };
-    for bookmark in bookmarks {
-        match bookmark.level {
-            1 => {
-                if let Some(done) = chapter.take() {
-                    outline.push_child(done);
-                }
-                chapter = Some(node(bookmark));
-            }
-            2 => match chapter.as_mut() {
-                Some(chapter) => chapter.push_child(node(bookmark)),
-                None => outline.push_child(node(bookmark)),
-            },
-            _ => {}
-        }
-    }
-    if let Some(done) = chapter.take() {
-        outline.push_child(done);
-    }
-    outline
 }

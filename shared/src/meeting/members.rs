@@ -1,0 +1,154 @@
+//! Members and roles: who is in the meeting under which name, who was removed, who holds
+//! the facilitator role, and who is calling.
+//!
+//! These are methods of [`Meeting`] because the members and the delegate are fields of
+//! the stored meeting, and removing a member reaches into its vote, groups and cards.
+
+use serde::{Deserialize, Serialize};
+
+use super::Meeting;
+use crate::ids::MemberId;
+use crate::refusal::{Refusal, Subject, TextRule, MAX_TEXT_CHARS};
+
+/// A person's name.
+const NAME: TextRule = TextRule::line(MAX_TEXT_CHARS);
+
+/// A person known to the meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub name: String,
+    /// Removed by the facilitator: may not come back.
+    #[serde(default)]
+    pub removed: bool,
+}
+
+/// Who sends a command, as the server established it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The caller holds the board's facilitator token.
+    pub facilitator_token: bool,
+    /// The caller's member id, once known (from their key).
+    pub member: Option<MemberId>,
+}
+
+impl Meeting {
+    /// Whether `caller` currently holds the facilitator role.
+    pub fn is_facilitator(&self, caller: &Caller) -> bool {
+        match &self.delegate {
+            Some(delegate) => caller.member.as_ref() == Some(delegate),
+            None => caller.facilitator_token,
+        }
+    }
+
+    /// The members who were not removed.
+    pub(super) fn live_members(&self) -> impl Iterator<Item = &MemberId> {
+        self.members
+            .iter()
+            .filter(|(_, m)| !m.removed)
+            .map(|(id, _)| id)
+    }
+
+    /// `member`, if the meeting knows them and they were not removed.
+    pub(super) fn live_member(&self, member: MemberId) -> Result<MemberId, Refusal> {
+        if self.live_members().any(|m| *m == member) {
+            Ok(member)
+        } else {
+            Err(no_such_member())
+        }
+    }
+
+    /// The caller's member id, once they have introduced themselves. `what` is what they
+    /// want to do, in English ("vote") and as a Dutch infinitive ("te stemmen").
+    pub(super) fn known_member(
+        &self,
+        caller: &Caller,
+        (what, wat): Subject,
+    ) -> Result<MemberId, Refusal> {
+        let member = caller.member.clone().ok_or_else(|| {
+            Refusal::invalid(
+                format!("a member key is needed to {what}"),
+                format!(
+                    "Om {wat} is een persoonlijke sleutel nodig; open het bord opnieuw via de link."
+                ),
+            )
+        })?;
+        if !self.members.contains_key(&member) {
+            return Err(Refusal::conflict(
+                format!("introduce yourself (hello) before you {what}"),
+                format!("Om {wat} doet u eerst mee met uw naam."),
+            ));
+        }
+        Ok(member)
+    }
+
+    /// The caller joins under `name`, or changes their name.
+    pub(super) fn hello(&mut self, caller: &Caller, name: &str) -> Result<(), Refusal> {
+        let member = caller.member.clone().ok_or_else(|| {
+            Refusal::invalid(
+                "a member key is needed to introduce yourself",
+                "Om mee te doen is een persoonlijke sleutel nodig; open het bord opnieuw via de link.",
+            )
+        })?;
+        let name = NAME.clean(name, ("name", "De naam"))?;
+        self.members.insert(
+            member,
+            Member {
+                name,
+                removed: false,
+            },
+        );
+        Ok(())
+    }
+
+    pub(super) fn hand_over(&mut self, member: MemberId) -> Result<(), Refusal> {
+        self.delegate = Some(self.live_member(member)?);
+        Ok(())
+    }
+
+    /// The role goes back to the holders of the facilitator link.
+    pub(super) fn reclaim(&mut self, caller: &Caller) -> Result<(), Refusal> {
+        if !caller.facilitator_token {
+            return Err(Refusal::forbidden(
+                "only the holder of the facilitator link may take the role back",
+                "Alleen wie de link van de begeleider heeft, kan de rol terugnemen.",
+            ));
+        }
+        self.delegate = None;
+        Ok(())
+    }
+
+    pub(super) fn rename_member(&mut self, member: &MemberId, name: &str) -> Result<(), Refusal> {
+        let name = NAME.clean(name, ("name", "De naam"))?;
+        match self.members.get_mut(member) {
+            Some(found) if !found.removed => {
+                found.name = name;
+                Ok(())
+            }
+            _ => Err(no_such_member()),
+        }
+    }
+
+    /// Removes `member` for good: their role, open ballot, place in a group and
+    /// adoptions go; their round 1 card stays in play.
+    pub(super) fn remove_member(&mut self, member: &MemberId) -> Result<(), Refusal> {
+        match self.members.get_mut(member) {
+            Some(found) if !found.removed => found.removed = true,
+            _ => return Err(no_such_member()),
+        }
+        if self.delegate.as_ref() == Some(member) {
+            self.delegate = None;
+        }
+        if let Some(vote) = self.vote.as_mut() {
+            vote.forget(member);
+        }
+        if let Some(groups) = self.groups.as_mut() {
+            groups.forget(member);
+        }
+        self.cards.forget(member);
+        Ok(())
+    }
+}
+
+fn no_such_member() -> Refusal {
+    Refusal::invalid("no such member", "Deze deelnemer bestaat niet.")
+}

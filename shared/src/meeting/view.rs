@@ -1,0 +1,160 @@
+//! What each person sees of the meeting ([`MeetingView`]): everything but the ballots,
+//! and a vote's counts only once revealed.
+
+use serde::{Deserialize, Serialize};
+
+use super::members::Caller;
+use super::vote::{RankedOption, Vote, VotePhase, VoteSettings};
+use super::{ActivityKind, Context, Groups, Meeting, Position, Step, Timer};
+use crate::card_game::CardGame;
+use crate::case::Cases;
+use crate::ids::MemberId;
+
+impl Meeting {
+    /// The meeting as `caller` may see it.
+    pub fn view_for(&self, caller: &Caller, context: &Context) -> MeetingView {
+        let facilitator = self.is_facilitator(caller);
+        let you = caller.member.clone();
+        let participants = self
+            .members
+            .iter()
+            .filter(|(_, m)| !m.removed)
+            .map(|(id, m)| ParticipantView {
+                member: id.clone(),
+                name: m.name.clone(),
+                connected: context.present.contains(id),
+                facilitator: self.delegate.as_ref() == Some(id),
+            })
+            .collect();
+        let your_group = you
+            .as_ref()
+            .and_then(|me| self.groups.as_ref()?.group_of(me));
+        MeetingView {
+            agenda: self
+                .agenda
+                .iter()
+                .map(|kind| ActivityView {
+                    kind: *kind,
+                    steps: kind
+                        .steps()
+                        .iter()
+                        .map(|&(key, minutes)| StepView { key, minutes })
+                        .collect(),
+                })
+                .collect(),
+            position: self.position,
+            timer: self.timer,
+            now_ms: context.now_ms,
+            groups: self.groups.clone(),
+            vote: self.vote.as_ref().map(|v| v.view_for(you.as_deref())),
+            table_locked: self.table_locked,
+            cards: self.cards.clone(),
+            cases: self.cases.clone(),
+            cleared: self.cleared.iter().map(|c| c.text.clone()).collect(),
+            participants,
+            you: YouView {
+                member: you,
+                facilitator,
+                facilitator_token: caller.facilitator_token,
+                group: your_group,
+            },
+        }
+    }
+}
+
+impl Vote {
+    fn view_for(&self, member: Option<&str>) -> VoteView {
+        let results = (self.phase == VotePhase::Revealed).then(|| self.ranking());
+        VoteView {
+            settings: self.settings.clone(),
+            phase: self.phase,
+            voters: self.ballots.len(),
+            your_ballot: member
+                .and_then(|m| self.ballots.get(m))
+                .cloned()
+                .unwrap_or_default(),
+            results,
+        }
+    }
+}
+
+/// One step as shown in the agenda.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepView {
+    pub key: Step,
+    pub minutes: u32,
+}
+
+/// One activity as shown in the agenda.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub kind: ActivityKind,
+    pub steps: Vec<StepView>,
+}
+
+/// A member as everyone sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantView {
+    pub member: MemberId,
+    pub name: String,
+    pub connected: bool,
+    /// Holds the handed-over facilitator role.
+    pub facilitator: bool,
+}
+
+/// A vote as one person may see it: counts only after the reveal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteView {
+    #[serde(flatten)]
+    pub settings: VoteSettings,
+    pub phase: VotePhase,
+    /// How many people have voted (not for what).
+    pub voters: usize,
+    /// The viewer's own ballot.
+    pub your_ballot: Vec<usize>,
+    /// The ranking, once revealed.
+    pub results: Option<Vec<RankedOption>>,
+}
+
+/// Who the viewer is in this meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YouView {
+    pub member: Option<MemberId>,
+    /// The viewer holds the facilitator role now.
+    pub facilitator: bool,
+    /// The viewer holds the board's facilitator token (and may take the role back).
+    pub facilitator_token: bool,
+    /// The viewer's group, while there are groups.
+    pub group: Option<usize>,
+}
+
+/// The meeting as one person may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingView {
+    pub agenda: Vec<ActivityView>,
+    pub position: Position,
+    pub timer: Timer,
+    /// The server's clock when this view was made, so clients can correct their own.
+    pub now_ms: u64,
+    pub groups: Option<Groups>,
+    pub vote: Option<VoteView>,
+    pub table_locked: bool,
+    pub cards: CardGame,
+    #[serde(default)]
+    pub cases: Cases,
+    /// Flagged texts someone in the meeting said are not personal data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleared: Vec<String>,
+    pub participants: Vec<ParticipantView>,
+    pub you: YouView,
+}
+
+impl MeetingView {
+    /// The display name of `member`, or "?" for someone the meeting does not know.
+    pub fn member_name(&self, member: &str) -> String {
+        self.participants
+            .iter()
+            .find(|p| p.member == member)
+            .map_or_else(|| "?".to_owned(), |p| p.name.clone())
+    }
+}
