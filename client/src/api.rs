@@ -100,6 +100,45 @@ pub async fn board_document(board: &str, token: &str) -> Result<Vec<u8>, ApiFail
     response.binary().await.map_err(|_| ApiFailure::Unreachable)
 }
 
+/// Deletes the board (facilitator).
+pub async fn delete_board(board: &str, token: &str) -> Result<(), ApiFailure> {
+    delete(&format!("/api/boards/{board}"), token).await
+}
+
+/// Replaces the board's participant link (facilitator); the answer holds the new one.
+pub async fn new_participant_link(board: &str, token: &str) -> Result<BoardInfo, ApiFailure> {
+    post_json(
+        &format!("/api/boards/{board}/participant-link"),
+        Some(token),
+        &(),
+    )
+    .await
+}
+
+/// Deletes the team and its meetings (the team's facilitator).
+pub async fn delete_team(team: &str, token: &str) -> Result<(), ApiFailure> {
+    delete(&format!("/api/teams/{team}"), token).await
+}
+
+/// Replaces the team link (the team's facilitator); the answer holds the new one.
+pub async fn new_member_link(team: &str, token: &str) -> Result<TeamView, ApiFailure> {
+    post_json(&format!("/api/teams/{team}/member-link"), Some(token), &()).await
+}
+
+/// Sends `DELETE path` with `token` as the bearer.
+async fn delete(path: &str, token: &str) -> Result<(), ApiFailure> {
+    let response = Request::delete(path)
+        .header("Authorization", &bearer(token))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }

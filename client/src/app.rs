@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
     let language = use_language();
     // A phone should not keep a meeting it has not opened for a month.
     sync::forget_stale_boards();
+    browser::reload_on_new_link();
 
     let screen = match Route::from_path(&browser::path()) {
         Route::Start => view! { <StartPage/> }.into_any(),

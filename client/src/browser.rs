@@ -87,6 +87,20 @@ pub fn drop_fragment() {
     }
 }
 
+/// Opens the page afresh when a new link to it is opened in the same tab: a link that
+/// differs only in its fragment (a replaced `#token=…`) does not load the page again by
+/// itself, so the app would go on with the token it read before.
+pub fn reload_on_new_link() {
+    on_window_event("hashchange", |_| {
+        let Some(location) = window().map(|w| w.location()) else {
+            return;
+        };
+        if location.hash().unwrap_or_default().contains("token=") {
+            let _ = location.reload();
+        }
+    });
+}
+
 /// `http://` or `https://` plus the host this page came from.
 pub fn origin() -> String {
     window()

@@ -24,6 +24,7 @@ pub mod connection;
 pub mod export;
 pub mod fault_injection;
 pub mod http;
+pub mod lifecycle;
 pub mod limits;
 pub mod placement;
 pub mod quotas;

@@ -26,7 +26,7 @@ use yrs::{Doc, Transact, Update};
 
 use crate::clock::now_ms;
 use crate::rooms::{JoinError, Rooms};
-use crate::storage::{BoardMeta, Store, StoreError, StoredTeam};
+use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, Tombstone};
 
 /// How often a change is tried again when other nodes keep changing the team meanwhile.
 const ATTEMPTS: u64 = 8;
@@ -100,12 +100,30 @@ impl Teams {
         self.store.team(&id).await
     }
 
-    /// Changes the team with `change` (which may refuse), storing it with a
-    /// compare-and-set; tries again with the newest team if someone changed it meanwhile.
+    /// The tombstone of the team with an id shaped like `id`, if it was deleted.
+    pub async fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
+        let Ok(id) = TeamId::parse(id) else {
+            return Ok(None);
+        };
+        self.store.team_tombstone(&id).await
+    }
+
+    /// Changes the team's state with `change` (which may refuse); see [`Teams::change_stored`].
     async fn change(
         &self,
         id: &TeamId,
         mut change: impl FnMut(&mut Team) -> Result<(), Refusal>,
+    ) -> Result<StoredTeam, TeamError> {
+        self.change_stored(id, |stored| change(&mut stored.team))
+            .await
+    }
+
+    /// Changes the stored team with `change` (which may refuse), storing it with a
+    /// compare-and-set; tries again with the newest team if someone changed it meanwhile.
+    async fn change_stored(
+        &self,
+        id: &TeamId,
+        mut change: impl FnMut(&mut StoredTeam) -> Result<(), Refusal>,
     ) -> Result<StoredTeam, TeamError> {
         let lock = Arc::clone(
             self.changing
@@ -117,7 +135,7 @@ impl Teams {
         let _changing = lock.lock().await;
         for attempt in 0..ATTEMPTS {
             let mut stored = self.store.team(id).await?.ok_or(StoreError::NotFound)?;
-            change(&mut stored.team).map_err(TeamError::Refused)?;
+            change(&mut stored).map_err(TeamError::Refused)?;
             stored.revision += 1;
             match self.store.replace_team(&stored).await {
                 Ok(()) => return Ok(stored),
@@ -130,6 +148,29 @@ impl Teams {
             }
         }
         Err(StoreError::Conflict.into())
+    }
+
+    /// Gives the team link a new token: the old one stops working.
+    pub async fn replace_member_token(
+        &self,
+        id: &TeamId,
+        token: String,
+    ) -> Result<StoredTeam, TeamError> {
+        self.change_stored(id, |stored| {
+            stored.meta.member_token.clone_from(&token);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Takes a deleted meeting off the team's list.
+    pub async fn remove_meeting(&self, id: &TeamId, board: &BoardId) -> Result<(), TeamError> {
+        self.change(id, |team| {
+            team.meetings.retain(|meeting| meeting != board);
+            Ok(())
+        })
+        .await
+        .map(drop)
     }
 
     /// Refuses a new meeting if the team holds as many as it may.

@@ -43,6 +43,20 @@ impl Refusal {
     pub fn not_found(reason: impl Into<String>, reason_nl: impl Into<String>) -> Self {
         Self::new(404, reason, reason_nl)
     }
+
+    /// `410`: the meeting was deleted.
+    pub fn gone() -> Self {
+        Self::new(
+            410,
+            "this meeting was deleted",
+            "Deze bijeenkomst is verwijderd.",
+        )
+    }
+
+    /// `410`: the team was deleted.
+    pub fn team_gone() -> Self {
+        Self::new(410, "this team was deleted", "Dit team is verwijderd.")
+    }
 }
 
 /// What a refusal talks about, in English and in Dutch (the Dutch starting a sentence):

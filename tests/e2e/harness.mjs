@@ -32,7 +32,7 @@ export async function startServer(extraArgs = []) {
   });
   const log = [];
   const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join('\n')}`)), 30000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join("\n")}`)), 60000);
     let buffered = '';
     child.stderr.on('data', (chunk) => {
       buffered += chunk;

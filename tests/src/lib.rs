@@ -677,6 +677,25 @@ impl RawSocket {
     }
 }
 
+/// Sends `method path` to `server` (with the bearer `token` and the JSON `body`, if
+/// given) and reads the status and the body (as JSON when it is JSON).
+pub async fn request(
+    server: &ServerProcess,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = http_client().request(method, server.http_url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    send_http(request).await
+}
+
 /// The HTTP status the server gives a WebSocket handshake to `url`.
 pub async fn handshake_status(url: &str) -> u16 {
     match tokio_tungstenite::connect_async(url).await {

@@ -607,3 +607,69 @@ async fn a_redis_that_does_not_fsync_every_write_is_refused_unless_allowed() {
         "the risk is logged"
     );
 }
+
+#[tokio::test]
+async fn a_board_deleted_on_one_node_closes_its_clients_on_the_other_and_leaves_only_its_tombstone()
+{
+    let cluster = Cluster::start(&[]);
+    let board = cluster.a().create_board("Weg ermee").await;
+    let id = board.board_id.as_str();
+    let on_a = YClient::connect(&url(cluster.a(), &board)).await;
+    let on_b = YClient::connect(&url(&cluster.b, &board)).await;
+    on_b.append("flipover", "over een cliënt");
+    eventually("node a has node b's edit", PATIENCE, || {
+        on_a.read("flipover") == "over een cliënt"
+    })
+    .await;
+    let (status, body) = leerkring_tests::request(
+        cluster.a(),
+        reqwest::Method::DELETE,
+        &format!("/api/boards/{id}"),
+        Some(&board.facilitator_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(on_a.wait_closed().await.code, 4003);
+    assert_eq!(
+        on_b.wait_closed().await.code,
+        4003,
+        "node b hears of the deletion"
+    );
+    let keys: Vec<String> = cluster
+        .redis
+        .query(redis::cmd("KEYS").arg(format!("leerkring:board:{id}*")));
+    assert_eq!(keys, vec![format!("leerkring:board:{id}:deleted")]);
+    for node in [cluster.a(), &cluster.b] {
+        assert_eq!(
+            leerkring_tests::handshake_status(&url(node, &board)).await,
+            410
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_participant_link_replaced_on_one_node_closes_its_connections_on_the_other() {
+    let cluster = Cluster::start(&[]);
+    let board = cluster.a().create_board("Nieuwe link").await;
+    let id = board.board_id.as_str();
+    let participant_on_b = YClient::connect(&url(&cluster.b, &board)).await;
+    let facilitator_on_b = YClient::connect(&cluster.b.ws_url(id, &board.facilitator_token)).await;
+    let (status, body) = leerkring_tests::request(
+        cluster.a(),
+        reqwest::Method::POST,
+        &format!("/api/boards/{id}/participant-link"),
+        Some(&board.facilitator_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(participant_on_b.wait_closed().await.code, 4004);
+    assert_eq!(
+        leerkring_tests::handshake_status(&url(&cluster.b, &board)).await,
+        401
+    );
+    facilitator_on_b.append("flipover", "blijft");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(facilitator_on_b.closed().is_none());
+}

@@ -12,7 +12,7 @@ use leerkring_shared::api::{BoardCreated, TeamCreated};
 use leerkring_shared::model::{
     case_part, case_root, debrief_answers, note, row, DEBRIEF_YIELD, ITEM_ID, VIRTUE_TABLE,
 };
-use leerkring_tests::{text_update, MeetingClient, ServerProcess};
+use leerkring_tests::{request, text_update, MeetingClient, ServerProcess};
 use serde_json::{json, Value};
 use yrs::{Any, Array, Doc, Map, MapPrelim, TextPrelim, Transact};
 
@@ -114,31 +114,6 @@ impl TeamServer {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-}
-
-/// Sends one HTTP request; returns the status and the body as JSON (a body that is not
-/// JSON comes back as a JSON string).
-async fn request(
-    server: &ServerProcess,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, server.http_url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 /// Downloads the pack in `format`: the status, the headers and the bytes.

@@ -17,6 +17,8 @@ pub fn ConnectionStatus(status: ReadSignal<Status>) -> impl IntoView {
             Status::Offline => texts.status_offline,
             Status::Ended(Ending::Removed) => texts.status_removed,
             Status::Ended(Ending::BoardFull) => texts.status_board_full,
+            Status::Ended(Ending::Deleted) => texts.lifecycle.status_deleted,
+            Status::Ended(Ending::LinkReplaced) => texts.lifecycle.status_link_replaced,
         }
     };
     let state = move || match status.get() {

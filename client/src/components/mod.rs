@@ -1,8 +1,10 @@
 //! Parts of screens, one module each.
 
 pub mod agenda;
+pub mod confirm;
 pub mod connection_status;
 pub mod copy_table;
+pub mod delete_board;
 pub mod flipover;
 pub mod forget_board;
 pub mod groups;

@@ -1,6 +1,6 @@
 //! The English catalogue: every interface text in English.
 
-use super::{CaseTexts, TeamTexts, Texts};
+use super::{CaseTexts, LifecycleTexts, TeamTexts, Texts};
 
 pub static EN: Texts = Texts {
     app_name: "Leerkring",
@@ -351,5 +351,34 @@ pub static EN: Texts = Texts {
         approved_on: |date| format!("Approved on {date}."),
         make_point_from: |text| format!("Make it a development point: {text}"),
         point_named: |text| format!("Development point: {text}"),
+    },
+    lifecycle: LifecycleTexts {
+        delete_heading: "Delete meeting",
+        delete_intro: "No longer need this meeting? Then delete it. Everything disappears from the server: the table, the notes and the cases. This cannot be undone.",
+        delete_button: "Delete meeting",
+        delete_question: "Are you sure? The meeting disappears for everyone, and you cannot get it back.",
+        delete_confirm: "Yes, delete for good",
+        delete_failed: "Deleting did not work. Try again.",
+        deleted_heading: "This meeting was deleted",
+        deleted_text: "The facilitator deleted this meeting. Nothing of it is left on the server, nor on this device.",
+        status_deleted: "This meeting was deleted.",
+        status_link_replaced: "The facilitator made a new link. This link no longer works: ask the facilitator for the new one. What you wrote is still on this device.",
+        new_link_intro: "Did the link reach the wrong person? Then make a new one: the old one stops working.",
+        new_link_button: "Make a new participant link",
+        new_link_question: "The current link and QR code then stop working, and whoever is connected with it is disconnected. Go ahead?",
+        new_link_confirm: "Yes, make a new link",
+        new_link_done: "There is a new link. The old one no longer works.",
+        new_link_failed: "Making a new link did not work. Try again.",
+        team_delete_heading: "Delete team",
+        team_delete_intro: "Deleting the team also removes all its meetings, its development points and its approved team reflection from the server. This cannot be undone.",
+        team_delete_button: "Delete team",
+        team_delete_question: "Are you sure? The team and all its meetings disappear for everyone.",
+        team_delete_confirm: "Yes, delete the team for good",
+        team_deleted_heading: "This team was deleted",
+        team_deleted_text: "The facilitator deleted this team, with all its meetings. Nothing of it is left on the server.",
+        new_team_link_intro: "Did the team link reach the wrong person? Then make a new one: the old one stops working.",
+        new_team_link_button: "Make a new team link",
+        new_team_link_question: "The current team link then stops working. Go ahead?",
+        new_team_link_done: "There is a new team link. The old one no longer works.",
     },
 };

@@ -263,6 +263,7 @@ pub struct Texts {
     pub privacy_clear: fn(&str) -> String,
     pub case: CaseTexts,
     pub team: TeamTexts,
+    pub lifecycle: LifecycleTexts,
 }
 
 /// The texts of the case consultation (*omgangsoverleg*).
@@ -322,6 +323,37 @@ pub struct CaseTexts {
 }
 
 /// The texts of the team page (*leerkring*) and its visitation pack (*bezoekpakket*).
+/// Deleting a meeting or a team, and replacing a link (the old one stops working).
+pub struct LifecycleTexts {
+    pub delete_heading: &'static str,
+    pub delete_intro: &'static str,
+    pub delete_button: &'static str,
+    pub delete_question: &'static str,
+    pub delete_confirm: &'static str,
+    pub delete_failed: &'static str,
+    pub deleted_heading: &'static str,
+    pub deleted_text: &'static str,
+    pub status_deleted: &'static str,
+    pub status_link_replaced: &'static str,
+    pub new_link_intro: &'static str,
+    pub new_link_button: &'static str,
+    pub new_link_question: &'static str,
+    pub new_link_confirm: &'static str,
+    pub new_link_done: &'static str,
+    pub new_link_failed: &'static str,
+    pub team_delete_heading: &'static str,
+    pub team_delete_intro: &'static str,
+    pub team_delete_button: &'static str,
+    pub team_delete_question: &'static str,
+    pub team_delete_confirm: &'static str,
+    pub team_deleted_heading: &'static str,
+    pub team_deleted_text: &'static str,
+    pub new_team_link_intro: &'static str,
+    pub new_team_link_button: &'static str,
+    pub new_team_link_question: &'static str,
+    pub new_team_link_done: &'static str,
+}
+
 pub struct TeamTexts {
     /// On a meeting of a team: back to the team page.
     pub back_to_team: &'static str,

@@ -1,6 +1,6 @@
 //! The Dutch catalogue: every interface text in Dutch, the default language.
 
-use super::{CaseTexts, TeamTexts, Texts};
+use super::{CaseTexts, LifecycleTexts, TeamTexts, Texts};
 
 pub static NL: Texts = Texts {
     app_name: "Leerkring",
@@ -351,5 +351,34 @@ pub static NL: Texts = Texts {
         approved_on: |date| format!("Goedgekeurd op {date}."),
         make_point_from: |text| format!("Maak er een ontwikkelpunt van: {text}"),
         point_named: |text| format!("Ontwikkelpunt: {text}"),
+    },
+    lifecycle: LifecycleTexts {
+        delete_heading: "Bijeenkomst verwijderen",
+        delete_intro: "Heb je deze bijeenkomst niet meer nodig? Verwijder hem dan. Alles verdwijnt van de server: de tabel, de notities en de casussen. Dat kun je niet terugdraaien.",
+        delete_button: "Bijeenkomst verwijderen",
+        delete_question: "Weet je het zeker? De bijeenkomst verdwijnt voor iedereen, en je kunt hem niet terughalen.",
+        delete_confirm: "Ja, definitief verwijderen",
+        delete_failed: "Verwijderen lukte niet. Probeer het opnieuw.",
+        deleted_heading: "Deze bijeenkomst is verwijderd",
+        deleted_text: "De begeleider heeft deze bijeenkomst verwijderd. Er staat niets meer van op de server, en ook niet meer op dit apparaat.",
+        status_deleted: "Deze bijeenkomst is verwijderd.",
+        status_link_replaced: "De begeleider heeft een nieuwe link gemaakt. Deze link werkt niet meer: vraag de begeleider om de nieuwe. Wat je schreef, staat nog op dit apparaat.",
+        new_link_intro: "Is de link bij de verkeerde persoon beland? Maak dan een nieuwe: de oude werkt daarna niet meer.",
+        new_link_button: "Nieuwe deelnemerslink maken",
+        new_link_question: "De huidige link en QR-code werken dan niet meer, en wie ermee verbonden is, wordt losgekoppeld. Doorgaan?",
+        new_link_confirm: "Ja, nieuwe link maken",
+        new_link_done: "Er is een nieuwe link. De oude werkt niet meer.",
+        new_link_failed: "Een nieuwe link maken lukte niet. Probeer het opnieuw.",
+        team_delete_heading: "Team verwijderen",
+        team_delete_intro: "Verwijder je het team, dan verdwijnen ook alle bijeenkomsten, de ontwikkelpunten en de goedgekeurde teamreflectie van de server. Dat kun je niet terugdraaien.",
+        team_delete_button: "Team verwijderen",
+        team_delete_question: "Weet je het zeker? Het team en al zijn bijeenkomsten verdwijnen voor iedereen.",
+        team_delete_confirm: "Ja, team definitief verwijderen",
+        team_deleted_heading: "Dit team is verwijderd",
+        team_deleted_text: "De begeleider heeft dit team verwijderd, met al zijn bijeenkomsten. Er staat niets meer van op de server.",
+        new_team_link_intro: "Is de teamlink bij de verkeerde persoon beland? Maak dan een nieuwe: de oude werkt daarna niet meer.",
+        new_team_link_button: "Nieuwe teamlink maken",
+        new_team_link_question: "De huidige teamlink werkt dan niet meer. Doorgaan?",
+        new_team_link_done: "Er is een nieuwe teamlink. De oude werkt niet meer.",
     },
 };

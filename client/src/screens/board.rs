@@ -13,16 +13,17 @@ use crate::api::{self, ApiFailure};
 use crate::browser;
 use crate::components::agenda::AgendaPanel;
 use crate::components::connection_status::ConnectionStatus;
+use crate::components::delete_board::DeleteBoard;
 use crate::components::forget_board::ForgetBoard;
 use crate::components::invite::Invite;
 use crate::components::participants::ParticipantsPanel;
 use crate::components::presence::PresenceList;
 use crate::components::timer::TimerPanel;
 use crate::device::{self, Link};
-use crate::i18n::{use_language, Lang};
+use crate::i18n::{use_language, Lang, Texts};
 use crate::screens::join::JoinForm;
-use crate::screens::loading::Loading;
-use crate::sync::Provider;
+use crate::screens::loading::{Deleted, Loading};
+use crate::sync::{self, Ending, Provider, Status};
 
 /// Asks the server about the board; falls back to what this device remembered when the
 /// server cannot be reached, so a board seen before also opens offline.
@@ -35,6 +36,11 @@ async fn load_board(board: String, token: String) -> Loading<BoardInfo> {
         Err(ApiFailure::Refused {
             status: 401 | 404, ..
         }) => Loading::Invalid,
+        Err(ApiFailure::Refused { status: 410, .. }) => {
+            // Deleted: nothing of it stays on this device either.
+            sync::forget_board(&board);
+            Loading::Gone
+        }
         Err(_) => {
             device::remembered_board_info(&board).map_or(Loading::Unavailable, Loading::Ready)
         }
@@ -58,6 +64,7 @@ pub fn BoardPage(board: String) -> impl IntoView {
         let token = token.clone().unwrap_or_default();
         loading.get().view(
             |texts| texts.board_unavailable,
+            meeting_deleted,
             move |info| {
                 browser::set_title(&format!("{} · Leerkring", info.title));
                 (move || match name.get() {
@@ -71,6 +78,13 @@ pub fn BoardPage(board: String) -> impl IntoView {
             },
         )
     }
+}
+
+fn meeting_deleted(texts: &Texts) -> (&'static str, &'static str) {
+    (
+        texts.lifecycle.deleted_heading,
+        texts.lifecycle.deleted_text,
+    )
 }
 
 #[component]
@@ -92,12 +106,17 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                 .map_or(info.role == Role::Facilitator, |m| m.you.facilitator)
         })
     };
+    let holds_facilitator_link = info.role == Role::Facilitator;
     let invite = info
         .join_url
         .clone()
         .zip(info.join_qr_svg.clone())
-        .filter(|_| info.role == Role::Facilitator);
+        .filter(|_| holds_facilitator_link);
     let own_url = device::link_with_token(Link::Board, info.board_id.as_str(), &token);
+    let status = provider.status();
+    // The server closed every connection: the meeting was deleted (here or elsewhere).
+    let deleted = move || status.get() == Status::Ended(Ending::Deleted);
+    let board_id = info.board_id.to_string();
     let refusal = provider.refusal();
     // Back to the team page, for whoever opened it on this device (it holds their token).
     let team_page = info
@@ -106,7 +125,10 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
         .filter(|team| device::knows(Link::Team, team.as_str()))
         .map(|team| format!("/t/{team}"));
     view! {
-        <div class="board-layout">
+        <Show when=deleted>
+            <Deleted texts=meeting_deleted/>
+        </Show>
+        <div class="board-layout" hidden=deleted>
             <div class="board-main">
                 {team_page.map(|href| view! {
                     <a class="back-to-team" href=href>{move || language.texts().team.back_to_team}</a>
@@ -134,10 +156,21 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                 <StepWorkspace provider=provider.clone()/>
             </div>
             <aside class="board-side">
-                {invite.map(|(url, qr)| view! { <Invite join_url=url qr_svg=qr own_url=own_url/> })}
+                {invite.map(|(url, qr)| view! {
+                    <Invite
+                        board=board_id.clone()
+                        token=token.clone()
+                        join_url=url
+                        qr_svg=qr
+                        own_url=own_url
+                    />
+                })}
                 <ParticipantsPanel provider=provider.clone()/>
                 <PresenceList peers=provider.peers()/>
                 <ForgetBoard provider=provider.clone()/>
+                {holds_facilitator_link.then(|| view! {
+                    <DeleteBoard board=board_id.clone() token=token.clone()/>
+                })}
             </aside>
         </div>
     }

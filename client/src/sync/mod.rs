@@ -55,6 +55,10 @@ pub enum Ending {
     Removed,
     /// `4002`: the board's document is at its size limit; the last edit was not saved.
     BoardFull,
+    /// `4003`: the board was deleted.
+    Deleted,
+    /// `4004`: the link this device came with was replaced.
+    LinkReplaced,
 }
 
 impl Ending {
@@ -62,6 +66,8 @@ impl Ending {
         match code {
             4001 => Some(Ending::Removed),
             4002 => Some(Ending::BoardFull),
+            4003 => Some(Ending::Deleted),
+            4004 => Some(Ending::LinkReplaced),
             _ => None,
         }
     }
@@ -314,8 +320,9 @@ impl Provider {
                 // Reconnecting would only resend what was refused, again and again.
                 match Ending::from_close_code(event.code()) {
                     Some(ending) => {
-                        // Someone removed from the meeting keeps nothing of it here.
-                        if ending == Ending::Removed {
+                        // Someone removed from the meeting keeps nothing of it here, nor
+                        // does anyone of a deleted meeting.
+                        if matches!(ending, Ending::Removed | Ending::Deleted) {
                             provider.forget_on_this_device();
                         }
                         provider.inner.status.set(Status::Ended(ending));

@@ -23,6 +23,10 @@ pub enum Remote {
     Update(Bytes),
     /// The meeting's new state (JSON of `leerkring_shared::meeting::Meeting`).
     Meeting(Bytes),
+    /// The participant link was replaced: connections that came with the old one close.
+    LinksReplaced,
+    /// The board was deleted.
+    Deleted,
 }
 
 /// Carries stored updates between the nodes serving a board.

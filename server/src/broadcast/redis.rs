@@ -20,7 +20,7 @@ use redis::{AsyncCommands, AsyncConnectionConfig, Client, RedisError};
 use tokio::sync::mpsc;
 
 use super::{Broadcast, BroadcastError, Remote};
-use crate::storage::redis::{Keys, StreamPositions, DATA, KIND, KIND_MEETING, NODE};
+use crate::storage::redis::{Keys, StreamPositions, DATA, KIND, KIND_LINKS, KIND_MEETING, NODE};
 
 /// How long one `XREAD` blocks before it is sent again (so a closed room is noticed).
 const BLOCK: Duration = Duration::from_secs(2);
@@ -118,10 +118,14 @@ async fn follow(
             }
         }
         retry = RETRY_MIN;
-        if let Err(error) = read(&mut connection, &keys, &node, &mut last, &sender).await {
-            tracing::warn!(board = %board, %error, "lost the board's stream; reconnecting");
-            reconnected = true;
-            tokio::time::sleep(retry).await;
+        match read(&mut connection, &keys, &node, &mut last, &sender).await {
+            // The room stopped listening, or the board was deleted.
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(board = %board, %error, "lost the board's stream; reconnecting");
+                reconnected = true;
+                tokio::time::sleep(retry).await;
+            }
         }
     }
 }
@@ -132,8 +136,8 @@ fn position(id: &str) -> (u64, u64) {
     (ms.parse().unwrap_or(0), seq.parse().unwrap_or(0))
 }
 
-/// Passes on other nodes' entries after `last` until the connection fails or the room
-/// stops listening.
+/// Passes on other nodes' entries after `last` until the connection fails, the room
+/// stops listening or the board is deleted.
 ///
 /// Compaction on another node may trim entries this room has not read yet (the writer
 /// compacts right after its own `XADD`s). So after each read, if the snapshot moved past
@@ -168,17 +172,26 @@ async fn read(
                 else {
                     continue;
                 };
-                let remote = if kind == KIND_MEETING {
-                    Remote::Meeting(Bytes::from(data))
-                } else {
-                    Remote::Update(Bytes::from(data))
+                let remote = match kind.as_str() {
+                    KIND_MEETING => Remote::Meeting(Bytes::from(data)),
+                    KIND_LINKS => Remote::LinksReplaced,
+                    _ => Remote::Update(Bytes::from(data)),
                 };
                 if sender.send(remote).await.is_err() {
                     return Ok(());
                 }
             }
         }
-        let upto: Option<String> = connection.hget(&keys.snapshot, "upto").await?;
+        let (upto, deleted): (Option<String>, bool) = redis::pipe()
+            .hget(&keys.snapshot, "upto")
+            .exists(&keys.tombstone)
+            .query_async(connection)
+            .await?;
+        if deleted {
+            // Another node deleted the board (and with it the stream): nothing more comes.
+            let _ = sender.send(Remote::Deleted).await;
+            return Ok(());
+        }
         if upto != seen_upto {
             if upto.as_deref().is_some_and(|upto| position(upto) > before) {
                 let state: Option<Vec<u8>> = connection.hget(&keys.snapshot, "state").await?;

@@ -1,6 +1,6 @@
 //! How a connection ends: the WebSocket close codes the server uses and the reason sent
 //! with each, for a room's [`Closing`] and for a refused join ([`JoinError`]). The
-//! browser client reads the codes (4001 and 4002 stop it reconnecting), so they stay put.
+//! browser client reads the codes (4001 to 4004 stop it reconnecting), so they stay put.
 
 use crate::rooms::{Closing, JoinError};
 
@@ -17,6 +17,10 @@ pub mod close_code {
     pub const REMOVED: u16 = 4001;
     /// Application code: the board's document reached its size limit.
     pub const DOCUMENT_FULL: u16 = 4002;
+    /// Application code: the board was deleted.
+    pub const DELETED: u16 = 4003;
+    /// Application code: the link the connection came with was replaced.
+    pub const LINK_REPLACED: u16 = 4004;
 }
 
 /// The close code and reason for a room closing the connection.
@@ -49,6 +53,11 @@ pub fn closing_frame(why: Closing) -> (u16, &'static str) {
             "the board is reloading; reconnect",
         ),
         Closing::ShuttingDown => (close_code::GOING_AWAY, "server is restarting"),
+        Closing::Deleted => (close_code::DELETED, "the meeting was deleted"),
+        Closing::LinkReplaced => (
+            close_code::LINK_REPLACED,
+            "the link was replaced; ask the facilitator for the new one",
+        ),
     }
 }
 

@@ -64,6 +64,10 @@ pub enum Closing {
     Reloading,
     /// The server shuts down.
     ShuttingDown,
+    /// The board was deleted.
+    Deleted,
+    /// The participant link this connection came with was replaced.
+    LinkReplaced,
 }
 
 /// Why a connection could not join a room.
@@ -117,6 +121,12 @@ enum Request {
         connection: ConnectionId,
     },
     Shutdown,
+    /// The board was deleted: close every connection and stop; `done` once they are told.
+    Delete {
+        done: oneshot::Sender<()>,
+    },
+    /// The participant link was replaced: close the connections that came with it.
+    LinksReplaced,
 }
 
 /// A connection's membership of a room. Dropping it leaves the room.
@@ -368,6 +378,32 @@ impl Rooms {
             },
         );
         Ok(inbox)
+    }
+
+    /// Closes the board's connections and stops its room on this node, if it has one
+    /// (the board was deleted: the store no longer opens it, so no new room starts).
+    pub async fn delete(&self, board: &BoardId) {
+        let Some(inbox) = self.running(board) else {
+            return;
+        };
+        let (done, closed) = oneshot::channel();
+        if inbox.send(Request::Delete { done }).await.is_ok() {
+            let _ = closed.await;
+        }
+    }
+
+    /// Closes the connections that came with the board's old participant link.
+    pub async fn links_replaced(&self, board: &BoardId) {
+        if let Some(inbox) = self.running(board) {
+            let _ = inbox.send(Request::LinksReplaced).await;
+        }
+    }
+
+    /// The inbox of the board's room, if one is taking requests (never starts one).
+    fn running(&self, board: &BoardId) -> Option<mpsc::Sender<Request>> {
+        let registry = self.shared.registry();
+        let room = registry.open.get(board)?;
+        (!room.inbox.is_closed()).then(|| room.inbox.clone())
     }
 
     /// Number of boards in memory.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use leerkring_shared::ids::BoardId;
-use leerkring_shared::meeting::{Caller, Command};
+use leerkring_shared::meeting::Caller;
 use leerkring_shared::protocol::{
     command_reply_frame, update_frame, ClientMessage, CommandEnvelope, CommandReply, DocUpdate,
 };
@@ -24,7 +24,9 @@ use crate::broadcast::Remote;
 use crate::clock::now_ms;
 use crate::limits::DocumentBudget;
 use crate::storage::quarantine::ApplyMarker;
-use crate::storage::{BoardLog, StoredHistory};
+use crate::storage::{BoardLog, StoreError, StoredHistory};
+
+mod commands;
 
 /// How many requests a room takes from its inbox in one batch: a throughput knob, not a
 /// limit. (How many may wait in the inbox is `--room-inbox-requests`.)
@@ -41,6 +43,8 @@ pub(super) struct Room {
     marker: ApplyMarker,
     outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>>,
     shared: Arc<Shared>,
+    /// The board was deleted: the room closes, and writes nothing more.
+    deleted: bool,
 }
 
 impl Room {
@@ -66,6 +70,7 @@ impl Room {
             marker,
             outboxes: HashMap::new(),
             shared,
+            deleted: false,
         };
         tracing::debug!(board = %room.id, "room opened");
         room
@@ -89,7 +94,7 @@ impl Room {
                     if received == 0 {
                         return;
                     }
-                    if self.handle_batch(&mut batch).await.is_break() {
+                    if self.handle_batch(&mut batch).await.is_break() || self.deleted {
                         return;
                     }
                     if self.board.is_poisoned() {
@@ -100,6 +105,11 @@ impl Room {
                 update = next_remote(&mut remote) => match update {
                     Some(Remote::Update(bytes)) => self.apply_remote(bytes),
                     Some(Remote::Meeting(json)) => self.adopt_remote_meeting(&json),
+                    Some(Remote::LinksReplaced) => self.close_participants(),
+                    Some(Remote::Deleted) => {
+                        self.end_deleted();
+                        return;
+                    }
                     None => remote = None,
                 },
                 () = sleep_until(unload_at), if unload_at.is_some() => {
@@ -205,6 +215,12 @@ impl Room {
                     }
                     return std::ops::ControlFlow::Break(());
                 }
+                Request::Delete { done } => {
+                    self.end_deleted();
+                    let _ = done.send(());
+                    return std::ops::ControlFlow::Break(());
+                }
+                Request::LinksReplaced => self.close_participants(),
             }
         }
         std::ops::ControlFlow::Continue(())
@@ -221,13 +237,18 @@ impl Room {
             .iter()
             .map(|(_, update)| Bytes::copy_from_slice(&update.bytes))
             .collect();
-        if let Err(error) = self.log.append(&stored).await {
-            tracing::error!(board = %self.id, %error, updates = stored.len(), "could not store updates; refusing them");
-            for (connection, _) in &updates {
-                // The client keeps the edit and sends it again when it reconnects.
-                self.close(*connection, Closing::NotStored);
+        match self.log.append(&stored).await {
+            Ok(()) => {}
+            // Another node deleted the board, and this room had not heard yet.
+            Err(StoreError::Deleted) => return self.end_deleted(),
+            Err(error) => {
+                tracing::error!(board = %self.id, %error, updates = stored.len(), "could not store updates; refusing them");
+                for (connection, _) in &updates {
+                    // The client keeps the edit and sends it again when it reconnects.
+                    self.close(*connection, Closing::NotStored);
+                }
+                return;
             }
-            return;
         }
         for ((connection, update), bytes) in updates.into_iter().zip(&stored) {
             match self
@@ -371,66 +392,6 @@ impl Room {
         }
     }
 
-    /// Runs a meeting command and, if it was accepted, stores the meeting and sends
-    /// everyone their view. A command whose result cannot be stored is undone.
-    async fn run_command(&mut self, caller: &Caller, command: Command) -> Result<(), Refusal> {
-        let latest = match self.log.begin_meeting_change().await {
-            Ok(latest) => latest,
-            Err(error) => {
-                tracing::error!(board = %self.id, %error, "cannot start a meeting change");
-                return Err(cannot_store());
-            }
-        };
-        if let Some(meeting) = latest.and_then(|json| serde_json::from_slice(&json).ok()) {
-            if *self.board.meeting() != meeting {
-                self.board.restore_meeting(meeting);
-            }
-        }
-        let result = self.change_meeting(caller, command).await;
-        self.log.end_meeting_change().await;
-        result
-    }
-
-    async fn change_meeting(&mut self, caller: &Caller, command: Command) -> Result<(), Refusal> {
-        let before = self.board.meeting().clone();
-        let removes = match &command {
-            Command::RemoveMember { member } => Some(member.clone()),
-            _ => None,
-        };
-        self.check_room_for_newcomer(caller, &command)?;
-        self.board
-            .run_command(caller, command, now_ms(), rand::random())?;
-        if let Err(error) = self.log.save_meeting(self.board.meeting_json()).await {
-            tracing::error!(board = %self.id, %error, "could not store the meeting; command undone");
-            self.board.restore_meeting(before);
-            return Err(cannot_store());
-        }
-        if let Some(member) = removes {
-            for connection in self.board.connections_of(&member) {
-                self.close(connection, Closing::Removed);
-            }
-        }
-        self.send_meeting_views();
-        Ok(())
-    }
-
-    /// Refuses a newcomer's introduction once the meeting has `--max-members-per-board`
-    /// people: each one stays in the stored meeting, so their number must stay bounded.
-    fn check_room_for_newcomer(&self, caller: &Caller, command: &Command) -> Result<(), Refusal> {
-        let (Command::Hello { .. }, Some(member)) = (command, caller.member.as_deref()) else {
-            return Ok(());
-        };
-        let members = &self.board.meeting().members;
-        let max = self.shared.settings.max_members_per_board;
-        if members.contains_key(member) || members.len() < max {
-            return Ok(());
-        }
-        Err(Refusal::conflict(
-            format!("the meeting is full: at most {max} people can take part"),
-            format!("De bijeenkomst zit vol: er kunnen hoogstens {max} mensen meedoen."),
-        ))
-    }
-
     /// Sends each connection that speaks Leerkring's messages the meeting as it may see it.
     fn send_meeting_views(&mut self) {
         for (connection, frame) in self.board.meeting_frames(now_ms()) {
@@ -534,6 +495,38 @@ impl Room {
         }
     }
 
+    /// Closes every connection that came with the participant link: it was replaced.
+    fn close_participants(&mut self) {
+        let participants: Vec<ConnectionId> = self
+            .outboxes
+            .keys()
+            .copied()
+            .filter(|connection| {
+                self.board
+                    .caller(*connection)
+                    .is_some_and(|caller| !caller.facilitator_token)
+            })
+            .collect();
+        for connection in participants {
+            self.close(connection, Closing::LinkReplaced);
+        }
+    }
+
+    /// The board was deleted: closes every connection and stops writing (the room ends
+    /// with the batch at hand, and leaves the store alone on its way out).
+    fn end_deleted(&mut self) {
+        tracing::info!(board = %self.id, "board deleted; closing its connections");
+        self.deleted = true;
+        self.close_all(Closing::Deleted);
+    }
+
+    fn close_all(&mut self, why: Closing) {
+        let connections: Vec<ConnectionId> = self.outboxes.keys().copied().collect();
+        for connection in connections {
+            self.close(connection, why);
+        }
+    }
+
     fn close(&mut self, connection: ConnectionId, why: Closing) {
         if let Some(outbox) = self.outboxes.remove(&connection) {
             let _ = outbox.try_send(Outgoing::Close(why));
@@ -570,10 +563,7 @@ impl Room {
     /// connection loads the board afresh from storage, which skips what broke it.
     fn reload_after_poison(&mut self, requests: &mut mpsc::Receiver<Request>) {
         tracing::error!(board = %self.id, "board reloads from storage after a CRDT failure");
-        let connections: Vec<ConnectionId> = self.outboxes.keys().copied().collect();
-        for connection in connections {
-            self.close(connection, Closing::Reloading);
-        }
+        self.close_all(Closing::Reloading);
         self.shared.stop_taking(requests);
     }
 
@@ -610,7 +600,7 @@ impl Room {
 
     /// Called once the room has stopped taking requests.
     pub(super) async fn finish(mut self) {
-        if self.log.backlog().updates > 0 {
+        if !self.deleted && self.log.backlog().updates > 0 {
             self.compact().await;
         }
         self.marker.remove();
@@ -652,15 +642,6 @@ fn take_segment(batch: &mut Vec<Request>) -> Vec<Request> {
         }
     }
     std::mem::replace(batch, rest)
-}
-
-/// The refusal of a meeting change that could not be stored.
-fn cannot_store() -> Refusal {
-    Refusal {
-        status: 503,
-        reason: "could not store the change; try again".into(),
-        reason_nl: Some("De wijziging kon niet worden bewaard; probeer het opnieuw.".into()),
-    }
 }
 
 /// What the sender of an update refused for the document size limit is told, before its

@@ -6,7 +6,13 @@
 //!                             /updates.log   updates since the snapshot (records)
 //!                             /meeting.json  the facilitated meeting, replaced whole
 //! <data dir>/teams/<team id>.json            a team, replaced whole (atomically)
+//! <data dir>/deleted/boards/<board id>.json  a deleted board's tombstone (when, why)
+//! <data dir>/deleted/teams/<team id>.json    a deleted team's tombstone
 //! ```
+//!
+//! Deleting a board writes its tombstone and removes `meta.json` first (both fsynced),
+//! so the board cannot be opened again, and only then its folder; a crash in between is
+//! finished when the store opens next.
 //!
 //! Appends are fsynced before [`BoardLog::append`] returns; a room batches the updates
 //! that arrive together into one append (group commit). Compaction writes the new
@@ -24,7 +30,9 @@ use bytes::Bytes;
 use leerkring_shared::ids::{BoardId, TeamId};
 
 use super::record_log::{read_records, write_records};
-use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
+use super::{
+    Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam, Tombstone,
+};
 
 const META_FILE: &str = "meta.json";
 const SNAPSHOT_FILE: &str = "snapshot.bin";
@@ -35,22 +43,77 @@ const MEETING_FILE: &str = "meeting.json";
 pub struct FileStore {
     boards_dir: PathBuf,
     teams_dir: PathBuf,
-    /// Held while a team file is compared and replaced: this process owns the data dir.
-    team_writes: Arc<Mutex<()>>,
+    buried_boards_dir: PathBuf,
+    buried_teams_dir: PathBuf,
+    /// Held while a file is checked and replaced (teams, a board's metadata, tombstones):
+    /// this process owns the data dir.
+    replacing: Arc<Mutex<()>>,
 }
 
 impl FileStore {
-    /// Opens (creating if needed) the store under `data_dir`.
+    /// Opens (creating if needed) the store under `data_dir`, and finishes deleting
+    /// boards whose deletion a crash interrupted.
     pub fn open(data_dir: &Path) -> io::Result<Self> {
-        let boards_dir = data_dir.join("boards");
-        let teams_dir = data_dir.join("teams");
-        fs::create_dir_all(&boards_dir)?;
-        fs::create_dir_all(&teams_dir)?;
-        Ok(Self {
-            boards_dir,
-            teams_dir,
-            team_writes: Arc::default(),
+        let store = Self {
+            boards_dir: data_dir.join("boards"),
+            teams_dir: data_dir.join("teams"),
+            buried_boards_dir: data_dir.join("deleted").join("boards"),
+            buried_teams_dir: data_dir.join("deleted").join("teams"),
+            replacing: Arc::default(),
+        };
+        for dir in [
+            &store.boards_dir,
+            &store.teams_dir,
+            &store.buried_boards_dir,
+            &store.buried_teams_dir,
+        ] {
+            fs::create_dir_all(dir)?;
+        }
+        for entry in fs::read_dir(&store.buried_boards_dir)? {
+            let name = entry?.file_name();
+            let Some(id) = name
+                .to_str()
+                .and_then(|name| name.strip_suffix(".json"))
+                .and_then(|id| BoardId::parse(id).ok())
+            else {
+                continue;
+            };
+            let dir = store.board_dir(&id);
+            if dir.exists() {
+                tracing::info!(board = %id, "finishing the deletion of a board");
+                fs::remove_dir_all(&dir)?;
+            }
+        }
+        sync_dir(&store.boards_dir)?;
+        Ok(store)
+    }
+
+    /// Writes `tombstone` at `grave`, then removes `file` (what made the thing exist),
+    /// both durably and in that order.
+    async fn bury(
+        &self,
+        grave: PathBuf,
+        tombstone: &Tombstone,
+        file: PathBuf,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(tombstone)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let replacing = Arc::clone(&self.replacing);
+        blocking(move || {
+            let _held = hold(&replacing);
+            write_atomically(&grave, &json)?;
+            remove_file_durably(&file)?;
+            Ok(())
         })
+        .await
+    }
+
+    fn board_tombstone_file(&self, id: &BoardId) -> PathBuf {
+        self.buried_boards_dir.join(format!("{id}.json"))
+    }
+
+    fn team_tombstone_file(&self, id: &TeamId) -> PathBuf {
+        self.buried_teams_dir.join(format!("{id}.json"))
     }
 
     fn team_file(&self, id: &TeamId) -> PathBuf {
@@ -109,6 +172,32 @@ fn read_team(path: &Path) -> Result<Option<StoredTeam>, StoreError> {
     }
 }
 
+fn read_tombstone(path: &Path) -> Result<Option<Tombstone>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|error| StoreError::Corrupt(format!("{}: {error}", path.display()))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Takes the lock that file replacements hold. A poisoned lock only means an earlier
+/// write panicked; the files are whole (each is replaced atomically).
+fn hold(lock: &Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
+    lock.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes `path` (a file) if it is there, and makes that last.
+fn remove_file_durably(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => sync_dir(path.parent().unwrap_or(Path::new("."))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 fn team_json(team: &StoredTeam) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(team).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
@@ -164,14 +253,65 @@ impl Store for FileStore {
         .await
     }
 
+    async fn replace_board_meta(&self, meta: &BoardMeta) -> Result<(), StoreError> {
+        let path = self.board_dir(&meta.id).join(META_FILE);
+        let json = serde_json::to_vec_pretty(meta)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let writes = Arc::clone(&self.replacing);
+        blocking(move || {
+            // The same lock as team writes: a replacement never revives a buried board.
+            let _held = hold(&writes);
+            if !path.exists() {
+                return Err(StoreError::NotFound);
+            }
+            write_atomically(&path, &json)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn bury_board(&self, id: &BoardId, tombstone: &Tombstone) -> Result<(), StoreError> {
+        let meta = self.board_dir(id).join(META_FILE);
+        self.bury(self.board_tombstone_file(id), tombstone, meta)
+            .await
+    }
+
+    async fn erase_board(&self, id: &BoardId) -> Result<(), StoreError> {
+        let dir = self.board_dir(id);
+        let boards_dir = self.boards_dir.clone();
+        blocking(move || {
+            match fs::remove_dir_all(&dir) {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error.into()),
+            }
+            sync_dir(&boards_dir)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError> {
+        let path = self.board_tombstone_file(id);
+        blocking(move || read_tombstone(&path)).await
+    }
+
+    async fn delete_team(&self, id: &TeamId, tombstone: &Tombstone) -> Result<(), StoreError> {
+        self.bury(self.team_tombstone_file(id), tombstone, self.team_file(id))
+            .await
+    }
+
+    async fn team_tombstone(&self, id: &TeamId) -> Result<Option<Tombstone>, StoreError> {
+        let path = self.team_tombstone_file(id);
+        blocking(move || read_tombstone(&path)).await
+    }
+
     async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError> {
         let path = self.team_file(&team.meta.id);
         let json = team_json(team)?;
-        let writes = Arc::clone(&self.team_writes);
+        let writes = Arc::clone(&self.replacing);
         blocking(move || {
-            let _held = writes
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _held = hold(&writes);
             if path.exists() {
                 return Err(StoreError::AlreadyExists);
             }
@@ -190,11 +330,9 @@ impl Store for FileStore {
         let path = self.team_file(&team.meta.id);
         let json = team_json(team)?;
         let revision = team.revision;
-        let writes = Arc::clone(&self.team_writes);
+        let writes = Arc::clone(&self.replacing);
         blocking(move || {
-            let _held = writes
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _held = hold(&writes);
             let stored = read_team(&path)?.ok_or(StoreError::NotFound)?;
             if stored.revision + 1 != revision {
                 return Err(StoreError::Conflict);
@@ -421,6 +559,52 @@ mod tests {
         drop(log);
         let (history, _) = store.open(&board.id).await.expect("reopen");
         assert_eq!(history.updates, vec![b"heel".to_vec(), b"daarna".to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn a_buried_board_cannot_be_opened_and_an_interrupted_erasure_is_finished() {
+        let dir = tempfile_dir();
+        let store = FileStore::open(dir.path()).expect("open store");
+        let board = meta("DDDDDDDDDDDDDDDDDDDDDD");
+        store.create_board(&board).await.expect("create");
+        let (_, mut log) = store.open(&board.id).await.expect("open");
+        log.append(&[Bytes::from_static(b"geheim")])
+            .await
+            .expect("append");
+        drop(log);
+        let tombstone = Tombstone {
+            deleted_at: 7,
+            why: super::super::Removal::Deleted,
+        };
+        store.bury_board(&board.id, &tombstone).await.expect("bury");
+        assert!(store.board_meta(&board.id).await.expect("lookup").is_none());
+        assert!(matches!(
+            store.open(&board.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.replace_board_meta(&board).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store.board_tombstone(&board.id).await.expect("tombstone"),
+            Some(tombstone)
+        );
+        // A crash before the erasure: the next start finishes it.
+        let folder = dir.path().join("boards").join(board.id.as_str());
+        assert!(folder.join(LOG_FILE).exists());
+        drop(store);
+        let store = FileStore::open(dir.path()).expect("reopen store");
+        assert!(!folder.exists(), "the board's folder is gone");
+        store
+            .erase_board(&board.id)
+            .await
+            .expect("erasing twice is fine");
+        assert!(store
+            .board_tombstone(&board.id)
+            .await
+            .expect("tombstone")
+            .is_some());
     }
 
     fn tempfile_dir() -> tempfile::TempDir {

@@ -12,7 +12,9 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use leerkring_shared::ids::{BoardId, TeamId};
 
-use super::{Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
+use super::{
+    Backlog, BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam, Tombstone,
+};
 
 /// One board's history, shared between the store and the room holding it open.
 #[derive(Default)]
@@ -33,6 +35,8 @@ struct StoredBoard {
 pub struct MemoryStore {
     boards: Mutex<HashMap<BoardId, StoredBoard>>,
     teams: Mutex<HashMap<TeamId, StoredTeam>>,
+    buried_boards: Mutex<HashMap<BoardId, Tombstone>>,
+    buried_teams: Mutex<HashMap<TeamId, Tombstone>>,
 }
 
 /// Every critical section leaves the data consistent, so a poisoned lock is still usable.
@@ -57,6 +61,38 @@ impl Store for MemoryStore {
 
     async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError> {
         Ok(lock(&self.boards).get(id).map(|board| board.meta.clone()))
+    }
+
+    async fn replace_board_meta(&self, meta: &BoardMeta) -> Result<(), StoreError> {
+        let mut boards = lock(&self.boards);
+        let board = boards.get_mut(&meta.id).ok_or(StoreError::NotFound)?;
+        board.meta = meta.clone();
+        Ok(())
+    }
+
+    async fn bury_board(&self, id: &BoardId, tombstone: &Tombstone) -> Result<(), StoreError> {
+        lock(&self.buried_boards).insert(id.clone(), tombstone.clone());
+        lock(&self.boards).remove(id);
+        Ok(())
+    }
+
+    async fn erase_board(&self, _id: &BoardId) -> Result<(), StoreError> {
+        // `bury_board` removed it all already.
+        Ok(())
+    }
+
+    async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError> {
+        Ok(lock(&self.buried_boards).get(id).cloned())
+    }
+
+    async fn delete_team(&self, id: &TeamId, tombstone: &Tombstone) -> Result<(), StoreError> {
+        lock(&self.buried_teams).insert(id.clone(), tombstone.clone());
+        lock(&self.teams).remove(id);
+        Ok(())
+    }
+
+    async fn team_tombstone(&self, id: &TeamId) -> Result<Option<Tombstone>, StoreError> {
+        Ok(lock(&self.buried_teams).get(id).cloned())
     }
 
     async fn create_team(&self, team: &StoredTeam) -> Result<(), StoreError> {

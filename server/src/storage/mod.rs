@@ -103,6 +103,24 @@ pub struct StoredHistory {
     pub meeting: Option<Vec<u8>>,
 }
 
+/// What stays of a deleted board or team: enough to answer `410 Gone` and say why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// Seconds since the Unix epoch.
+    pub deleted_at: u64,
+    pub why: Removal,
+}
+
+/// Why something was deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Removal {
+    /// Its facilitator (or the team's) deleted it.
+    Deleted,
+    /// Nothing happened in it for longer than `--retention-days`.
+    Expired,
+}
+
 /// How much history has piled up since the last compaction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Backlog {
@@ -116,6 +134,8 @@ pub enum StoreError {
     AlreadyExists,
     #[error("board not found")]
     NotFound,
+    #[error("deleted")]
+    Deleted,
     #[error("changed by someone else meanwhile")]
     Conflict,
     #[error("stored data is corrupt: {0}")]
@@ -131,6 +151,18 @@ pub trait Store: Send + Sync + 'static {
     async fn create_board(&self, meta: &BoardMeta) -> Result<(), StoreError>;
     /// The board's metadata, or `None` if there is no such board.
     async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError>;
+    /// Replaces a board's metadata (a new participant token); [`StoreError::NotFound`]
+    /// if the board is not there (any more).
+    async fn replace_board_meta(&self, meta: &BoardMeta) -> Result<(), StoreError>;
+    /// Deletes a board in two steps, so that nothing opens it again while its rooms
+    /// close: this first one durably leaves `tombstone` and removes the metadata (after
+    /// it, [`Store::board_meta`] is `None` and [`Store::open`] fails); then
+    /// [`Store::erase_board`] removes the rest.
+    async fn bury_board(&self, id: &BoardId, tombstone: &Tombstone) -> Result<(), StoreError>;
+    /// Removes everything of a buried board but its tombstone. Safe to repeat.
+    async fn erase_board(&self, id: &BoardId) -> Result<(), StoreError>;
+    /// The tombstone of a deleted board, if it was deleted.
+    async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError>;
     /// Opens a board's history for the one room that serves it, recovering from a
     /// torn final write if there is one.
     async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError>;
@@ -141,6 +173,11 @@ pub trait Store: Send + Sync + 'static {
     /// Stores `team` durably in place of the stored one, if that is still the revision
     /// before `team.revision`; [`StoreError::Conflict`] if someone changed it meanwhile.
     async fn replace_team(&self, team: &StoredTeam) -> Result<(), StoreError>;
+    /// Durably leaves `tombstone` and removes the team (its meetings are deleted
+    /// before, one by one).
+    async fn delete_team(&self, id: &TeamId, tombstone: &Tombstone) -> Result<(), StoreError>;
+    /// The tombstone of a deleted team, if it was deleted.
+    async fn team_tombstone(&self, id: &TeamId) -> Result<Option<Tombstone>, StoreError>;
 }
 
 /// One board's history, held open by its room.

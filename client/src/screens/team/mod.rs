@@ -14,6 +14,7 @@
 
 mod cases;
 mod compass;
+mod delete_team;
 mod make_point;
 mod meetings;
 mod new_meeting;
@@ -37,6 +38,7 @@ use crate::i18n::use_language;
 use crate::screens::loading::{InvalidLink, Loading, Waiting};
 use cases::CasesSection;
 use compass::CompassSection;
+use delete_team::DeleteTeam;
 use meetings::MeetingsSection;
 use new_meeting::NewMeeting;
 use pack::PackSection;
@@ -85,6 +87,7 @@ fn TeamScreen(team: String, token: String) -> impl IntoView {
         page: RwSignal::new(None),
         said: RwSignal::new(None),
         said_count: StoredValue::new(0),
+        deleted: RwSignal::new(false),
     };
     spawn_local(async move {
         match api::team_view(&team, &token).await {
@@ -97,12 +100,24 @@ fn TeamScreen(team: String, token: String) -> impl IntoView {
                 status: 401 | 403 | 404,
                 ..
             }) => loading.set(Loading::Invalid),
+            Err(ApiFailure::Refused { status: 410, .. }) => loading.set(Loading::Gone),
             Err(_) => loading.set(Loading::Unavailable),
         }
     });
     move || {
-        loading.get().view(
+        let shown = if state.deleted.get() {
+            Loading::Gone
+        } else {
+            loading.get()
+        };
+        shown.view(
             |texts| texts.team.unavailable,
+            |texts| {
+                (
+                    texts.lifecycle.team_deleted_heading,
+                    texts.lifecycle.team_deleted_text,
+                )
+            },
             move |()| view! { <TeamContent team=state/> }.into_any(),
         )
     }
@@ -111,13 +126,9 @@ fn TeamScreen(team: String, token: String) -> impl IntoView {
 #[component]
 fn TeamContent(team: Team) -> impl IntoView {
     let language = use_language();
-    let (name, leads, member_url) = team.page.with_untracked(|page| {
-        page.as_ref().map_or((String::new(), false, None), |p| {
-            (
-                p.name.clone(),
-                p.role == Role::Facilitator,
-                p.member_url.clone(),
-            )
+    let (name, leads) = team.page.with_untracked(|page| {
+        page.as_ref().map_or((String::new(), false), |p| {
+            (p.name.clone(), p.role == Role::Facilitator)
         })
     });
     let own_url =
@@ -141,7 +152,7 @@ fn TeamContent(team: Team) -> impl IntoView {
                 .then(|| {
                     view! {
                         <div class="team-tools">
-                            {member_url.map(|url| view! { <TeamLink url=url own_url=own_url.clone()/> })}
+                            <TeamLink team=team own_url=own_url.clone()/>
                             <NewMeeting team=team/>
                         </div>
                     }
@@ -151,6 +162,7 @@ fn TeamContent(team: Team) -> impl IntoView {
             <CasesSection team=team/>
             <PointsSection team=team leads=leads/>
             <PackSection team=team leads=leads/>
+            {leads.then(|| view! { <DeleteTeam team=team/> })}
             <div class="team-messages">
                 <p role="status" class="saved">
                     {move || match said.get() {

@@ -49,6 +49,8 @@ pub(super) struct Team {
     pub(super) page: RwSignal<Option<TeamView>>,
     pub(super) said: RwSignal<Option<Said>>,
     pub(super) said_count: StoredValue<u64>,
+    /// The team was deleted (from this page).
+    pub(super) deleted: RwSignal<bool>,
 }
 
 impl Team {

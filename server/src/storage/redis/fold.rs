@@ -77,6 +77,7 @@ async fn fold(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), Sto
     let written: i64 = redis::Script::new(COMPACT_SCRIPT)
         .key(&keys.snapshot)
         .key(&keys.stream)
+        .key(&keys.tombstone)
         .arg(upto.unwrap_or_default())
         .arg(merged)
         .arg(&last)

@@ -15,7 +15,7 @@ use redis::{AsyncCommands, RedisError};
 use tokio::sync::Mutex;
 
 use super::fold::fold_under_lease;
-use super::keys::{Keys, DATA, KIND, KIND_MEETING, KIND_UPDATE, NODE};
+use super::keys::{Keys, APPEND_SCRIPT, DATA, KIND, KIND_UPDATE, SAVE_MEETING_SCRIPT};
 use super::spool::Spool;
 use super::unavailable;
 use crate::storage::{Backlog, BoardLog, StoreError};
@@ -45,34 +45,29 @@ pub(super) struct RedisLog {
     backlog: Backlog,
 }
 
-/// Adds `updates` to `stream` as one transaction.
+/// Adds `updates` to the board's stream as one atomic step; `false` if the board was
+/// deleted meanwhile (nothing added).
 async fn add(
     connection: &mut ConnectionManager,
-    stream: &str,
+    keys: &Keys,
     node: &str,
     updates: &[Bytes],
-) -> Result<(), RedisError> {
-    let mut pipe = redis::pipe();
-    pipe.atomic();
+) -> Result<bool, RedisError> {
+    let script = redis::Script::new(APPEND_SCRIPT);
+    let mut invocation = script.key(&keys.stream);
+    invocation.key(&keys.tombstone).arg(node);
     for update in updates {
-        pipe.xadd(
-            stream,
-            "*",
-            &[
-                (NODE, node.as_bytes()),
-                (KIND, KIND_UPDATE.as_bytes()),
-                (DATA, update.as_ref()),
-            ],
-        )
-        .ignore();
+        invocation.arg(update.as_ref());
     }
-    pipe.query_async::<()>(connection).await
+    let added: i64 = invocation.invoke_async(connection).await?;
+    Ok(added == 1)
 }
 
-/// Sends what waits in the spool, in order; false if Redis is still out of reach.
+/// Sends what waits in the spool, in order; false if Redis is still out of reach, and
+/// [`StoreError::Deleted`] (the spool emptied) if the board was deleted meanwhile.
 async fn flush(
     connection: &mut ConnectionManager,
-    stream: &str,
+    keys: &Keys,
     node: &str,
     spool: &Mutex<Spool>,
 ) -> Result<bool, StoreError> {
@@ -81,11 +76,15 @@ async fn flush(
         return Ok(true);
     }
     let pending = spool.pending().to_vec();
-    match add(connection, stream, node, &pending).await {
-        Ok(()) => {
+    match add(connection, keys, node, &pending).await {
+        Ok(true) => {
             tracing::info!(updates = pending.len(), "spooled updates reached redis");
             spool.clear()?;
             Ok(true)
+        }
+        Ok(false) => {
+            spool.clear()?;
+            Err(StoreError::Deleted)
         }
         Err(_) => Ok(false),
     }
@@ -110,18 +109,12 @@ impl RedisLog {
         log
     }
 
-    async fn add(&mut self, updates: &[Bytes]) -> Result<(), RedisError> {
-        add(&mut self.connection, &self.keys.stream, &self.node, updates).await
+    async fn add(&mut self, updates: &[Bytes]) -> Result<bool, RedisError> {
+        add(&mut self.connection, &self.keys, &self.node, updates).await
     }
 
     async fn flush_spool(&mut self) -> Result<bool, StoreError> {
-        flush(
-            &mut self.connection,
-            &self.keys.stream,
-            &self.node,
-            &self.spool,
-        )
-        .await
+        flush(&mut self.connection, &self.keys, &self.node, &self.spool).await
     }
 
     /// While the log (its room) lives: sends the spool on once Redis is back even if
@@ -157,7 +150,8 @@ async fn keep_up(
     loop {
         tick.tick().await;
         let Some(spool) = spool.upgrade() else { return };
-        match flush(&mut connection, &keys.stream, &node, &spool).await {
+        match flush(&mut connection, &keys, &node, &spool).await {
+            Err(StoreError::Deleted) => return,
             Err(error) => tracing::error!(%error, "could not clear the spool"),
             Ok(true) if last_fold.elapsed() >= PERIODIC_FOLD_EVERY => {
                 last_fold = tokio::time::Instant::now();
@@ -214,7 +208,14 @@ where
 impl BoardLog for RedisLog {
     async fn append(&mut self, updates: &[Bytes]) -> Result<(), StoreError> {
         let bytes: u64 = updates.iter().map(|u| u.len() as u64).sum();
-        let sent = self.flush_spool().await? && self.add(updates).await.is_ok();
+        let sent = match self.flush_spool().await? {
+            true => match self.add(updates).await {
+                Ok(true) => true,
+                Ok(false) => return Err(StoreError::Deleted),
+                Err(_) => false,
+            },
+            false => false,
+        };
         if !sent {
             tracing::warn!(
                 updates = updates.len(),
@@ -284,23 +285,20 @@ impl BoardLog for RedisLog {
     }
 
     async fn save_meeting(&mut self, meeting: Vec<u8>) -> Result<(), StoreError> {
-        redis::pipe()
-            .atomic()
-            .set(&self.keys.meeting, &meeting)
-            .ignore()
-            .xadd(
-                &self.keys.stream,
-                "*",
-                &[
-                    (NODE, self.node.as_bytes()),
-                    (KIND, KIND_MEETING.as_bytes()),
-                    (DATA, meeting.as_slice()),
-                ],
-            )
-            .ignore()
-            .query_async::<()>(&mut self.connection)
+        let saved: i64 = redis::Script::new(SAVE_MEETING_SCRIPT)
+            .key(&self.keys.meeting)
+            .key(&self.keys.stream)
+            .key(&self.keys.tombstone)
+            .arg(&self.node)
+            .arg(meeting.as_slice())
+            .invoke_async(&mut self.connection)
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        if saved == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Deleted)
+        }
     }
 
     fn backlog(&self) -> Backlog {

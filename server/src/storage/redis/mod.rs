@@ -12,6 +12,11 @@
 //! - `leerkring:board:{id}:meeting`: the meeting's latest state.
 //! - `leerkring:team:{id}`: a team (JSON), replaced whole by a compare-and-set on its
 //!   revision.
+//! - `leerkring:board:{id}:deleted`, `leerkring:team:{id}:deleted`: the tombstone of a
+//!   deleted board or team (JSON), the only key left of it. Every script that writes a
+//!   board checks it first, so a node that has not heard of the deletion yet cannot
+//!   bring the board back; its room learns of it from the store's refusal or from its
+//!   subscription ([`crate::broadcast::redis`]).
 //!
 //! Redis must run with `appendonly yes` and `appendfsync always`, so an `XADD` that
 //! returned is on disk: the room still broadcasts only what was stored. A node checks
@@ -48,13 +53,15 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::streams::StreamRangeReply;
 use redis::{AsyncCommands, Client, RedisError};
 
-use keys::{entries, team_key, KIND_UPDATE, REPLACE_TEAM_SCRIPT};
-pub(crate) use keys::{Keys, DATA, KIND, KIND_MEETING, NODE};
+use keys::{
+    entries, team_key, team_tombstone_key, KIND_UPDATE, REPLACE_META_SCRIPT, REPLACE_TEAM_SCRIPT,
+};
+pub(crate) use keys::{Keys, DATA, KIND, KIND_LINKS, KIND_MEETING, NODE};
 use log::RedisLog;
 use spool::Spool;
 
 use super::embedded::sync_dir;
-use super::{BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam};
+use super::{BoardLog, BoardMeta, Store, StoreError, StoredHistory, StoredTeam, Tombstone};
 
 /// Runs `op` again a few times when Redis could not be reached: after Redis comes back
 /// the connection manager reconnects on the first failed command.
@@ -201,6 +208,27 @@ impl RedisStore {
         created.map(drop).ok_or(StoreError::AlreadyExists)
     }
 
+    /// Sets `tombstone` at `grave` and deletes `keys`, as one atomic step.
+    async fn bury(
+        &self,
+        grave: String,
+        tombstone: &Tombstone,
+        keys: &[&str],
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(tombstone).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        retrying(|| {
+            let mut connection = self.connection();
+            let mut pipe = redis::pipe();
+            pipe.atomic().set(&grave, json.clone()).ignore();
+            for key in keys {
+                pipe.del(*key).ignore();
+            }
+            async move { pipe.query_async::<()>(&mut connection).await }
+        })
+        .await
+        .map_err(unavailable)
+    }
+
     /// The JSON value at `key`, if there is one.
     async fn get_json<T: serde::de::DeserializeOwned>(
         &self,
@@ -277,6 +305,66 @@ impl Store for RedisStore {
 
     async fn board_meta(&self, id: &BoardId) -> Result<Option<BoardMeta>, StoreError> {
         self.get_json(Keys::of(id).meta).await
+    }
+
+    async fn replace_board_meta(&self, meta: &BoardMeta) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(meta).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let keys = Keys::of(&meta.id);
+        let script = redis::Script::new(REPLACE_META_SCRIPT);
+        let replaced: i64 = retrying(|| {
+            let mut connection = self.connection();
+            let mut invocation = script.key(&keys.meta);
+            invocation
+                .key(&keys.stream)
+                .arg(&self.node)
+                .arg(json.clone());
+            async move { invocation.invoke_async(&mut connection).await }
+        })
+        .await
+        .map_err(unavailable)?;
+        match replaced {
+            1 => Ok(()),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Leaves the tombstone and deletes every key of the board at once: the scripts of
+    /// other nodes refuse to write it from then on.
+    async fn bury_board(&self, id: &BoardId, tombstone: &Tombstone) -> Result<(), StoreError> {
+        let keys = Keys::of(id);
+        self.bury(keys.tombstone.clone(), tombstone, &keys.content())
+            .await?;
+        // This node's spool of the board, if Redis was away when it was written.
+        match fs::remove_file(self.spool_dir.join(format!("{id}.log"))) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error.into()),
+            _ => Ok(()),
+        }
+    }
+
+    async fn erase_board(&self, id: &BoardId) -> Result<(), StoreError> {
+        // A room of this node that was still writing: its keys are refused by the
+        // tombstone, but a lease or lock it held may have been set again.
+        let keys = Keys::of(id);
+        retrying(|| {
+            let mut connection = self.connection();
+            let content = keys.content().map(str::to_owned);
+            async move { connection.del::<_, ()>(&content[..]).await }
+        })
+        .await
+        .map_err(unavailable)
+    }
+
+    async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError> {
+        self.get_json(Keys::of(id).tombstone).await
+    }
+
+    async fn delete_team(&self, id: &TeamId, tombstone: &Tombstone) -> Result<(), StoreError> {
+        self.bury(team_tombstone_key(id), tombstone, &[&team_key(id)])
+            .await
+    }
+
+    async fn team_tombstone(&self, id: &TeamId) -> Result<Option<Tombstone>, StoreError> {
+        self.get_json(team_tombstone_key(id)).await
     }
 
     async fn open(&self, id: &BoardId) -> Result<(StoredHistory, Box<dyn BoardLog>), StoreError> {
