@@ -6,6 +6,7 @@ use crate::browser;
 use crate::device;
 use crate::i18n::{use_language, Lang, Language};
 use crate::screens::board::BoardPage;
+use crate::screens::privacy::{PrivacyPage, PRIVACY_PATH};
 use crate::screens::start::StartPage;
 use crate::screens::team::TeamPage;
 use crate::sync;
@@ -18,6 +19,8 @@ enum Route {
     Board(String),
     /// `/t/{team_id}`: a team's page (*leerkring*).
     Team(String),
+    /// `/privacy`: what Leerkring keeps and for how long.
+    Privacy,
 }
 
 impl Route {
@@ -26,6 +29,8 @@ impl Route {
             Route::Board(board.trim_end_matches('/').to_owned())
         } else if let Some(team) = path.strip_prefix("/t/").filter(|t| !t.is_empty()) {
             Route::Team(team.trim_end_matches('/').to_owned())
+        } else if path.trim_end_matches('/') == PRIVACY_PATH {
+            Route::Privacy
         } else {
             Route::Start
         }
@@ -46,10 +51,14 @@ pub fn App() -> impl IntoView {
     sync::forget_stale_boards();
     browser::reload_on_new_link();
 
-    let screen = match Route::from_path(&browser::path()) {
+    let route = Route::from_path(&browser::path());
+    // The footer's link says so on the page it points to.
+    let on_privacy_page = matches!(route, Route::Privacy);
+    let screen = match route {
         Route::Start => view! { <StartPage/> }.into_any(),
         Route::Board(board) => view! { <BoardPage board=board/> }.into_any(),
         Route::Team(team) => view! { <TeamPage team=team/> }.into_any(),
+        Route::Privacy => view! { <PrivacyPage/> }.into_any(),
     };
     view! {
         <a class="skip-link" href="#main">{move || language.texts().skip_to_content}</a>
@@ -66,5 +75,10 @@ pub fn App() -> impl IntoView {
             </button>
         </header>
         <main id="main" tabindex="-1">{screen}</main>
+        <footer class="app-footer">
+            <a href=PRIVACY_PATH aria-current=on_privacy_page.then_some("page")>
+                {move || language.texts().privacy_page.link}
+            </a>
+        </footer>
     }
 }

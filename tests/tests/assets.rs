@@ -340,6 +340,7 @@ async fn client_routes_get_the_shell_and_unknown_files_a_404() {
         format!("/b/{}", board.board_id.as_str()),
         "/b/unknown-board".to_owned(),
         "/t/wijkteam-noord/planning".to_owned(),
+        "/privacy".to_owned(),
     ] {
         let page = get(&server.http_url(&path), None).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");

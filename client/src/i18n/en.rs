@@ -1,6 +1,6 @@
 //! The English catalogue: every interface text in English.
 
-use super::{CaseTexts, LifecycleTexts, TeamTexts, Texts};
+use super::{CaseTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts};
 
 pub static EN: Texts = Texts {
     app_name: "Leerkring",
@@ -380,5 +380,79 @@ pub static EN: Texts = Texts {
         new_team_link_button: "Make a new team link",
         new_team_link_question: "The current team link then stops working. Go ahead?",
         new_team_link_done: "There is a new team link. The old one no longer works.",
+    },
+    privacy_page: PrivacyTexts {
+        link: "Privacy",
+        read_more: "How Leerkring handles data",
+        heading: "Privacy",
+        intro: "Here you can read what data Leerkring keeps, where it is, who can see it and how long it stays. You can also read how to delete it.",
+        sections: [
+            PrivacySection {
+                heading: "What Leerkring keeps",
+                paragraphs: &[
+                    "Of a meeting: its name and everything you write on the board. That is the virtue table, the notes and the texts of a case.",
+                    "About how the meeting goes: the names the participants choose themselves, their votes and which step you are at.",
+                    "Of a team: the team’s name, its development points and the team reflection (the visitation pack) once the team has approved it.",
+                    "You need no account and Leerkring does not ask for your e-mail address. You choose the name you take part under. A first name is enough.",
+                ],
+            },
+            PrivacySection {
+                heading: "Where it is kept",
+                paragraphs: &[
+                    "Everything is kept only on your own organisation’s Leerkring server: in the server’s data folder, or in the database the server uses (Redis).",
+                    "Each participant’s device also keeps a copy, in the browser. That way nothing is lost when the connection drops for a moment.",
+                ],
+            },
+            PrivacySection {
+                heading: "Who can see it",
+                paragraphs: &[
+                    "Anyone with a meeting’s link can take part and sees what is on the board. So share the link only with the people taking part.",
+                    "A new device first goes to the waiting room. It takes part only once the facilitator lets it in.",
+                    "The facilitator has a link of their own. With it the facilitator can do more: lead the meeting, let people in or remove them, and delete the meeting.",
+                    "Has a link reached the wrong person? Then the facilitator chooses ‘Make a new participant link’. The old link stops working.",
+                    "You open the team page with the team link. The team’s report stays within the team until the team shares it.",
+                ],
+            },
+            PrivacySection {
+                heading: "How long it is kept",
+                paragraphs: &[
+                    "A meeting’s content is deleted automatically after the retention period your organisation has set (365 days unless changed). The period counts from the last time anything happened in the meeting.",
+                    "The team page then only keeps that the meeting took place: the date, the name and what you did.",
+                    "A team report the team has approved is kept until the team is deleted.",
+                    "Your device forgets a meeting you have not opened on it for 30 days.",
+                ],
+            },
+            PrivacySection {
+                heading: "Deleting it yourself",
+                paragraphs: &[
+                    "The facilitator deletes a meeting with ‘Delete meeting’ on the board. Everything of that meeting is then removed from the server.",
+                    "A team’s facilitator chooses ‘Delete team’ on the team page. The team and all its meetings are then removed.",
+                    "Anyone can remove a meeting from their own device with ‘Forget this meeting on this device’. The meeting stays on the server.",
+                    "Do you want something about you deleted? Ask the facilitator.",
+                ],
+            },
+            PrivacySection {
+                heading: "Nothing goes to others",
+                paragraphs: &[
+                    "Leerkring sends no data to other companies or websites. No program watches along or counts visitors.",
+                    "The pages load no fonts or scripts from other websites. Leerkring uses no cookies.",
+                    "The server even forbids the browser to contact other websites. A security rule does that: the Content-Security-Policy.",
+                ],
+            },
+            PrivacySection {
+                heading: "Write about clients without recognisable details",
+                paragraphs: &[
+                    "A case is about your question and what you do, not about who the client is. So write nothing down that someone could be recognised by.",
+                    "Leerkring warns you when a text looks like personal data: a name, citizen service number (BSN), date of birth, address, phone number, e-mail address or IBAN. With one button you put something else in its place, such as [naam].",
+                    "Write for example ‘mevrouw A.’ instead of her name. The warning does not see everything, so read what you write yourself as well.",
+                ],
+            },
+            PrivacySection {
+                heading: "Questions",
+                paragraphs: &[
+                    "Do you have a question about privacy in Leerkring? Ask your organisation’s privacy officer or data protection officer (DPO).",
+                ],
+            },
+        ],
     },
 };

@@ -264,6 +264,7 @@ pub struct Texts {
     pub case: CaseTexts,
     pub team: TeamTexts,
     pub lifecycle: LifecycleTexts,
+    pub privacy_page: PrivacyTexts,
 }
 
 /// The texts of the case consultation (*omgangsoverleg*).
@@ -451,6 +452,25 @@ pub struct TeamTexts {
     /// The accessible name of "make it a development point", with the text it takes.
     pub make_point_from: fn(&str) -> String,
     pub point_named: fn(&str) -> String,
+}
+
+/// The texts of the privacy page (`/privacy`): what Leerkring keeps, where, who sees it,
+/// for how long and how to remove it, for the people who use it (docs/PRIVACY.md is the
+/// long form for privacy officers and administrators).
+pub struct PrivacyTexts {
+    /// The link to the page at the foot of every screen.
+    pub link: &'static str,
+    /// The link to the page under the start page's short privacy note.
+    pub read_more: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub sections: [PrivacySection; 8],
+}
+
+/// One part of the privacy page: a heading and its short paragraphs.
+pub struct PrivacySection {
+    pub heading: &'static str,
+    pub paragraphs: &'static [&'static str],
 }
 
 /// The language currently shown, shared through context.

@@ -1,6 +1,6 @@
 //! The Dutch catalogue: every interface text in Dutch, the default language.
 
-use super::{CaseTexts, LifecycleTexts, TeamTexts, Texts};
+use super::{CaseTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts};
 
 pub static NL: Texts = Texts {
     app_name: "Leerkring",
@@ -15,7 +15,7 @@ pub static NL: Texts = Texts {
     start_button: "Bijeenkomst starten",
     starting: "Bezig met starten…",
     start_failed: "Het starten is niet gelukt. Probeer het opnieuw.",
-    privacy_note: "Alles blijft op de server van uw organisatie. Er worden geen gegevens gedeeld met anderen.",
+    privacy_note: "Alles blijft op de server van je organisatie. Er gaan geen gegevens naar anderen.",
 
     join_heading: "Meedoen aan de bijeenkomst",
     join_intro: "Vul uw naam in. Die zien de andere deelnemers. U hebt geen account nodig.",
@@ -380,5 +380,79 @@ pub static NL: Texts = Texts {
         new_team_link_button: "Nieuwe teamlink maken",
         new_team_link_question: "De huidige teamlink werkt dan niet meer. Doorgaan?",
         new_team_link_done: "Er is een nieuwe teamlink. De oude werkt niet meer.",
+    },
+    privacy_page: PrivacyTexts {
+        link: "Privacy",
+        read_more: "Zo gaat Leerkring om met gegevens",
+        heading: "Privacy",
+        intro: "Hier lees je welke gegevens Leerkring bewaart, waar ze staan, wie ze kan zien en hoe lang ze blijven. Je leest ook hoe je ze verwijdert.",
+        sections: [
+            PrivacySection {
+                heading: "Wat Leerkring bewaart",
+                paragraphs: &[
+                    "Van een bijeenkomst: de naam van de bijeenkomst en alles wat jullie op het bord schrijven. Dat zijn de deugdentabel, de notities en de teksten van een casus.",
+                    "Over het verloop van de bijeenkomst: de namen die de deelnemers zelf kiezen, hun stemmen en bij welke stap jullie zijn.",
+                    "Van een team: de naam van het team, de ontwikkelpunten en de teamreflectie (het bezoekpakket) als het team die heeft goedgekeurd.",
+                    "Je hebt geen account nodig en Leerkring vraagt niet om je e-mailadres. Je kiest zelf onder welke naam je meedoet. Een voornaam is genoeg.",
+                ],
+            },
+            PrivacySection {
+                heading: "Waar het staat",
+                paragraphs: &[
+                    "Alles staat alleen op de Leerkring-server van je eigen organisatie. Daar staat het in de map met gegevens van de server, of in de database die de server gebruikt (Redis).",
+                    "Op het apparaat van elke deelnemer staat ook een kopie, in de browser. Zo gaat er niets verloren als de verbinding even wegvalt.",
+                ],
+            },
+            PrivacySection {
+                heading: "Wie het kan zien",
+                paragraphs: &[
+                    "Iedereen met de link van een bijeenkomst kan meedoen en ziet wat er op het bord staat. Deel de link dus alleen met de mensen die meedoen.",
+                    "Een nieuw apparaat komt eerst in de wachtkamer. Het doet pas mee als de begeleider het toelaat.",
+                    "De begeleider heeft een eigen link. Daarmee kan de begeleider meer: de bijeenkomst leiden, mensen toelaten of weghalen en de bijeenkomst verwijderen.",
+                    "Is een link bij de verkeerde persoon terechtgekomen? Dan kiest de begeleider ‘Nieuwe deelnemerslink maken’. De oude link werkt daarna niet meer.",
+                    "De teampagina open je met de teamlink. Het verslag van het team blijft binnen het team, tot het team het zelf deelt.",
+                ],
+            },
+            PrivacySection {
+                heading: "Hoe lang het bewaard blijft",
+                paragraphs: &[
+                    "De inhoud van een bijeenkomst wordt vanzelf gewist na de bewaartermijn die je organisatie heeft ingesteld (standaard 365 dagen). Die termijn telt vanaf de laatste keer dat er iets in de bijeenkomst gebeurde.",
+                    "Op de teampagina blijft dan alleen staan dat de bijeenkomst er was: de datum, de naam en wat jullie hebben gedaan.",
+                    "Een teamverslag dat het team heeft goedgekeurd, blijft bewaard tot het team wordt verwijderd.",
+                    "Je apparaat vergeet een bijeenkomst die je er 30 dagen niet hebt geopend.",
+                ],
+            },
+            PrivacySection {
+                heading: "Zelf verwijderen",
+                paragraphs: &[
+                    "De begeleider verwijdert een bijeenkomst met ‘Bijeenkomst verwijderen’ op het bord. Dan verdwijnt alles van die bijeenkomst van de server.",
+                    "De begeleider van een team kiest ‘Team verwijderen’ op de teampagina. Dan verdwijnen het team en al zijn bijeenkomsten.",
+                    "Iedereen kan een bijeenkomst van het eigen apparaat halen met ‘Vergeet deze bijeenkomst op dit apparaat’. Op de server blijft de bijeenkomst dan bestaan.",
+                    "Wil je dat iets wat over jou gaat wordt verwijderd? Vraag het de begeleider.",
+                ],
+            },
+            PrivacySection {
+                heading: "Niets naar anderen",
+                paragraphs: &[
+                    "Leerkring stuurt geen gegevens naar andere bedrijven of websites. Er is geen programma dat meekijkt of bezoekers telt.",
+                    "De pagina’s laden geen lettertypen of scripts van andere websites. Leerkring gebruikt geen cookies.",
+                    "De server verbiedt de browser zelfs om contact te maken met andere websites. Dat doet een beveiligingsregel: de Content-Security-Policy.",
+                ],
+            },
+            PrivacySection {
+                heading: "Schrijf over cliënten zonder herkenbare details",
+                paragraphs: &[
+                    "In een casus gaat het om jullie vraag en wat jullie doen, niet om wie de cliënt is. Schrijf daarom niets op waaraan iemand te herkennen is.",
+                    "Leerkring waarschuwt als een tekst op persoonsgegevens lijkt: een naam, BSN, geboortedatum, adres, telefoonnummer, e-mailadres of IBAN. Met één knop zet je er dan iets anders voor in de plaats, zoals [naam].",
+                    "Schrijf bijvoorbeeld ‘mevrouw A.’ in plaats van haar naam. De waarschuwing ziet niet alles: lees dus zelf ook na wat je schrijft.",
+                ],
+            },
+            PrivacySection {
+                heading: "Vragen",
+                paragraphs: &[
+                    "Heb je een vraag over privacy in Leerkring? Stel die aan de privacymedewerker of de functionaris gegevensbescherming (FG) van je organisatie.",
+                ],
+            },
+        ],
     },
 };

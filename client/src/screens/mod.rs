@@ -3,5 +3,6 @@
 pub mod board;
 pub mod join;
 pub mod loading;
+pub mod privacy;
 pub mod start;
 pub mod team;

@@ -10,6 +10,7 @@ use crate::api;
 use crate::browser;
 use crate::components::name_form::NameForm;
 use crate::i18n::use_language;
+use crate::screens::privacy::PRIVACY_PATH;
 
 /// A form's submit handler: creates something named by `text` on the server with
 /// `create` (which answers with the facilitator's link) and goes there.
@@ -73,7 +74,10 @@ pub fn StartPage() -> impl IntoView {
                     {move || failed.get().then(|| language.texts().start_failed)}
                 </p>
             </NameForm>
-            <p class="privacy-note">{move || language.texts().privacy_note}</p>
+            <p class="privacy-note">
+                {move || language.texts().privacy_note} " "
+                <a href=PRIVACY_PATH>{move || language.texts().privacy_page.read_more}</a>
+            </p>
         </section>
         <StartTeam/>
     }

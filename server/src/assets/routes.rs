@@ -45,7 +45,7 @@ fn is_reserved(path: &str) -> bool {
 }
 
 /// Everything no route took: JSON 404 under the API, the app shell for pages of the client
-/// (`/`, `/b/{board_id}`, `/t/…`), 404 for anything that looks like a file.
+/// (`/`, `/b/{board_id}`, `/t/…`, `/privacy`), 404 for anything that looks like a file.
 async fn page(
     State(assets): State<Arc<Assets>>,
     method: Method,
@@ -122,7 +122,7 @@ mod tests {
         ] {
             assert!(is_reserved(path), "{path}");
         }
-        for path in ["/", "/b/abc", "/t/team", "/apiary", "/assetsx"] {
+        for path in ["/", "/b/abc", "/t/team", "/privacy", "/apiary", "/assetsx"] {
             assert!(!is_reserved(path), "{path}");
         }
     }
