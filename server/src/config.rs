@@ -64,6 +64,49 @@ pub struct Config {
 
     #[command(flatten)]
     pub quotas: Quotas,
+
+    #[command(flatten)]
+    pub retention: Retention,
+}
+
+/// How long a meeting's content is kept after its last activity (docs/PRIVACY.md).
+#[derive(Args, Clone, Debug)]
+pub struct Retention {
+    /// Days after a meeting's last activity (an edit, a command) that its document and
+    /// meeting state are deleted; a team keeps a line that it took place. Fractions of a
+    /// day are allowed.
+    #[arg(
+        long,
+        env = "LEERKRING_RETENTION_DAYS",
+        default_value_t = 365.0,
+        value_parser = positive_days
+    )]
+    pub retention_days: f64,
+
+    /// How often, in seconds, the server looks for meetings past the retention period
+    /// (also once at start).
+    #[arg(
+        long,
+        env = "LEERKRING_RETENTION_CHECK_SECS",
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub retention_check_secs: u64,
+}
+
+impl Retention {
+    /// The retention period in seconds.
+    pub fn seconds(&self) -> u64 {
+        (self.retention_days * 86_400.0) as u64
+    }
+}
+
+/// A number of days above zero.
+fn positive_days(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(days) if days > 0.0 && days.is_finite() => Ok(days),
+        _ => Err("expected a number of days above 0 (fractions allowed)".into()),
+    }
 }
 
 /// Where a single node keeps its boards.

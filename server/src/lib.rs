@@ -116,6 +116,11 @@ pub async fn serve(
     let rooms = Rooms::new(store.clone(), quarantine, broadcast, config.rooms.clone());
     // Only now, with the store checked and open: a refusal to start never follows it.
     tracing::info!(addr = %listener.local_addr()?, data_dir = %config.data_dir.display(), "Leerkring is listening");
+    let expiring = tokio::spawn(lifecycle::keep_expiring(
+        store.clone(),
+        rooms.clone(),
+        config.retention.clone(),
+    ));
     let state = AppState {
         teams: teams::Teams::new(
             store.clone(),
@@ -164,6 +169,7 @@ pub async fn serve(
         })
         .await;
     forgetting.abort();
+    expiring.abort();
     served?;
     rooms.shutdown().await;
     drop(lock);

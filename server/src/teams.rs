@@ -26,7 +26,7 @@ use yrs::{Doc, Transact, Update};
 
 use crate::clock::now_ms;
 use crate::rooms::{JoinError, Rooms};
-use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, Tombstone};
+use crate::storage::{BoardMeta, Store, StoreError, StoredTeam, Tombstone, TookPlace};
 
 /// How often a change is tried again when other nodes keep changing the team meanwhile.
 const ATTEMPTS: u64 = 8;
@@ -50,6 +50,8 @@ pub struct LoadedMeeting {
     pub meta: Option<BoardMeta>,
     /// The document and the meeting's state; `None` if they could not be read.
     pub content: Option<(Doc, Meeting)>,
+    /// The meeting expired after the retention period: that it took place is all that is left.
+    pub expired: Option<TookPlace>,
 }
 
 impl LoadedMeeting {
@@ -57,7 +59,12 @@ impl LoadedMeeting {
     pub fn date(&self) -> String {
         self.meta
             .as_ref()
-            .map(|meta| dutch_calendar_date(meta.created_at))
+            .map(|meta| meta.created_at)
+            .or(self
+                .expired
+                .as_ref()
+                .map(|took_place| took_place.created_at))
+            .map(dutch_calendar_date)
             .unwrap_or_default()
     }
 }
@@ -233,8 +240,18 @@ impl Teams {
         for board in &stored.team.meetings {
             let meta = match self.store.board_meta(board).await {
                 Ok(Some(meta)) => Some(meta),
-                // The board is gone: nothing to show.
-                Ok(None) => continue,
+                Ok(None) => {
+                    // Expired: the team keeps that it took place. Deleted: nothing.
+                    if let Some(took_place) = self.took_place(board).await? {
+                        loaded.push(LoadedMeeting {
+                            board: board.clone(),
+                            meta: None,
+                            content: None,
+                            expired: Some(took_place),
+                        });
+                    }
+                    continue;
+                }
                 Err(error) => {
                     tracing::error!(%team, %board, %error, "a meeting's metadata cannot be read; shown as unreadable");
                     None
@@ -251,9 +268,19 @@ impl Teams {
                 board: board.clone(),
                 meta,
                 content,
+                expired: None,
             });
         }
         Ok(loaded)
+    }
+
+    /// What is left of a meeting that expired, if it did.
+    async fn took_place(&self, board: &BoardId) -> Result<Option<TookPlace>, StoreError> {
+        Ok(self
+            .store
+            .board_tombstone(board)
+            .await?
+            .and_then(|tombstone| tombstone.took_place))
     }
 
     /// The meeting's document and state as its room holds them, or `None` if the room
@@ -279,10 +306,12 @@ impl Teams {
     }
 }
 
-/// The pack from meetings already read.
+/// The pack from meetings already read. An expired meeting has nothing left to report:
+/// the pack approved before it expired keeps what it said.
 pub fn pack_of(stored: &StoredTeam, meetings: &[LoadedMeeting]) -> Pack {
     let sources: Vec<MeetingSource> = meetings
         .iter()
+        .filter(|loaded| loaded.expired.is_none())
         .map(|loaded| MeetingSource {
             board: &loaded.board,
             title: loaded.meta.as_ref().map_or("", |meta| meta.title.as_str()),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::development::DevelopmentPoint;
 use crate::ids::{BoardId, Role, TeamId};
+use crate::meeting::ActivityKind;
 use crate::pack::Pack;
 use crate::refusal::{Refusal, TextRule};
 
@@ -108,6 +109,13 @@ pub struct TeamMeeting {
     /// (title and date only, when those could be read) and the rest of the team works.
     #[serde(default)]
     pub unreadable: bool,
+    /// The meeting expired after the organisation's retention period: its content is
+    /// deleted, and the page shows only that it took place (title, date, `agenda`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+    /// An expired meeting's activities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agenda: Vec<ActivityKind>,
 }
 
 /// The pack's approval as the team page shows it.

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sharedServerAndBrowser, newPerson, eventually, screenshot, flipover, goToStep, join, startMeeting,
+  sharedServerAndBrowser, newPerson, eventually, screenshot, flipover, goToStep, join, startMeeting, startServer,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -141,4 +141,36 @@ test('the team facilitator replaces the team link and deletes the team', async (
   await member.page.getByRole('heading', { level: 1, name: 'Dit team is verwijderd' }).waitFor();
   await screenshot(member.page, 'team-deleted-phone');
   for (const person of [facilitator, member]) await person.context.close();
+});
+
+test('the team page shows that an expired meeting took place, without its content', async () => {
+  const { browser } = shared;
+  const server = await startServer(['--retention-days', '0.00002', '--retention-check-secs', '1', '--unload-after-secs', '1']);
+  try {
+    const post = async (path, token, body) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      assert.ok(response.ok, `${path}: ${response.status}`);
+      return response.json();
+    };
+    const team = await post('/api/teams', null, { name: 'Wijkteam Bewaren' });
+    await post(`/api/teams/${team.team_id}/meetings`, team.facilitator_token, { title: 'Bijeenkomst van lang geleden' });
+    const member = await newPerson(browser, { viewport: { width: 360, height: 740 } });
+    await eventually('the meeting expired', async () => {
+      await member.page.goto(team.member_url);
+      await member.page.getByRole('heading', { level: 1, name: 'Wijkteam Bewaren' }).waitFor();
+      return member.page.getByText('De inhoud is verwijderd na de bewaartermijn van je organisatie.').isVisible();
+    }, 20000);
+    await member.page.getByText('Bijeenkomst van lang geleden').first().waitFor();
+    await member.page.getByText(/Op het programma stond: Deugdenkaarten in drie ronden, Omgangsoverleg/).waitFor();
+    assert.equal(await member.page.getByRole('link', { name: 'Bijeenkomst van lang geleden' }).count(), 0,
+      'no link into an expired meeting');
+    await screenshot(member.page, 'team-expired-meeting-phone');
+    await member.context.close();
+  } finally {
+    await server.stop();
+  }
 });

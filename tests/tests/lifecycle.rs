@@ -331,3 +331,164 @@ async fn a_replaced_team_link_stops_at_once() {
     assert_eq!(status, 200);
     assert_eq!(view["role"], "participant");
 }
+
+/// A server whose meetings expire after about two seconds without activity, looked for
+/// every second, with rooms unloading a second after their last connection.
+fn short_retention(dir: &Path) -> ServerProcess {
+    ServerProcess::start(
+        dir,
+        &[
+            "--retention-days",
+            "0.00002",
+            "--retention-check-secs",
+            "1",
+            "--unload-after-secs",
+            "1",
+        ],
+    )
+}
+
+#[tokio::test]
+async fn an_inactive_meeting_expires_its_team_keeps_that_it_took_place_and_the_approved_pack() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = short_retention(dir.path());
+    let (_, body) = request(
+        &server,
+        Method::POST,
+        "/api/teams",
+        None,
+        Some(json!({"name": "Wijkteam Bewaartermijn"})),
+    )
+    .await;
+    let team: TeamCreated = serde_json::from_value(body).expect("team");
+    let team_id = team.team_id.as_str();
+    let (status, body) = request(
+        &server,
+        Method::POST,
+        &format!("/api/teams/{team_id}/meetings"),
+        Some(&team.facilitator_token),
+        Some(json!({"title": "Oude bijeenkomst"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let meeting: BoardCreated = serde_json::from_value(body).expect("meeting");
+    let id = meeting.board_id.as_str();
+    // Active while someone is in it, however long: the client writes for longer than
+    // the retention period.
+    let client = YClient::connect(&server.ws_url(id, &meeting.participant_token)).await;
+    for n in 0..8 {
+        client.append("flipover", &format!("regel {n} "));
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let (status, _) = request(
+        &server,
+        Method::GET,
+        &format!("/api/boards/{id}"),
+        Some(&meeting.participant_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "an open meeting does not expire");
+    let (status, body) = request(
+        &server,
+        Method::POST,
+        &format!("/api/teams/{team_id}/commands"),
+        Some(&team.facilitator_token),
+        Some(json!({"type": "approve"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    drop(client);
+
+    leerkring_tests::eventually(
+        "the meeting expires",
+        std::time::Duration::from_secs(20),
+        || {
+            dir.path()
+                .join(format!("deleted/boards/{id}.json"))
+                .exists()
+        },
+    )
+    .await;
+    let (status, _) = request(
+        &server,
+        Method::GET,
+        &format!("/api/boards/{id}/document"),
+        Some(&meeting.participant_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 410);
+    assert!(
+        !dir.path().join(format!("boards/{id}")).exists(),
+        "the content is gone"
+    );
+    let tombstone: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join(format!("deleted/boards/{id}.json"))).expect("tombstone"),
+    )
+    .expect("json");
+    assert_eq!(tombstone["why"], "expired");
+    assert_eq!(tombstone["took_place"]["title"], "Oude bijeenkomst");
+    assert!(!tombstone.to_string().contains("regel"), "no content kept");
+
+    let (status, page) = request(
+        &server,
+        Method::GET,
+        &format!("/api/teams/{team_id}"),
+        Some(&team.member_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let listed = &page["meetings"][0];
+    assert_eq!(listed["title"], "Oude bijeenkomst");
+    assert_eq!(listed["expired"], true);
+    assert!(listed["date"].as_str().is_some_and(|date| date.len() == 10));
+    assert!(listed["url"].is_null(), "no link into an expired meeting");
+    assert!(listed["agenda"].as_array().is_some_and(|a| !a.is_empty()));
+    let (status, body) = request(
+        &server,
+        Method::GET,
+        &format!("/api/teams/{team_id}/export?format=md"),
+        Some(&team.member_token),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "the approved pack is the team's record: {body}"
+    );
+    assert!(body
+        .as_str()
+        .is_some_and(|md| md.contains("Oude bijeenkomst")));
+}
+
+#[tokio::test]
+async fn a_meeting_inactive_across_a_restart_expires_after_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = ServerProcess::start(dir.path(), &[]);
+    let board = server.create_board("Voor de herstart").await;
+    server.stop();
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let server = short_retention(dir.path());
+    let id = board.board_id.as_str();
+    leerkring_tests::eventually(
+        "the meeting expires after the restart",
+        std::time::Duration::from_secs(20),
+        || {
+            dir.path()
+                .join(format!("deleted/boards/{id}.json"))
+                .exists()
+        },
+    )
+    .await;
+    let (status, _) = request(
+        &server,
+        Method::GET,
+        &format!("/api/boards/{id}"),
+        Some(&board.facilitator_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 410);
+}

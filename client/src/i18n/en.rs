@@ -380,6 +380,8 @@ pub static EN: Texts = Texts {
         new_team_link_button: "Make a new team link",
         new_team_link_question: "The current team link then stops working. Go ahead?",
         new_team_link_done: "There is a new team link. The old one no longer works.",
+        expired_notice: "Its content was deleted after your organisation’s retention period.",
+        expired_agenda: "On the agenda:",
     },
     privacy_page: PrivacyTexts {
         link: "Privacy",

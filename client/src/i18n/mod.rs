@@ -353,6 +353,9 @@ pub struct LifecycleTexts {
     pub new_team_link_button: &'static str,
     pub new_team_link_question: &'static str,
     pub new_team_link_done: &'static str,
+    /// On the team page, an expired meeting.
+    pub expired_notice: &'static str,
+    pub expired_agenda: &'static str,
 }
 
 pub struct TeamTexts {

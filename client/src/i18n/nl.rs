@@ -380,6 +380,8 @@ pub static NL: Texts = Texts {
         new_team_link_button: "Nieuwe teamlink maken",
         new_team_link_question: "De huidige teamlink werkt dan niet meer. Doorgaan?",
         new_team_link_done: "Er is een nieuwe teamlink. De oude werkt niet meer.",
+        expired_notice: "De inhoud is verwijderd na de bewaartermijn van je organisatie.",
+        expired_agenda: "Op het programma stond:",
     },
     privacy_page: PrivacyTexts {
         link: "Privacy",

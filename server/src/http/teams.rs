@@ -114,7 +114,7 @@ async fn team_view(
         meetings: meetings
             .iter()
             .map(|loaded| {
-                let unreadable = loaded.content.is_none();
+                let unreadable = loaded.content.is_none() && loaded.expired.is_none();
                 // No link into a meeting that cannot be loaded.
                 let url = loaded.meta.as_ref().filter(|_| !unreadable).map(|meta| {
                     board_link(
@@ -132,10 +132,17 @@ async fn team_view(
                         .meta
                         .as_ref()
                         .map(|meta| meta.title.clone())
+                        .or(loaded.expired.as_ref().map(|gone| gone.title.clone()))
                         .unwrap_or_default(),
                     date: loaded.date(),
                     url,
                     unreadable,
+                    expired: loaded.expired.is_some(),
+                    agenda: loaded
+                        .expired
+                        .as_ref()
+                        .map(|gone| gone.agenda.clone())
+                        .unwrap_or_default(),
                 }
             })
             .collect(),

@@ -399,6 +399,12 @@ impl Rooms {
         }
     }
 
+    /// Whether the board has a room on this node now (someone has it open, or had it a
+    /// moment ago).
+    pub fn is_open(&self, board: &BoardId) -> bool {
+        self.running(board).is_some()
+    }
+
     /// The inbox of the board's room, if one is taking requests (never starts one).
     fn running(&self, board: &BoardId) -> Option<mpsc::Sender<Request>> {
         let registry = self.shared.registry();

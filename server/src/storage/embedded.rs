@@ -291,6 +291,47 @@ impl Store for FileStore {
         .await
     }
 
+    async fn boards(&self) -> Result<Vec<BoardId>, StoreError> {
+        let dir = self.boards_dir.clone();
+        blocking(move || {
+            let mut boards = Vec::new();
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let id = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| BoardId::parse(n).ok());
+                if let Some(id) = id.filter(|_| entry.path().join(META_FILE).exists()) {
+                    boards.push(id);
+                }
+            }
+            Ok(boards)
+        })
+        .await
+    }
+
+    /// The newest modification time of the board's files: every append, compaction and
+    /// meeting change writes one of them.
+    async fn last_activity(&self, id: &BoardId) -> Result<Option<u64>, StoreError> {
+        let dir = self.board_dir(id);
+        blocking(move || {
+            let mut newest = None;
+            for file in [META_FILE, SNAPSHOT_FILE, LOG_FILE, MEETING_FILE] {
+                let modified = match fs::metadata(dir.join(file)) {
+                    Ok(metadata) => metadata.modified()?,
+                    Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                    Err(error) => return Err(error.into()),
+                };
+                let seconds = modified
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |since| since.as_secs());
+                newest = newest.max(Some(seconds));
+            }
+            Ok(newest)
+        })
+        .await
+    }
+
     async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError> {
         let path = self.board_tombstone_file(id);
         blocking(move || read_tombstone(&path)).await
@@ -575,6 +616,7 @@ mod tests {
         let tombstone = Tombstone {
             deleted_at: 7,
             why: super::super::Removal::Deleted,
+            took_place: None,
         };
         store.bury_board(&board.id, &tombstone).await.expect("bury");
         assert!(store.board_meta(&board.id).await.expect("lookup").is_none());

@@ -81,6 +81,17 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn boards(&self) -> Result<Vec<BoardId>, StoreError> {
+        Ok(lock(&self.boards).keys().cloned().collect())
+    }
+
+    /// Benchmarks run for minutes: a board here is as old as its creation.
+    async fn last_activity(&self, id: &BoardId) -> Result<Option<u64>, StoreError> {
+        Ok(lock(&self.boards)
+            .get(id)
+            .map(|board| board.meta.created_at))
+    }
+
     async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError> {
         Ok(lock(&self.buried_boards).get(id).cloned())
     }

@@ -24,6 +24,7 @@ pub mod redis;
 use async_trait::async_trait;
 use bytes::Bytes;
 use leerkring_shared::ids::{BoardId, Role, TeamId};
+use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::team::Team;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -109,6 +110,20 @@ pub struct Tombstone {
     /// Seconds since the Unix epoch.
     pub deleted_at: u64,
     pub why: Removal,
+    /// What a team keeps of a meeting that expired: that it took place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub took_place: Option<TookPlace>,
+}
+
+/// That an expired meeting took place, for its team's page: no content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TookPlace {
+    pub title: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    pub team: Option<TeamId>,
+    /// The activities on its agenda.
+    pub agenda: Vec<ActivityKind>,
 }
 
 /// Why something was deleted.
@@ -161,6 +176,11 @@ pub trait Store: Send + Sync + 'static {
     async fn bury_board(&self, id: &BoardId, tombstone: &Tombstone) -> Result<(), StoreError>;
     /// Removes everything of a buried board but its tombstone. Safe to repeat.
     async fn erase_board(&self, id: &BoardId) -> Result<(), StoreError>;
+    /// Every board stored (not the deleted ones), for the retention sweep.
+    async fn boards(&self) -> Result<Vec<BoardId>, StoreError>;
+    /// When something last happened on the board (seconds since the epoch): its last
+    /// stored update or meeting change, or its creation.
+    async fn last_activity(&self, id: &BoardId) -> Result<Option<u64>, StoreError>;
     /// The tombstone of a deleted board, if it was deleted.
     async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError>;
     /// Opens a board's history for the one room that serves it, recovering from a

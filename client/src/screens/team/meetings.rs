@@ -2,12 +2,14 @@
 
 use leerkring_shared::development::{PointSource, SourceKind};
 use leerkring_shared::ids::BoardId;
+use leerkring_shared::meeting::ActivityKind;
 use leerkring_shared::pack::{dutch_date, DebriefAnswer};
 use leptos::prelude::*;
 
 use super::make_point::MakePoint;
 use super::state::Team;
 use crate::i18n::use_language;
+use crate::steps::activity_name;
 
 #[component]
 pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
@@ -17,13 +19,18 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
     let meetings = Memo::new(move |_| {
         team.page.with(|page| {
             page.as_ref().map_or_else(Vec::new, |p| {
+                // The server lists both from the same meetings, in the same order (the
+                // draft may name a meeting otherwise: see `pack::build`), but an expired
+                // meeting has no place in the draft.
+                let mut summaries = p.draft.meetings.iter();
                 p.meetings
                     .iter()
-                    .enumerate()
-                    .map(|(index, meeting)| {
-                        // The server lists both from the same meetings, in the same order
-                        // (the draft may name a meeting otherwise: see `pack::build`).
-                        let summary = p.draft.meetings.get(index).cloned();
+                    .map(|meeting| {
+                        let summary = if meeting.expired {
+                            None
+                        } else {
+                            summaries.next().cloned()
+                        };
                         (
                             meeting.board_id.clone(),
                             meeting.title.clone(),
@@ -31,6 +38,7 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
                             meeting.url.clone(),
                             meeting.unreadable,
                             summary,
+                            meeting.expired.then(|| meeting.agenda.clone()),
                         )
                     })
                     .collect::<Vec<_>>()
@@ -49,7 +57,7 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
                     <ol class="meeting-history">
                         {meetings
                             .into_iter()
-                            .map(|(board, title, date, url, unreadable, summary)| {
+                            .map(|(board, title, date, url, unreadable, summary, expired)| {
                                 let present = summary
                                     .as_ref()
                                     .filter(|_| !unreadable)
@@ -81,7 +89,9 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
                                                     }
                                                 })}
                                         </p>
-                                        {if unreadable {
+                                        {if let Some(agenda) = expired {
+                                            view! { <Expired agenda=agenda/> }.into_any()
+                                        } else if unreadable {
                                             view! {
                                                 <p class="notice">{move || t().meeting_unreadable}</p>
                                             }
@@ -129,6 +139,26 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+/// An expired meeting: its content was deleted after the retention period; what it had
+/// on its agenda is left.
+#[component]
+fn Expired(agenda: Vec<ActivityKind>) -> impl IntoView {
+    let language = use_language();
+    let names = move || {
+        agenda
+            .iter()
+            .map(|kind| activity_name(language.0.get(), *kind))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <p class="muted">
+            {move || language.texts().lifecycle.expired_notice}
+            {move || (!names().is_empty()).then(|| format!(" {} {}", language.texts().lifecycle.expired_agenda, names()))}
+        </p>
     }
 }
 

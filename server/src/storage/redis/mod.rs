@@ -354,6 +354,55 @@ impl Store for RedisStore {
         .map_err(unavailable)
     }
 
+    async fn boards(&self) -> Result<Vec<BoardId>, StoreError> {
+        let mut connection = self.connection();
+        let mut keys: redis::AsyncIter<String> = connection
+            .scan_match("leerkring:board:*:meta")
+            .await
+            .map_err(unavailable)?;
+        let mut boards = Vec::new();
+        while let Some(key) = keys.next_item().await {
+            let key = key.map_err(unavailable)?;
+            let id = key
+                .strip_prefix("leerkring:board:")
+                .and_then(|rest| rest.strip_suffix(":meta"))
+                .and_then(|id| BoardId::parse(id).ok());
+            boards.extend(id);
+        }
+        Ok(boards)
+    }
+
+    /// The newest of: the stream's last entry (its id is the time Redis added it), the
+    /// snapshot's end (a compaction keeps it), the board's creation.
+    async fn last_activity(&self, id: &BoardId) -> Result<Option<u64>, StoreError> {
+        let keys = Keys::of(id);
+        let Some(meta) = self.board_meta(id).await? else {
+            return Ok(None);
+        };
+        let mut connection = self.connection();
+        let (last, upto): (StreamRangeReply, Option<String>) = redis::pipe()
+            .xrevrange_count(&keys.stream, "+", "-", 1)
+            .hget(&keys.snapshot, "upto")
+            .query_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        let seconds_of = |entry: &str| {
+            entry
+                .split_once('-')
+                .and_then(|(ms, _)| ms.parse::<u64>().ok())
+                .map(|ms| ms / 1000)
+        };
+        let newest = last
+            .ids
+            .first()
+            .and_then(|entry| seconds_of(&entry.id))
+            .into_iter()
+            .chain(upto.as_deref().and_then(seconds_of))
+            .chain([meta.created_at])
+            .max();
+        Ok(newest)
+    }
+
     async fn board_tombstone(&self, id: &BoardId) -> Result<Option<Tombstone>, StoreError> {
         self.get_json(Keys::of(id).tombstone).await
     }
