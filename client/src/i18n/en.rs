@@ -409,8 +409,7 @@ pub static EN: Texts = Texts {
                 heading: "Who can see it",
                 paragraphs: &[
                     "Anyone with a meeting’s link can take part and sees what is on the board. So share the link only with the people taking part.",
-                    "A new device first goes to the waiting room. It takes part only once the facilitator lets it in.",
-                    "The facilitator has a link of their own. With it the facilitator can do more: lead the meeting, let people in or remove them, and delete the meeting.",
+                    "The facilitator has a link of their own. With it the facilitator can do more: lead the meeting, remove people, make a new link and delete the meeting.",
                     "Has a link reached the wrong person? Then the facilitator chooses ‘Make a new participant link’. The old link stops working.",
                     "You open the team page with the team link. The team’s report stays within the team until the team shares it.",
                 ],

@@ -409,8 +409,7 @@ pub static NL: Texts = Texts {
                 heading: "Wie het kan zien",
                 paragraphs: &[
                     "Iedereen met de link van een bijeenkomst kan meedoen en ziet wat er op het bord staat. Deel de link dus alleen met de mensen die meedoen.",
-                    "Een nieuw apparaat komt eerst in de wachtkamer. Het doet pas mee als de begeleider het toelaat.",
-                    "De begeleider heeft een eigen link. Daarmee kan de begeleider meer: de bijeenkomst leiden, mensen toelaten of weghalen en de bijeenkomst verwijderen.",
+                    "De begeleider heeft een eigen link. Daarmee kan de begeleider meer: de bijeenkomst leiden, mensen weghalen, een nieuwe link maken en de bijeenkomst verwijderen.",
                     "Is een link bij de verkeerde persoon terechtgekomen? Dan kiest de begeleider ‘Nieuwe deelnemerslink maken’. De oude link werkt daarna niet meer.",
                     "De teampagina open je met de teamlink. Het verslag van het team blijft binnen het team, tot het team het zelf deelt.",
                 ],
