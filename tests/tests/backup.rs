@@ -12,7 +12,7 @@ use std::time::Duration;
 use leerkring_tests::{eventually, server_binary, ServerProcess, YClient};
 
 const PATIENCE: Duration = Duration::from_secs(20);
-const BACKUPS: usize = 3;
+const BACKUPS: usize = 8;
 
 /// Runs `leerkring-server ARGS` to its end.
 async fn run_command(args: &[&str], paths: &[&Path]) -> Output {
@@ -95,7 +95,7 @@ async fn a_backup_taken_during_a_storm_of_edits_restores_everything_seen_before_
         while keep_typing.load(Ordering::Relaxed) {
             writer.push_item("items", &format!("item-{n}"));
             n += 1;
-            if n % 4 == 0 {
+            if n.is_multiple_of(4) {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
@@ -105,7 +105,7 @@ async fn a_backup_taken_during_a_storm_of_edits_restores_everything_seen_before_
     let backups = tempfile::tempdir().expect("temp dir");
     let mut taken = Vec::new();
     for round in 0..BACKUPS {
-        let floor = (round + 1) * 400;
+        let floor = (round + 1) * 200;
         eventually("the witness sees the storm", PATIENCE, || {
             witness.read_items("items").len() >= floor
         })

@@ -275,7 +275,7 @@ pub fn back_up(data_dir: &Path, redis_url: Option<&str>, to: &Path) -> Result<Co
 
     let mut boards = Vec::new();
     for id in board_ids_in(&boards_dir)? {
-        if copy_board(&boards_dir.join(&id), &id, &mut writer)? {
+        if copy_board(&boards_dir.join(&id), &id, &mut writer, &mut |_| {})? {
             boards.push(id);
         }
     }
@@ -336,13 +336,21 @@ pub fn back_up(data_dir: &Path, redis_url: Option<&str>, to: &Path) -> Result<Co
 
 /// Copies one board's files in the order that keeps them consistent. `false` if the
 /// board is not (any more) there to copy: its metadata is missing or vanished meanwhile.
-fn copy_board(dir: &Path, id: &str, writer: &mut Writer) -> Result<bool, BackupError> {
+/// `after_copying` is told each file's name once it is copied (or found missing), so a
+/// test can make the server's writes land between two copies.
+fn copy_board(
+    dir: &Path,
+    id: &str,
+    writer: &mut Writer,
+    after_copying: &mut dyn FnMut(&str),
+) -> Result<bool, BackupError> {
     let mut copied_any = false;
     for name in BOARD_FILES {
         let Some(mut bytes) = read_if_there(&dir.join(name))? else {
             if name == BOARD_FILES[0] {
                 return Ok(false);
             }
+            after_copying(name);
             continue;
         };
         if name == LOG_FILE {
@@ -354,6 +362,7 @@ fn copy_board(dir: &Path, id: &str, writer: &mut Writer) -> Result<bool, BackupE
         }
         writer.write(&format!("boards/{id}/{name}"), &bytes)?;
         copied_any = true;
+        after_copying(name);
     }
     if copied_any && !dir.join(BOARD_FILES[0]).exists() {
         // Buried while it was copied (the metadata goes first when a board is deleted).
@@ -486,7 +495,123 @@ pub fn restore(
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+
+    use super::super::embedded::FileStore;
+    use super::super::{BoardMeta, Store};
     use super::*;
+
+    /// A compaction (and an append after it) lands between the copies of the log and the
+    /// snapshot: whichever of the two is copied first, nothing stored before is lost.
+    /// Copying the snapshot first would lose `u1` and `u2` here.
+    #[test]
+    fn a_compaction_between_the_copies_loses_nothing_stored_before_it() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let data = tempfile::tempdir().expect("temp dir");
+        let store = FileStore::open(data.path()).expect("store");
+        let id = "EEEEEEEEEEEEEEEEEEEEEE";
+        let meta = BoardMeta {
+            id: BoardId::parse(id).expect("valid id"),
+            title: "Kopie".into(),
+            created_at: 0,
+            facilitator_token: "f".repeat(43),
+            participant_token: "p".repeat(43),
+            team: None,
+        };
+        runtime.block_on(store.create_board(&meta)).expect("create");
+        let (_, mut log) = runtime.block_on(store.open(&meta.id)).expect("open");
+        runtime
+            .block_on(log.append(&[Bytes::from_static(b"u1"), Bytes::from_static(b"u2")]))
+            .expect("append");
+
+        let backup = tempfile::tempdir().expect("temp dir");
+        let mut writer = Writer::new(backup.path());
+        let mut compacted = false;
+        let board_dir = data.path().join("boards").join(id);
+        let copied = copy_board(&board_dir, id, &mut writer, &mut |name| {
+            if !compacted && (name == LOG_FILE || name == "snapshot.bin") {
+                compacted = true;
+                runtime
+                    .block_on(log.compact(b"u1,u2".to_vec()))
+                    .expect("compact");
+                runtime
+                    .block_on(log.append(&[Bytes::from_static(b"u3")]))
+                    .expect("append after compacting");
+            }
+        })
+        .expect("copy");
+        assert!(copied && compacted);
+
+        let copy = FileStore::open(backup.path()).expect("the copy opens as a store");
+        let (history, _) = runtime.block_on(copy.open(&meta.id)).expect("board opens");
+        let mut held: BTreeSet<Vec<u8>> = history.updates.into_iter().collect();
+        for part in history
+            .snapshot
+            .unwrap_or_default()
+            .split(|&byte| byte == b',')
+        {
+            held.insert(part.to_vec());
+        }
+        for update in [&b"u1"[..], b"u2"] {
+            assert!(held.contains(update), "{update:?} lost; held {held:?}");
+        }
+    }
+
+    /// A board buried before or during the copy is left out (its tombstone kept); a team
+    /// is copied as it is.
+    #[test]
+    fn a_buried_board_is_left_out_and_teams_and_tombstones_are_kept() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let data = tempfile::tempdir().expect("temp dir");
+        let store = FileStore::open(data.path()).expect("store");
+        let board = |id: &str| BoardMeta {
+            id: BoardId::parse(id).expect("valid id"),
+            title: "Bord".into(),
+            created_at: 0,
+            facilitator_token: "f".repeat(43),
+            participant_token: "p".repeat(43),
+            team: None,
+        };
+        let kept = board("GGGGGGGGGGGGGGGGGGGGGG");
+        let buried = board("HHHHHHHHHHHHHHHHHHHHHH");
+        for meta in [&kept, &buried] {
+            runtime.block_on(store.create_board(meta)).expect("create");
+        }
+        let tombstone = super::super::Tombstone {
+            deleted_at: 1,
+            why: super::super::Removal::Deleted,
+        };
+        // Buried but not yet erased, as between the two steps of a deletion.
+        runtime
+            .block_on(store.bury_board(&buried.id, &tombstone))
+            .expect("bury");
+        let team = "TTTTTTTTTTTTTTTTTTTTTT";
+        fs::write(data.path().join(format!("teams/{team}.json")), b"{}").expect("team");
+
+        let backup = tempfile::tempdir().expect("temp dir");
+        let to = backup.path().join("b");
+        let counts = back_up(data.path(), None, &to).expect("backup");
+        assert_eq!(
+            counts,
+            Counts {
+                boards: 1,
+                teams: 1,
+                tombstones: 1
+            }
+        );
+        assert!(to.join(format!("boards/{}/meta.json", kept.id)).is_file());
+        assert!(!to.join(format!("boards/{}", buried.id)).exists());
+        assert!(to
+            .join(format!("deleted/boards/{}.json", buried.id))
+            .is_file());
+        assert!(to.join(format!("teams/{team}.json")).is_file());
+    }
 
     #[test]
     fn only_the_stores_own_files_may_be_restored() {
