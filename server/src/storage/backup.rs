@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leerkring_shared::ids::{BoardId, TeamId};
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,9 @@ struct ManifestFile {
     path: String,
     bytes: u64,
     sha256: String,
+    /// The original's modification time (seconds since the Unix epoch), given back to
+    /// the copies: expiry reads a board's last activity from its files' times.
+    modified: u64,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> BackupError + '_ {
@@ -98,13 +101,31 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> BackupError + '_ {
     }
 }
 
+/// A file as read: its bytes and when it was last modified (seconds since the epoch).
+struct Read {
+    bytes: Vec<u8>,
+    modified: u64,
+}
+
 /// Reads `path`, or `None` if it is not there (deleted meanwhile).
-fn read_if_there(path: &Path) -> Result<Option<Vec<u8>>, BackupError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(io_error(path)(error)),
-    }
+fn read_if_there(path: &Path) -> Result<Option<Read>, BackupError> {
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(io_error(path)(error)),
+    };
+    let modified = file
+        .metadata()
+        .and_then(|metadata| metadata.modified())
+        .map_err(io_error(path))?;
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut file, &mut bytes).map_err(io_error(path))?;
+    Ok(Some(Read {
+        bytes,
+        modified: modified
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs()),
+    }))
 }
 
 /// The names in `dir`, or none if it is not there.
@@ -185,7 +206,7 @@ impl Writer {
         }
     }
 
-    fn write(&mut self, relative: &str, contents: &[u8]) -> Result<(), BackupError> {
+    fn write(&mut self, relative: &str, contents: &[u8], modified: u64) -> Result<(), BackupError> {
         let path = self.root.join(relative);
         if let Some(parent) = path.parent() {
             if self.dirs.insert(parent.to_path_buf()) {
@@ -198,11 +219,14 @@ impl Writer {
             .open(&path)
             .map_err(io_error(&path))?;
         file.write_all(contents).map_err(io_error(&path))?;
+        file.set_modified(UNIX_EPOCH + Duration::from_secs(modified))
+            .map_err(io_error(&path))?;
         file.sync_all().map_err(io_error(&path))?;
         self.files.push(ManifestFile {
             path: relative.to_owned(),
             bytes: contents.len() as u64,
             sha256: sha256_hex(contents),
+            modified,
         });
         Ok(())
     }
@@ -282,8 +306,8 @@ pub fn back_up(data_dir: &Path, redis_url: Option<&str>, to: &Path) -> Result<Co
     let mut teams = Vec::new();
     for id in json_ids_in(&data_dir.join("teams"), is_team_id)? {
         let relative = format!("teams/{id}.json");
-        if let Some(bytes) = read_if_there(&data_dir.join(&relative))? {
-            writer.write(&relative, &bytes)?;
+        if let Some(read) = read_if_there(&data_dir.join(&relative))? {
+            writer.write(&relative, &read.bytes, read.modified)?;
             teams.push(id);
         }
     }
@@ -294,10 +318,10 @@ pub fn back_up(data_dir: &Path, redis_url: Option<&str>, to: &Path) -> Result<Co
     ] {
         for id in json_ids_in(&data_dir.join("deleted").join(kind), valid)? {
             let relative = format!("deleted/{kind}/{id}.json");
-            let Some(bytes) = read_if_there(&data_dir.join(&relative))? else {
+            let Some(read) = read_if_there(&data_dir.join(&relative))? else {
                 continue;
             };
-            writer.write(&relative, &bytes)?;
+            writer.write(&relative, &read.bytes, read.modified)?;
             counts.tombstones += 1;
             if let Some(at) = copied.iter().position(|copied| *copied == id) {
                 copied.remove(at);
@@ -346,7 +370,11 @@ fn copy_board(
 ) -> Result<bool, BackupError> {
     let mut copied_any = false;
     for name in BOARD_FILES {
-        let Some(mut bytes) = read_if_there(&dir.join(name))? else {
+        let Some(Read {
+            mut bytes,
+            modified,
+        }) = read_if_there(&dir.join(name))?
+        else {
             if name == BOARD_FILES[0] {
                 return Ok(false);
             }
@@ -360,7 +388,7 @@ fn copy_board(
                 .intact_bytes;
             bytes.truncate(usize::try_from(intact).unwrap_or(bytes.len()));
         }
-        writer.write(&format!("boards/{id}/{name}"), &bytes)?;
+        writer.write(&format!("boards/{id}/{name}"), &bytes, modified)?;
         copied_any = true;
         after_copying(name);
     }
@@ -419,7 +447,11 @@ pub fn restore(
         )));
     }
     let manifest_path = from.join(MANIFEST_FILE);
-    let Some(manifest_json) = read_if_there(&manifest_path)? else {
+    let Some(Read {
+        bytes: manifest_json,
+        ..
+    }) = read_if_there(&manifest_path)?
+    else {
         return Err(BackupError::Refused(format!(
             "{} has no {MANIFEST_FILE}: it is not a Leerkring backup, or its backup was interrupted",
             from.display()
@@ -475,7 +507,7 @@ pub fn restore(
                 path.display()
             )));
         }
-        writer.write(&file.path, &bytes)?;
+        writer.write(&file.path, &bytes, file.modified)?;
     }
     writer.sync_dirs()?;
     for folder in STORE_FOLDERS {
@@ -648,7 +680,29 @@ mod tests {
         assert!(to.join(MANIFEST_FILE).is_file());
 
         let target = tempfile::tempdir().expect("temp dir");
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options()
+            .append(true)
+            .open(board.join("meta.json"))
+            .and_then(|file| file.set_modified(an_hour_ago))
+            .expect("age the original");
+        let to = backup.path().join("aged");
+        back_up(data.path(), None, &to).expect("backup");
         restore(&to, target.path(), None, false).expect("restore");
+        let restored_time = fs::metadata(
+            target
+                .path()
+                .join("boards/AAAAAAAAAAAAAAAAAAAAAA/meta.json"),
+        )
+        .and_then(|metadata| metadata.modified())
+        .expect("restored meta's time");
+        let age = SystemTime::now()
+            .duration_since(restored_time)
+            .unwrap_or_default();
+        assert!(
+            age >= Duration::from_secs(3500),
+            "the file's time is kept: {age:?}"
+        );
         assert!(target
             .path()
             .join("boards/AAAAAAAAAAAAAAAAAAAAAA/meta.json")
