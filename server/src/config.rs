@@ -6,13 +6,17 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use clap::builder::RangedU64ValueParser;
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 
 /// Leerkring's server: real-time workshop boards for care and welfare teams.
 #[derive(Parser, Clone, Debug)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Config {
+    /// Without a command the server serves; a command does its job and exits.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on.
     #[arg(long, env = "LEERKRING_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -107,6 +111,43 @@ fn positive_days(text: &str) -> Result<f64, String> {
         Ok(days) if days > 0.0 && days.is_finite() => Ok(days),
         _ => Err("expected a number of days above 0 (fractions allowed)".into()),
     }
+}
+
+/// What `leerkring-server` can do besides serving.
+#[derive(Subcommand, Clone, Debug)]
+pub enum Command {
+    /// Copy the embedded store into a new or empty folder, also while the server runs.
+    Backup {
+        /// The folder to write the backup into (created if missing; must be empty).
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        store: StoreLocation,
+    },
+    /// Put a backup back into a data dir; refused while a server runs on it.
+    Restore {
+        /// The backup's folder (as written by `backup --to`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace the boards, teams and tombstones the data dir holds already.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        store: StoreLocation,
+    },
+}
+
+/// Where the boards are, as the server is told: the same flags and environment variables.
+#[derive(Args, Clone, Debug)]
+pub struct StoreLocation {
+    /// The server's data dir.
+    #[arg(long, env = "LEERKRING_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// The server's Redis, if it runs on one (backup and restore then refuse, and say
+    /// what to back up instead).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
 }
 
 /// Where a single node keeps its boards.
@@ -419,6 +460,35 @@ mod tests {
         assert_eq!(config.limits.ping_every(), Duration::from_secs(25));
         assert_eq!(config.rooms.room_inbox_requests, 4096);
         assert_eq!(config.quotas.max_meetings_per_team, 100);
+    }
+
+    #[test]
+    fn backup_and_restore_take_the_servers_data_dir_flag_and_no_server_flags() {
+        let config = Config::try_parse_from([
+            "leerkring-server",
+            "backup",
+            "--to",
+            "/tmp/b",
+            "--data-dir",
+            "/tmp/d",
+        ])
+        .expect("backup parses");
+        match config.command {
+            Some(Command::Backup { to, store }) => {
+                assert_eq!(to, PathBuf::from("/tmp/b"));
+                assert_eq!(store.data_dir, PathBuf::from("/tmp/d"));
+            }
+            other => panic!("expected backup, got {other:?}"),
+        }
+        assert!(Config::try_parse_from([
+            "leerkring-server",
+            "--addr",
+            "127.0.0.1:1",
+            "restore",
+            "--from",
+            "/tmp/b"
+        ])
+        .is_err());
     }
 
     #[test]

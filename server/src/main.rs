@@ -1,9 +1,11 @@
-//! `leerkring-server`: parses flags, sets up logging and serves until Ctrl-C or SIGTERM.
+//! `leerkring-server`: parses flags, sets up logging and serves until Ctrl-C or SIGTERM;
+//! or backs up or restores the embedded store (storage/backup.rs) and exits.
 
 use std::io::IsTerminal;
 
 use clap::{CommandFactory, Parser};
-use leerkring_server::config::Config;
+use leerkring_server::config::{Command, Config};
+use leerkring_server::storage::backup::{self, BackupError, Counts};
 use leerkring_server::storage::lock::DataDirLock;
 use tracing_subscriber::EnvFilter;
 
@@ -17,6 +19,17 @@ async fn main() -> std::io::Result<()> {
         )
         .init();
     let config = Config::parse();
+    match &config.command {
+        Some(Command::Backup { to, store }) => finish(
+            "backup",
+            backup::back_up(&store.data_dir, store.redis_url.as_deref(), to),
+        ),
+        Some(Command::Restore { from, force, store }) => finish(
+            "restore",
+            backup::restore(from, &store.data_dir, store.redis_url.as_deref(), *force),
+        ),
+        None => {}
+    }
     if let Err(invalid) = config.validate() {
         // Said the way clap says a bad flag, before anything is opened.
         Config::command()
@@ -38,6 +51,23 @@ async fn main() -> std::io::Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// Ends a command: what it did on stdout and status 0, or one line on stderr and 1.
+fn finish(command: &str, outcome: Result<Counts, BackupError>) -> ! {
+    match outcome {
+        Ok(counts) => {
+            println!(
+                "{command}: {} boards, {} teams, {} tombstones",
+                counts.boards, counts.teams, counts.tombstones
+            );
+            std::process::exit(0);
+        }
+        Err(error) => {
+            eprintln!("leerkring-server {command}: {error}");
+            std::process::exit(1);
+        }
+    }
 }
 
 async fn shutdown_signal() {

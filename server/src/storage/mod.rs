@@ -12,8 +12,10 @@
 //! in Redis, so several server nodes can serve the same boards (docs/ARCHITECTURE.md);
 //! [`memory`] keeps it in memory only, for benchmarks. Whatever the store, [`lock`] keeps
 //! a second process off the data dir, and [`quarantine`] sets aside a stored record that
-//! killed the process instead of replaying it at every start.
+//! killed the process instead of replaying it at every start. [`backup`] copies the
+//! embedded store while the server runs, and puts such a copy back.
 
+pub mod backup;
 pub mod embedded;
 pub mod lock;
 pub mod memory;
