@@ -618,6 +618,7 @@ mod tests {
         let tombstone = super::super::Tombstone {
             deleted_at: 1,
             why: super::super::Removal::Deleted,
+            took_place: None,
         };
         // Buried but not yet erased, as between the two steps of a deletion.
         runtime
