@@ -16,7 +16,7 @@ use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
 
-use crate::placement::{Batch, Landing, Placement};
+use crate::placement::{Batch, Placement};
 use crate::storage::StoredHistory;
 
 /// Identifies one WebSocket connection for as long as the process runs.
@@ -427,12 +427,7 @@ impl Board {
                         .meeting
                         .read_only_roots(sender)
                         .into_iter()
-                        .find(|root| {
-                            effect.touched.contains(&Landing::Unknown)
-                                || effect
-                                    .touched
-                                    .contains(&Landing::Root(root.name.as_str().into()))
-                        })
+                        .find(|root| effect.touched.contains(root.name.as_str()))
                         .map(|root| WriteRefusal::ReadOnly(root.why)),
                 };
                 if verdict.is_none() {

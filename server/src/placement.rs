@@ -28,29 +28,33 @@ use yrs::encoding::read::{Error as DecodeError, Read};
 use yrs::updates::decoder::{Decode, Decoder, DecoderV1};
 use yrs::{ClientID, IdSet, ID};
 
-/// Nested types deeper than this are not followed up to their root (a real board nests
-/// three deep: table, row, cell).
-const MAX_DEPTH: usize = 64;
+/// How many nested types up a delete is followed to see whether one that holds it is
+/// deleted already (a real board nests three deep: table, row, cell); deeper, the delete
+/// counts as changing its root, which is the cautious answer.
+const MAX_DELETED_DEPTH: usize = 16;
 
 /// Where a block was placed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Place {
     /// Directly in the root type of this name.
     Root(Arc<str>),
-    /// In the nested type held by the item with this id.
-    Inside(ID),
+    /// In the nested type held by the item `holder`, which is (at some depth) in the root
+    /// `root`. The root is worked out once, when the block is placed, so judging a block
+    /// costs the same however deep it is nested.
+    Inside { holder: ID, root: Arc<str> },
     /// Nowhere: garbage-collected content, or an item yrs could not place (it becomes
     /// garbage too).
     Nowhere,
 }
 
-/// The root type a change lands in.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Landing {
-    Root(Arc<str>),
-    /// The chain of nested types could not be followed to a root; judged as touching
-    /// every part that is read-only for the sender.
-    Unknown,
+impl Place {
+    /// The root it is in, if any.
+    fn root(&self) -> Option<&Arc<str>> {
+        match self {
+            Place::Root(root) | Place::Inside { root, .. } => Some(root),
+            Place::Nowhere => None,
+        }
+    }
 }
 
 /// One block of an update, as far as placing it needs.
@@ -155,8 +159,9 @@ fn parse(bytes: &[u8]) -> Result<ParsedUpdate, DecodeError> {
 /// What an update does, judged before it is applied.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Effect {
-    /// The roots it inserts into, formats, embeds into, nests types into or deletes from.
-    pub touched: HashSet<Landing>,
+    /// The names of the roots it inserts into, formats, embeds into, nests types into or
+    /// deletes from.
+    pub touched: HashSet<Arc<str>>,
     /// It would leave blocks or deletes waiting for clocks the document does not have.
     pub leaves_pending: bool,
 }
@@ -318,28 +323,12 @@ impl Known<'_> {
         deleted.gaps(clocks).collect()
     }
 
-    /// The root `place` is in, following nested types up.
-    fn landing(&self, place: &Place) -> Option<Landing> {
-        let mut place = place.clone();
-        for _ in 0..MAX_DEPTH {
-            match place {
-                Place::Root(name) => return Some(Landing::Root(name)),
-                Place::Nowhere => return None,
-                Place::Inside(holder) => match self.place(&holder) {
-                    Some(outer) => place = outer.clone(),
-                    None => return Some(Landing::Unknown),
-                },
-            }
-        }
-        Some(Landing::Unknown)
-    }
-
     /// Whether a type that holds `place` (at any depth) is deleted: what is inside it is
     /// deleted with it, so deleting it again changes nothing.
     fn inside_deleted(&self, place: &Place) -> bool {
         let mut place = place.clone();
-        for _ in 0..MAX_DEPTH {
-            let Place::Inside(holder) = place else {
+        for _ in 0..MAX_DELETED_DEPTH {
+            let Place::Inside { holder, .. } = place else {
                 return false;
             };
             if self.is_deleted(&holder) {
@@ -413,8 +402,8 @@ fn simulate(
             if known.undeleted(client, &run).is_empty() {
                 continue;
             }
-            if let Some(landing) = known.landing(&place) {
-                effect.touched.insert(landing);
+            if let Some(root) = place.root() {
+                effect.touched.insert(root.clone());
             }
             newly_deleted.push(run);
         }
@@ -438,7 +427,7 @@ fn simulate(
 fn place_block(
     block: &Block,
     known: &Known<'_>,
-    touched: &mut HashSet<Landing>,
+    touched: &mut HashSet<Arc<str>>,
 ) -> Option<Vec<(Range<u32>, Place, bool)>> {
     let client = block.id.client;
     let clocks = block.id.clock..block.id.clock + block.len;
@@ -474,8 +463,8 @@ fn place_block(
         return None;
     }
     let mut touch = |place: &Place| {
-        if let Some(landing) = known.landing(place) {
-            touched.insert(landing);
+        if let Some(root) = place.root() {
+            touched.insert(root.clone());
         }
     };
     let neighbour_place = |id: &Option<ID>| {
@@ -497,7 +486,10 @@ fn place_block(
             Parent::Root(name) => Place::Root(name.clone()),
             Parent::Item(holder) => match known.place(holder) {
                 Some(Place::Nowhere) | None => Place::Nowhere,
-                Some(_) => Place::Inside(*holder),
+                Some(Place::Root(root) | Place::Inside { root, .. }) => Place::Inside {
+                    holder: *holder,
+                    root: root.clone(),
+                },
             },
             Parent::Neighbours => neighbour_place(&left)
                 .or_else(|| neighbour_place(right_origin))

@@ -241,6 +241,87 @@ fn first_row_of<T: ReadTxn>(txn: &T) -> yrs::MapRef {
     }
 }
 
+/// Deeper than any board nests, and deeper than the write filter once followed a chain of
+/// nested types (64) before it judged the edit as touching everything read-only.
+const DEEP: usize = 200;
+
+/// A chain of [`DEEP`] maps under `key` of `outer`, each the only value of the one before;
+/// returns the innermost.
+fn nest_deeply(txn: &mut TransactionMut, outer: &yrs::MapRef, key: &str) -> yrs::MapRef {
+    let mut current = outer.insert(txn, key, MapPrelim::default());
+    for _ in 1..DEEP {
+        current = current.insert(txn, "k", MapPrelim::default());
+    }
+    current
+}
+
+/// The innermost map of the chain [`nest_deeply`] made under `key` of `outer`.
+fn innermost<T: ReadTxn>(txn: &T, outer: &yrs::MapRef, key: &str) -> yrs::MapRef {
+    let mut current = match outer.get(txn, key) {
+        Some(Out::YMap(map)) => map,
+        other => panic!("the chain starts with a map: {other:?}"),
+    };
+    while let Some(Out::YMap(inner)) = current.get(txn, "k") {
+        current = inner;
+    }
+    current
+}
+
+#[tokio::test]
+async fn an_edit_however_deeply_nested_is_judged_by_the_root_it_is_in() {
+    let mut meeting = Meeting::start().await;
+    meeting.lock_table().await;
+    // The facilitator nests deeply in the locked table (she may).
+    {
+        let mut txn = meeting.facilitator.doc.transact_mut();
+        let row = first_row(&txn);
+        nest_deeply(&mut txn, &row, "diep");
+    }
+    let facilitator_state = meeting.facilitator.doc.transact().state_vector();
+    eventually("the cheat has the facilitator's chain", PATIENCE, || {
+        meeting.cheat.doc.transact().state_vector() == facilitator_state
+    })
+    .await;
+
+    // At the bottom of that chain the cheat is still in the locked table.
+    let scratch = copy_of(&meeting.cheat);
+    let in_the_table = change(&scratch, |txn| {
+        let row = first_row(txn);
+        innermost(txn, &row, "diep").insert(txn, "stiekem", "ja");
+    });
+    meeting.cheat.send_update(&in_the_table);
+    assert_eq!(
+        meeting.cheat.next_stray_reply().await,
+        (403, LOCKED.to_owned()),
+        "an edit {DEEP} maps deep in the locked table"
+    );
+
+    // Nesting as deep in a part that is open to it is the cheat's own business.
+    let open_doc = copy_of(&meeting.cheat);
+    let in_an_open_part = change(&open_doc, |txn| {
+        let scratchpad = txn.get_or_insert_map("kladblok");
+        let bottom = nest_deeply(txn, &scratchpad, "diep");
+        bottom.insert(txn, "klaar", "ja");
+    });
+    meeting.cheat.send_update(&in_an_open_part);
+    eventually(
+        "anna gets the deep chain in the open part",
+        PATIENCE,
+        || holds_anything_from(&meeting.anna, &[open_doc.client_id()]),
+    )
+    .await;
+    let late = meeting.late_joiner().await;
+    assert!(!holds_anything_from(&late, &[scratch.client_id()]));
+    let txn = late.doc.transact();
+    let scratchpad = txn.get_map("kladblok").expect("the open part is stored");
+    assert_eq!(
+        innermost(&txn, &scratchpad, "diep").get(&txn, "klaar"),
+        Some(Out::Any(Any::from("ja"))),
+        "the late joiner has the whole chain"
+    );
+    assert_eq!(meeting.cheat.stray_replies().len(), 1, "one refusal only");
+}
+
 #[tokio::test]
 async fn an_edit_the_server_cannot_place_yet_is_refused_from_everyone_and_never_placed_later() {
     let mut meeting = Meeting::start().await;
