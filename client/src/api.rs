@@ -70,10 +70,12 @@ async fn get_json<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, Api
     read(response).await
 }
 
-/// Creates a board; the answer holds the facilitator's link.
-pub async fn create_board(title: &str) -> Result<BoardCreated, ApiFailure> {
+/// Creates a board (with a waiting room, or without); the answer holds the
+/// facilitator's link.
+pub async fn create_board(title: &str, waiting_room: bool) -> Result<BoardCreated, ApiFailure> {
     let body = CreateBoard {
         title: title.to_owned(),
+        waiting_room,
     };
     post_json("/api/boards", None, &body).await
 }
@@ -170,9 +172,11 @@ pub async fn create_team_meeting(
     team: &str,
     token: &str,
     title: &str,
+    waiting_room: bool,
 ) -> Result<BoardCreated, ApiFailure> {
     let body = CreateBoard {
         title: title.to_owned(),
+        waiting_room,
     };
     post_json(&format!("/api/teams/{team}/meetings"), Some(token), &body).await
 }

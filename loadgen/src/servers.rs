@@ -140,7 +140,8 @@ impl RunningServer {
                 let response = self
                     .http
                     .post(format!("http://{addr}/api/boards"))
-                    .json(&serde_json::json!({ "title": name }))
+                    // Load, not admission: everyone takes part at once.
+                    .json(&serde_json::json!({ "title": name, "waiting_room": false }))
                     .send()
                     .await?
                     .error_for_status()?;

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use leerkring_shared::ids::MemberId;
-use leerkring_shared::meeting::{Caller, Command, Context, Meeting, MeetingView, ReadOnlyBecause};
+use leerkring_shared::meeting::{
+    not_let_in_yet, Caller, Command, Context, Meeting, MeetingView, ReadOnlyBecause,
+};
 use leerkring_shared::protocol::{
     awareness_frame, meeting_frame, sync_step1_frame, sync_step2_frame, DocUpdate,
 };
@@ -30,6 +32,11 @@ pub struct Member {
     /// The presence client id this connection announced (one per connection; see
     /// [`Board::apply_presence`]), removed for all when it leaves.
     presence_id: Option<ClientID>,
+    /// The meeting lets this connection in ([`Meeting::lets_in`]); one that waits gets
+    /// nothing of the document or of anyone's presence.
+    let_in: bool,
+    /// The sync step 1 of a connection that waits, answered once it is let in.
+    held_sync: Option<StateVector>,
 }
 
 /// A board's document, presence and meeting.
@@ -111,6 +118,18 @@ pub enum WriteRefusal {
     /// It builds on clocks the document does not have, so yrs would hold (part of) it
     /// back and place it later, when nobody judges it any more.
     Incomplete,
+    /// Its sender waits in the waiting room.
+    Waiting,
+}
+
+/// What [`Board::answer_sync`] makes of a sync step 1.
+pub enum SyncAnswer {
+    /// The sync step 2 to send.
+    Reply(Vec<u8>),
+    /// The connection waits; it is answered when it is let in.
+    Held,
+    /// The document could not be encoded.
+    Unreadable,
 }
 
 impl WriteRefusal {
@@ -118,6 +137,7 @@ impl WriteRefusal {
     pub fn refusal(self) -> Refusal {
         match self {
             WriteRefusal::ReadOnly(why) => why.refusal(),
+            WriteRefusal::Waiting => not_let_in_yet(),
             WriteRefusal::Incomplete => Refusal {
                 status: 409,
                 reason: "your edit builds on changes the server does not have; it was not saved"
@@ -247,19 +267,68 @@ impl Board {
     }
 
     /// Adds a connection; returns the frames that start its sync: the server's sync
-    /// step 1 and, if anyone is present, their presence states.
+    /// step 1 and, if anyone is present and the connection is let in, their presence
+    /// states.
     pub fn join(&mut self, connection: ConnectionId, caller: Caller) -> Vec<Vec<u8>> {
+        let let_in = self.meeting.lets_in(&caller);
         self.members.insert(
             connection,
             Member {
                 caller,
                 presence_id: None,
+                let_in,
+                held_sync: None,
             },
         );
         let state_vector = self.doc().transact().state_vector();
         let mut frames = vec![sync_step1_frame(&state_vector)];
-        frames.extend(self.presence_frame());
+        if let_in {
+            frames.extend(self.presence_frame());
+        }
         frames
+    }
+
+    /// Whether the meeting lets `connection` in (see [`Member`]).
+    pub fn lets_in(&self, connection: ConnectionId) -> bool {
+        self.members.get(&connection).is_some_and(|m| m.let_in)
+    }
+
+    /// Answers a connection's sync step 1, or holds it while the connection waits.
+    pub fn answer_sync(&mut self, connection: ConnectionId, peer_state: StateVector) -> SyncAnswer {
+        match self.members.get_mut(&connection) {
+            Some(member) if !member.let_in => {
+                member.held_sync = Some(peer_state);
+                SyncAnswer::Held
+            }
+            _ => self
+                .sync_reply(&peer_state)
+                .map_or(SyncAnswer::Unreadable, SyncAnswer::Reply),
+        }
+    }
+
+    /// Brings every connection's [`Member::let_in`] up to date with the meeting, and
+    /// returns the frames for those let in just now: the answer to their held sync step 1
+    /// and everyone's presence.
+    pub fn let_in_newly_admitted(&mut self) -> Vec<(ConnectionId, Vec<Vec<u8>>)> {
+        let mut newly_let_in = Vec::new();
+        for (&connection, member) in self.members.iter_mut() {
+            let let_in = self.meeting.lets_in(&member.caller);
+            if let_in && !member.let_in {
+                newly_let_in.push((connection, member.held_sync.take()));
+            }
+            member.let_in = let_in;
+        }
+        newly_let_in
+            .into_iter()
+            .map(|(connection, held)| {
+                let mut frames: Vec<Vec<u8>> = held
+                    .and_then(|state| self.sync_reply(&state))
+                    .into_iter()
+                    .collect();
+                frames.extend(self.presence_frame());
+                (connection, frames)
+            })
+            .collect()
     }
 
     /// Removes a connection; returns the frame that clears its presence for everyone else.
@@ -421,6 +490,7 @@ impl Board {
             .into_iter()
             .map(|(sender, update)| {
                 let verdict = match batch.effect(&self.placement, update) {
+                    _ if !self.meeting.lets_in(sender) => Some(WriteRefusal::Waiting),
                     None => Some(WriteRefusal::Incomplete),
                     Some(effect) if effect.leaves_pending => Some(WriteRefusal::Incomplete),
                     Some(effect) => self
@@ -464,7 +534,7 @@ impl Board {
         update: AwarenessUpdate,
         max_state_bytes: usize,
     ) -> Result<Option<Vec<u8>>, PresenceRefused> {
-        let Some(member) = self.members.get(&connection) else {
+        let Some(member) = self.members.get(&connection).filter(|m| m.let_in) else {
             return Ok(None);
         };
         let own = member.presence_id;

@@ -11,10 +11,17 @@ use crate::refusal::{Refusal, TextRule};
 /// Longest board title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
 
-/// `POST /api/boards` request body.
+/// `POST /api/boards` (and `POST /api/teams/{id}/meetings`) request body.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CreateBoard {
     pub title: String,
+    /// New devices wait until the facilitator lets them in; on unless `false`.
+    #[serde(default = "waiting_room_on")]
+    pub waiting_room: bool,
+}
+
+fn waiting_room_on() -> bool {
+    true
 }
 
 /// A board's title: one line.
@@ -141,7 +148,11 @@ mod tests {
     use super::*;
 
     fn title(text: &str) -> Result<String, Refusal> {
-        CreateBoard { title: text.into() }.clean_title()
+        CreateBoard {
+            title: text.into(),
+            waiting_room: true,
+        }
+        .clean_title()
     }
 
     #[test]

@@ -416,7 +416,7 @@ impl<T: ReadTxn> Reader<'_, T> {
         MeetingSummary {
             title: self.title.clone(),
             date: date.to_owned(),
-            present: meeting.members.values().filter(|m| !m.removed).count(),
+            present: meeting.members.values().filter(|m| m.takes_part()).count(),
             activities,
             debrief,
             unreadable: false,
@@ -634,6 +634,7 @@ mod tests {
     fn member(name: &str) -> Member {
         Member {
             name: name.into(),
+            admitted: true,
             removed: false,
         }
     }

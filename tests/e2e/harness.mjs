@@ -177,10 +177,20 @@ export async function joinAll(browser, link, people) {
   return joined;
 }
 
-/** Starts a meeting from the start page; resolves on the join form of the new board. */
-export async function startMeeting(page, serverUrl, title) {
+/** The choice on a form that starts a meeting; checked (a waiting room) unless unchecked. */
+export const waitingRoomChoice = (page) =>
+  page.getByRole('checkbox', { name: 'Met wachtkamer: je laat nieuwe deelnemers zelf toe' });
+
+/**
+ * Starts a meeting from the start page; resolves on the join form of the new board.
+ * Without a waiting room unless `waitingRoom` (the tests about something else let
+ * everyone in at once; admission.test.mjs tests the waiting room).
+ */
+export async function startMeeting(page, serverUrl, title, { waitingRoom = false } = {}) {
   await page.goto(serverUrl);
   await page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).fill(title);
+  assert.ok(await waitingRoomChoice(page).isChecked(), 'a new meeting has a waiting room by default');
+  if (!waitingRoom) await waitingRoomChoice(page).uncheck();
   await page.getByRole('button', { name: 'Bijeenkomst starten' }).click();
   await page.getByRole('textbox', { name: 'Uw naam' }).waitFor();
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import {
   sharedServerAndBrowser, newPerson, eventually, everyone, stepHeading, join, joinAll, goToStep, focused,
+  waitingRoomChoice,
   assertAccessible,
 } from './harness.mjs';
 
@@ -54,6 +55,7 @@ async function agenda(page, activities, cases, firstStep) {
 async function meeting(browser, fenna, teamUrl, title, participantName) {
   await fenna.goto(teamUrl);
   await fenna.getByRole('textbox', { name: 'Naam van de nieuwe bijeenkomst' }).fill(title);
+  await waitingRoomChoice(fenna).uncheck();
   await fenna.getByRole('button', { name: 'Bijeenkomst starten' }).click();
   // The new board's link carries its token; the app keeps it and takes it out of the address bar.
   await fenna.waitForURL(/\/b\/[^/#]+$/);

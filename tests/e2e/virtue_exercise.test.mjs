@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sharedServerAndBrowser, newPerson, eventually, everyone, stepHeading, screenshot, join, joinAll, startMeeting,
-  goToStep, focused,
+  goToStep, focused, waitingRoomChoice,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -42,6 +42,7 @@ test('Activity A: an earlier table copied in, practice stories in pairs, shared,
   // This meeting starts from it. The device remembers Fenna's name: no join form now.
   await facilitator.page.goto(server.url);
   await facilitator.page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).fill('Bijeenkomst 2');
+  await waitingRoomChoice(facilitator.page).uncheck();
   await facilitator.page.getByRole('button', { name: 'Bijeenkomst starten' }).click();
   await facilitator.page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
   const link = await facilitator.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();

@@ -139,11 +139,23 @@ impl ServerProcess {
         format!("ws://{}/ws/{board}?token={token}", self.addr)
     }
 
-    /// Creates a board and returns what the server answered.
+    /// Creates a board without a waiting room (everyone with the link takes part at
+    /// once, as the tests that are not about admission need) and returns what the server
+    /// answered.
     pub async fn create_board(&self, title: &str) -> BoardCreated {
+        self.create_board_with(title, false).await
+    }
+
+    /// Creates a board with a waiting room, as the app does: new devices wait until the
+    /// facilitator lets them in.
+    pub async fn create_board_with_waiting_room(&self, title: &str) -> BoardCreated {
+        self.create_board_with(title, true).await
+    }
+
+    async fn create_board_with(&self, title: &str, waiting_room: bool) -> BoardCreated {
         let response = reqwest::Client::new()
             .post(self.http_url("/api/boards"))
-            .json(&serde_json::json!({ "title": title }))
+            .json(&serde_json::json!({ "title": title, "waiting_room": waiting_room }))
             .send()
             .await
             .expect("POST /api/boards");
@@ -828,18 +840,37 @@ impl MeetingClient {
     /// As [`MeetingClient::connect`], with the member key `key` (e.g. to come back as the
     /// same person).
     pub async fn connect_as(url: &str, key: &str) -> Self {
+        let client = Self::connect_to_wait(url, key).await;
+        client.wait_synced().await;
+        client
+    }
+
+    /// As [`MeetingClient::connect_as`] for a device the meeting does not let in yet:
+    /// returns once the first meeting view has arrived, without the document (the server
+    /// holds it back until the facilitator lets this device in).
+    pub async fn connect_to_wait(url: &str, key: &str) -> Self {
         let client = Self::open_as(url, key).await;
-        let synced = Arc::clone(&client.synced);
-        eventually("initial sync", Duration::from_secs(10), || {
-            *synced.lock().expect("lock")
-        })
-        .await;
         let inbox = Arc::clone(&client.inbox);
         eventually("the first meeting view", Duration::from_secs(10), || {
             inbox.lock().expect("lock").view.is_some()
         })
         .await;
         client
+    }
+
+    /// Waits up to 10 s for the first sync round (the server's answer to this client's
+    /// sync step 1).
+    pub async fn wait_synced(&self) {
+        let synced = Arc::clone(&self.synced);
+        eventually("initial sync", Duration::from_secs(10), || {
+            *synced.lock().expect("lock")
+        })
+        .await;
+    }
+
+    /// Whether the first sync round is done.
+    pub fn is_synced(&self) -> bool {
+        *self.synced.lock().expect("lock")
     }
 
     /// Opens the WebSocket with member key `key` and starts reading, without waiting for

@@ -155,7 +155,7 @@ async fn deleting_a_team_deletes_its_meetings_and_only_its_facilitator_may() {
         Method::POST,
         &format!("/api/teams/{team_id}/meetings"),
         Some(&team.facilitator_token),
-        Some(json!({"title": "Eerste bijeenkomst"})),
+        Some(json!({"title": "Eerste bijeenkomst", "waiting_room": false})),
     )
     .await;
     assert_eq!(status, 201);
@@ -367,7 +367,7 @@ async fn an_inactive_meeting_expires_its_team_keeps_that_it_took_place_and_the_a
         Method::POST,
         &format!("/api/teams/{team_id}/meetings"),
         Some(&team.facilitator_token),
-        Some(json!({"title": "Oude bijeenkomst"})),
+        Some(json!({"title": "Oude bijeenkomst", "waiting_room": false})),
     )
     .await;
     assert_eq!(status, 201, "{body}");

@@ -91,7 +91,7 @@ impl TeamServer {
             reqwest::Method::POST,
             &path,
             Some(&self.team.facilitator_token),
-            Some(json!({"title": title})),
+            Some(json!({"title": title, "waiting_room": false})),
         )
         .await;
         assert_eq!(status, 201, "{body}");

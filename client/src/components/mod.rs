@@ -20,3 +20,4 @@ pub mod table_lock;
 pub mod timer;
 pub mod virtue_table;
 pub mod vote;
+pub mod waiting_room;

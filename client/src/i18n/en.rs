@@ -1,6 +1,8 @@
 //! The English catalogue: every interface text in English.
 
-use super::{CaseTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts};
+use super::{
+    CaseTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts, WaitingTexts,
+};
 
 pub static EN: Texts = Texts {
     app_name: "Leerkring",
@@ -352,6 +354,19 @@ pub static EN: Texts = Texts {
         make_point_from: |text| format!("Make it a development point: {text}"),
         point_named: |text| format!("Development point: {text}"),
     },
+    waiting: WaitingTexts {
+        heading: "You are in the waiting room",
+        text: "The facilitator will let you in shortly. You will see the board as soon as they do.",
+        panel_heading: "Waiting room",
+        switch_label: "New participants wait until you let them in",
+        nobody: "Nobody is waiting.",
+        waits: |name| format!("{name} is waiting"),
+        admit: "Let in",
+        refuse: "Refuse",
+        choice_label: "With a waiting room: you let new participants in yourself",
+        refused_heading: "You were not let in",
+        refused_text: "The facilitator did not let you into this meeting. Think this is a mistake? Ask the facilitator.",
+    },
     lifecycle: LifecycleTexts {
         delete_heading: "Delete meeting",
         delete_intro: "No longer need this meeting? Then delete it. Everything disappears from the server: the table, the notes and the cases. This cannot be undone.",
@@ -408,7 +423,7 @@ pub static EN: Texts = Texts {
             PrivacySection {
                 heading: "Who can see it",
                 paragraphs: &[
-                    "Anyone with a meeting’s link can take part and sees what is on the board. So share the link only with the people taking part.",
+                    "Whoever opens a meeting’s link first comes into the waiting room. Only when the facilitator lets you in do you see the board and take part. A device that was let in comes straight back in later. The facilitator can switch the waiting room off, for instance when everyone sits in one room; then anyone with the link takes part at once. So share the link only with the people taking part.",
                     "The facilitator has a link of their own. With it the facilitator can do more: lead the meeting, remove people, make a new link and delete the meeting.",
                     "Has a link reached the wrong person? Then the facilitator chooses ‘Make a new participant link’. The old link stops working.",
                     "You open the team page with the team link. The team’s report stays within the team until the team shares it.",

@@ -264,7 +264,24 @@ pub struct Texts {
     pub case: CaseTexts,
     pub team: TeamTexts,
     pub lifecycle: LifecycleTexts,
+    pub waiting: WaitingTexts,
     pub privacy_page: PrivacyTexts,
+}
+
+/// The texts of the waiting room (*wachtkamer*).
+pub struct WaitingTexts {
+    pub heading: &'static str,
+    pub text: &'static str,
+    pub panel_heading: &'static str,
+    pub switch_label: &'static str,
+    pub nobody: &'static str,
+    /// `(name)`: someone who waits.
+    pub waits: fn(&str) -> String,
+    pub admit: &'static str,
+    pub refuse: &'static str,
+    pub choice_label: &'static str,
+    pub refused_heading: &'static str,
+    pub refused_text: &'static str,
 }
 
 /// The texts of the case consultation (*omgangsoverleg*).

@@ -1,6 +1,8 @@
 //! The Dutch catalogue: every interface text in Dutch, the default language.
 
-use super::{CaseTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts};
+use super::{
+    CaseTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts, WaitingTexts,
+};
 
 pub static NL: Texts = Texts {
     app_name: "Leerkring",
@@ -352,6 +354,19 @@ pub static NL: Texts = Texts {
         make_point_from: |text| format!("Maak er een ontwikkelpunt van: {text}"),
         point_named: |text| format!("Ontwikkelpunt: {text}"),
     },
+    waiting: WaitingTexts {
+        heading: "Je zit in de wachtkamer",
+        text: "De begeleider laat je zo binnen. Je ziet het bord zodra dat gebeurd is.",
+        panel_heading: "Wachtkamer",
+        switch_label: "Nieuwe deelnemers wachten tot je ze toelaat",
+        nobody: "Niemand wacht.",
+        waits: |name| format!("{name} wacht"),
+        admit: "Toelaten",
+        refuse: "Weigeren",
+        choice_label: "Met wachtkamer: je laat nieuwe deelnemers zelf toe",
+        refused_heading: "Je bent niet toegelaten",
+        refused_text: "De begeleider heeft je niet binnengelaten in deze bijeenkomst. Denk je dat dit niet klopt? Vraag het de begeleider.",
+    },
     lifecycle: LifecycleTexts {
         delete_heading: "Bijeenkomst verwijderen",
         delete_intro: "Heb je deze bijeenkomst niet meer nodig? Verwijder hem dan. Alles verdwijnt van de server: de tabel, de notities en de casussen. Dat kun je niet terugdraaien.",
@@ -408,7 +423,7 @@ pub static NL: Texts = Texts {
             PrivacySection {
                 heading: "Wie het kan zien",
                 paragraphs: &[
-                    "Iedereen met de link van een bijeenkomst kan meedoen en ziet wat er op het bord staat. Deel de link dus alleen met de mensen die meedoen.",
+                    "Wie de link van een bijeenkomst opent, komt eerst in de wachtkamer. Pas als de begeleider je toelaat, zie je het bord en doe je mee. Een apparaat dat is toegelaten, komt daarna meteen weer binnen. De begeleider kan de wachtkamer uitzetten, bijvoorbeeld als iedereen in één ruimte zit; dan kan iedereen met de link meteen meedoen. Deel de link dus alleen met de mensen die meedoen.",
                     "De begeleider heeft een eigen link. Daarmee kan de begeleider meer: de bijeenkomst leiden, mensen weghalen, een nieuwe link maken en de bijeenkomst verwijderen.",
                     "Is een link bij de verkeerde persoon terechtgekomen? Dan kiest de begeleider ‘Nieuwe deelnemerslink maken’. De oude link werkt daarna niet meer.",
                     "De teampagina open je met de teamlink. Het verslag van het team blijft binnen het team, tot het team het zelf deelt.",

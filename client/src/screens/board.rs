@@ -19,6 +19,7 @@ use crate::components::invite::Invite;
 use crate::components::participants::ParticipantsPanel;
 use crate::components::presence::PresenceList;
 use crate::components::timer::TimerPanel;
+use crate::components::waiting_room::{WaitingRoomPanel, WaitingScreen};
 use crate::device::{self, Link};
 use crate::i18n::{use_language, Lang, Texts};
 use crate::screens::join::JoinForm;
@@ -116,6 +117,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
     let status = provider.status();
     // The server closed every connection: the meeting was deleted (here or elsewhere).
     let deleted = move || status.get() == Status::Ended(Ending::Deleted);
+    let waiting = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.waiting));
     let board_id = info.board_id.to_string();
     let refusal = provider.refusal();
     // Back to the team page, for whoever opened it on this device (it holds their token).
@@ -128,7 +130,10 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
         <Show when=deleted>
             <Deleted texts=meeting_deleted/>
         </Show>
-        <div class="board-layout" hidden=deleted>
+        <Show when=move || waiting() && !deleted()>
+            <WaitingScreen status=status/>
+        </Show>
+        <div class="board-layout" hidden=move || deleted() || waiting()>
             <div class="board-main">
                 {team_page.map(|href| view! {
                     <a class="back-to-team" href=href>{move || language.texts().team.back_to_team}</a>
@@ -165,6 +170,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                         own_url=own_url
                     />
                 })}
+                <WaitingRoomPanel provider=provider.clone()/>
                 <ParticipantsPanel provider=provider.clone()/>
                 <PresenceList peers=provider.peers()/>
                 <ForgetBoard provider=provider.clone()/>

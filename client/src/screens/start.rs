@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::browser;
 use crate::components::name_form::NameForm;
+use crate::components::waiting_room::WaitingRoomChoice;
 use crate::i18n::use_language;
 use crate::screens::privacy::PRIVACY_PATH;
 
@@ -49,10 +50,11 @@ pub fn StartPage() -> impl IntoView {
     let title = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    let waiting_room = RwSignal::new(true);
     Effect::new(move |_| browser::set_title(language.texts().app_name));
 
-    let submit = create_and_go(title, busy, failed, |title| async move {
-        api::create_board(&title)
+    let submit = create_and_go(title, busy, failed, move |title| async move {
+        api::create_board(&title, waiting_room.get_untracked())
             .await
             .map(|created| created.facilitator_url)
     });
@@ -70,6 +72,7 @@ pub fn StartPage() -> impl IntoView {
                 busy=busy
                 on_submit=submit
             >
+                <WaitingRoomChoice on=waiting_room/>
                 <p role="alert" class="error">
                     {move || failed.get().then(|| language.texts().start_failed)}
                 </p>

@@ -31,10 +31,12 @@
 //!   by `Board::admit` (which judges them by the sender's rights), appended to the
 //!   (simulated) log and then applied in order; an update that fails to apply closes
 //!   its connection. Then the frame's other messages are handled in order: sync step 1
-//!   -> `sync_reply`, awareness -> `apply_presence` (a refusal closes the connection),
+//!   -> `answer_sync`, awareness -> `apply_presence` (a refusal closes the connection),
 //!   query-awareness -> `presence_frame`, command -> JSON `CommandEnvelope` ->
 //!   `run_command` (stored as the meeting JSON; `RemoveMember` closes the member's
-//!   connections) and `meeting_frames`.
+//!   connections), `let_in_newly_admitted` and `meeting_frames`.
+//! - The meeting starts without a waiting room (as a board stored before it existed), so
+//!   every slot writes at once; commands in the input can switch it on and let people in.
 //! - A slot that sends while disconnected first reconnects under a fresh connection id,
 //!   as a client would. Compaction happens at the server's default thresholds and when
 //!   the room unloads, as `Room::compact` does it: the log is replaced only by a
@@ -57,7 +59,7 @@
 
 use std::collections::BTreeMap;
 
-use leerkring_server::board::{Board, ConnectionId};
+use leerkring_server::board::{Board, ConnectionId, SyncAnswer};
 use leerkring_server::storage::StoredHistory;
 use leerkring_shared::meeting::{Caller, Command};
 use leerkring_shared::protocol::{
@@ -218,7 +220,7 @@ impl Harness {
         }
         self.slots[slot] = Some(id);
         if identified {
-            self.board.meeting_frames(self.now_ms);
+            self.send_meeting_views();
         }
         Some(id)
     }
@@ -236,7 +238,7 @@ impl Harness {
             check_outgoing(&removal);
         }
         if identified {
-            self.board.meeting_frames(self.now_ms);
+            self.send_meeting_views();
         }
     }
 
@@ -359,6 +361,15 @@ impl Harness {
         }
     }
 
+    /// `Room::send_meeting_views`: the document for whoever was let in just now, then
+    /// everyone's view.
+    fn send_meeting_views(&mut self) {
+        for (_, frames) in self.board.let_in_newly_admitted() {
+            frames.iter().for_each(|frame| check_outgoing(frame));
+        }
+        self.board.meeting_frames(self.now_ms);
+    }
+
     /// `Room::run_command`, with a store that always accepts.
     fn run_command(&mut self, caller: &Caller, command: Command) {
         let removes = match &command {
@@ -379,7 +390,7 @@ impl Harness {
                 self.close(connection);
             }
         }
-        self.board.meeting_frames(self.now_ms);
+        self.send_meeting_views();
     }
 
     /// The board's state for compaction; the CRDT library panicking here is a finding.
@@ -393,7 +404,7 @@ impl Harness {
     fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
         match message {
             ClientMessage::SyncStep1(peer_state) => {
-                if let Some(reply) = self.board.sync_reply(&peer_state) {
+                if let SyncAnswer::Reply(reply) = self.board.answer_sync(connection, peer_state) {
                     check_outgoing(&reply);
                 }
             }

@@ -14,6 +14,100 @@ fn caller(facilitator_token: bool, member: Option<&str>) -> Caller {
 }
 
 #[test]
+fn a_waiting_connection_gets_nothing_until_let_in_and_then_the_document_and_presence() {
+    use leerkring_shared::model::FLIPOVER;
+    let mut board = Board::from_history(StoredHistory::default());
+    let facilitator = caller(true, Some("f"));
+    board.join(1, facilitator.clone());
+    let on = Command::SetWaitingRoom { on: true };
+    board
+        .run_command(&facilitator, on, 0, 0)
+        .expect("a waiting room");
+    board
+        .run_command(
+            &facilitator,
+            Command::Hello {
+                name: "Fenna".into(),
+            },
+            0,
+            0,
+        )
+        .expect("hello");
+    let writer = Doc::new();
+    let text = writer.get_or_insert_text(FLIPOVER);
+    let update = {
+        let mut txn = writer.transact_mut();
+        text.insert(&mut txn, 0, "Welkom");
+        txn.encode_update_v1()
+    };
+    let sent = |bytes: &[u8]| DocUpdate {
+        update: Update::decode_v1(bytes).expect("decodes"),
+        bytes: bytes.to_vec(),
+    };
+    let admission = board.admit(vec![(1, sent(&update))]);
+    board
+        .apply_update(Update::decode_v1(&update).expect("decodes"))
+        .expect("applies");
+    assert_eq!(admission.accepted.len(), 1);
+
+    let waiter = caller(false, Some("w"));
+    let frames = board.join(2, waiter.clone());
+    assert_eq!(frames.len(), 1, "the sync step 1 only, no presence");
+    board
+        .run_command(&waiter, Command::Hello { name: "Wim".into() }, 0, 0)
+        .expect("hello");
+    assert!(!board.lets_in(2));
+    assert!(matches!(
+        board.answer_sync(2, StateVector::default()),
+        SyncAnswer::Held
+    ));
+    let refused = board.admit(vec![(2, sent(&text_update_of("w")))]);
+    assert!(refused.accepted.is_empty());
+    assert_eq!(refused.refused[0].1.refusal(), not_let_in_yet());
+    assert!(
+        board.let_in_newly_admitted().is_empty(),
+        "nobody let in yet"
+    );
+
+    let admit = Command::AdmitMember { member: "w".into() };
+    board.run_command(&facilitator, admit, 0, 0).expect("admit");
+    let let_in = board.let_in_newly_admitted();
+    assert_eq!(let_in.len(), 1);
+    let (connection, frames) = &let_in[0];
+    assert_eq!(*connection, 2);
+    let reader = Doc::new();
+    for frame in frames {
+        if let Ok(messages) = decode_frame(frame) {
+            for message in messages {
+                if let ClientMessage::Update(update) = message {
+                    reader
+                        .transact_mut()
+                        .apply_update(update.update)
+                        .expect("applies");
+                }
+            }
+        }
+    }
+    let flipover = reader.get_or_insert_text(FLIPOVER);
+    assert_eq!(
+        flipover.get_string(&reader.transact()),
+        "Welkom",
+        "the held sync answered"
+    );
+    assert!(board.lets_in(2));
+    assert!(board.let_in_newly_admitted().is_empty(), "only once");
+}
+
+/// An update of a fresh client typing `text` into the flip-over.
+fn text_update_of(text: &str) -> Vec<u8> {
+    let doc = Doc::new();
+    let flipover = doc.get_or_insert_text(leerkring_shared::model::FLIPOVER);
+    let mut txn = doc.transact_mut();
+    flipover.insert(&mut txn, 0, text);
+    txn.encode_update_v1()
+}
+
+#[test]
 fn the_locked_table_refuses_participants_but_not_the_facilitator() {
     use leerkring_shared::model::{FLIPOVER, VIRTUE_TABLE};
     use yrs::{Array, Text};

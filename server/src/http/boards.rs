@@ -33,9 +33,10 @@ const SOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
 pub(super) async fn new_board(
     state: &AppState,
     headers: &HeaderMap,
-    title: String,
+    request: &CreateBoard,
     team: Option<TeamId>,
 ) -> Result<BoardCreated, Refusal> {
+    let title = request.clean_title().map_err(unprocessable)?;
     let meta = BoardMeta {
         id: BoardId::parse(&random_id(BOARD_ID_BYTES))
             .map_err(|error| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?,
@@ -47,6 +48,20 @@ pub(super) async fn new_board(
     };
     state.store.create_board(&meta).await?;
     tracing::info!(board = %meta.id, "board created");
+    // Stored with the board's first meeting state: a board without one is from before the
+    // waiting room, and has none.
+    let creator = Caller {
+        facilitator_token: true,
+        member: None,
+    };
+    let waiting_room = Command::SetWaitingRoom {
+        on: request.waiting_room,
+    };
+    match state.rooms.command(&meta.id, creator, waiting_room).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(refused)) => return Err(refused.into()),
+        Err(error) => return Err(room_unavailable(error)),
+    }
     let base = base_url(state, headers);
     Ok(BoardCreated {
         facilitator_url: board_link(&base, &meta.id, &meta.facilitator_token),
@@ -64,8 +79,7 @@ pub(super) async fn create_board(
 ) -> Result<(StatusCode, Json<BoardCreated>), Refusal> {
     let Json(request) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
-    let title = request.clean_title().map_err(unprocessable)?;
-    let created = new_board(&state, &headers, title, None).await?;
+    let created = new_board(&state, &headers, &request, None).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -211,12 +225,13 @@ pub(super) async fn board_document(
     Path(board_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    let (meta, _) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let (meta, role) = authorize(&state, &board_id, bearer_token(&headers)).await?;
+    let caller = caller_for(&meta.id, role, member_key(&headers))?;
     let update = state
         .rooms
-        .document(&meta.id)
+        .document(&meta.id, caller)
         .await
-        .map_err(room_unavailable)?
+        .map_err(room_unavailable)??
         .ok_or_else(|| {
             Refusal::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -197,9 +197,8 @@ pub(super) async fn create_team_meeting(
     }
     let Json(request) =
         body.map_err(|rejection| Refusal::new(rejection.status(), rejection.body_text()))?;
-    let title = request.clean_title().map_err(unprocessable)?;
     state.teams.check_room_for_meeting(&stored.team)?;
-    let created = new_board(&state, &headers, title, Some(stored.meta.id.clone())).await?;
+    let created = new_board(&state, &headers, &request, Some(stored.meta.id.clone())).await?;
     state
         .teams
         .add_meeting(&stored.meta.id, &created.board_id)

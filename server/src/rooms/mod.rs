@@ -104,10 +104,11 @@ enum Request {
         caller: Caller,
         reply: oneshot::Sender<MeetingView>,
     },
-    /// The whole document as one Yjs update (v1), over HTTP; `None` if it cannot be
-    /// encoded.
+    /// The whole document as one Yjs update (v1), over HTTP, if the meeting lets `caller`
+    /// in; `None` if it cannot be encoded.
     Document {
-        reply: oneshot::Sender<Option<Vec<u8>>>,
+        caller: Caller,
+        reply: oneshot::Sender<Result<Option<Vec<u8>>, Refusal>>,
     },
     /// The document (as in `Document`) and the meeting state, for the team's pack.
     Record {
@@ -319,9 +320,17 @@ impl Rooms {
         .await
     }
 
-    /// The board's document as one Yjs update (v1).
-    pub async fn document(&self, board: &BoardId) -> Result<Option<Vec<u8>>, JoinError> {
-        self.ask(board, |reply| Request::Document { reply }).await
+    /// The board's document as one Yjs update (v1), if the meeting lets `caller` in.
+    pub async fn document(
+        &self,
+        board: &BoardId,
+        caller: Caller,
+    ) -> Result<Result<Option<Vec<u8>>, Refusal>, JoinError> {
+        self.ask(board, |reply| Request::Document {
+            caller: caller.clone(),
+            reply,
+        })
+        .await
     }
 
     /// The board's document as one Yjs update (v1), and its meeting state.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use leerkring_shared::ids::BoardId;
-use leerkring_shared::meeting::Caller;
+use leerkring_shared::meeting::{not_let_in_yet, Caller};
 use leerkring_shared::protocol::{
     command_reply_frame, update_frame, ClientMessage, CommandEnvelope, CommandReply, DocUpdate,
 };
@@ -19,7 +19,7 @@ use yrs::updates::decoder::Decode;
 use yrs::Update;
 
 use super::{Closing, JoinError, Outgoing, Request, Shared};
-use crate::board::{Board, ConnectionId, PresenceRefused};
+use crate::board::{Board, ConnectionId, PresenceRefused, SyncAnswer};
 use crate::broadcast::Remote;
 use crate::clock::now_ms;
 use crate::limits::DocumentBudget;
@@ -194,8 +194,13 @@ impl Room {
                 Request::View { caller, reply } => {
                     let _ = reply.send(self.board.view_for(&caller, now_ms()));
                 }
-                Request::Document { reply } => {
-                    let _ = reply.send(self.board.encode_state());
+                Request::Document { caller, reply } => {
+                    let document = if self.board.meeting().lets_in(&caller) {
+                        Ok(self.board.encode_state())
+                    } else {
+                        Err(not_let_in_yet())
+                    };
+                    let _ = reply.send(document);
                 }
                 Request::Record { reply } => {
                     let _ = reply.send((self.board.encode_state(), self.board.meeting().clone()));
@@ -392,8 +397,14 @@ impl Room {
         }
     }
 
-    /// Sends each connection that speaks Leerkring's messages the meeting as it may see it.
+    /// Sends each connection that speaks Leerkring's messages the meeting as it may see it,
+    /// and the document to those the meeting has let in just now.
     fn send_meeting_views(&mut self) {
+        for (connection, frames) in self.board.let_in_newly_admitted() {
+            for frame in frames {
+                self.send_to(connection, Bytes::from(frame));
+            }
+        }
         for (connection, frame) in self.board.meeting_frames(now_ms()) {
             self.send_to(connection, Bytes::from(frame));
         }
@@ -408,10 +419,13 @@ impl Room {
 
     async fn handle_message(&mut self, connection: ConnectionId, message: ClientMessage) {
         match message {
-            ClientMessage::SyncStep1(peer_state) => match self.board.sync_reply(&peer_state) {
-                Some(reply) => self.send_to(connection, Bytes::from(reply)),
-                None => self.close(connection, Closing::Unreadable),
-            },
+            ClientMessage::SyncStep1(peer_state) => {
+                match self.board.answer_sync(connection, peer_state) {
+                    SyncAnswer::Reply(reply) => self.send_to(connection, Bytes::from(reply)),
+                    SyncAnswer::Held => {}
+                    SyncAnswer::Unreadable => self.close(connection, Closing::Unreadable),
+                }
+            }
             ClientMessage::Awareness(update) => {
                 let max = self.shared.settings.max_presence_bytes;
                 match self.board.apply_presence(connection, update, max) {
@@ -428,7 +442,12 @@ impl Room {
                 }
             }
             ClientMessage::QueryAwareness => {
-                if let Some(frame) = self.board.presence_frame() {
+                // Someone who waits sees nobody's presence.
+                if let Some(frame) = self
+                    .board
+                    .presence_frame()
+                    .filter(|_| self.board.lets_in(connection))
+                {
                     self.send_to(connection, Bytes::from(frame));
                 }
             }
@@ -468,12 +487,12 @@ impl Room {
         }
     }
 
-    /// Sends one frame to every member but `except`. The frame's bytes are shared, not
-    /// copied, between the members.
+    /// Sends one frame to every member but `except` and those waiting to be let in. The
+    /// frame's bytes are shared, not copied, between the members.
     fn send_to_all_but(&mut self, except: Option<ConnectionId>, frame: &Bytes) {
         let mut lagging = Vec::new();
         for (&connection, outbox) in &self.outboxes {
-            if Some(connection) == except {
+            if Some(connection) == except || !self.board.lets_in(connection) {
                 continue;
             }
             if let Err(mpsc::error::TrySendError::Full(_)) =

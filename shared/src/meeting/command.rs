@@ -57,8 +57,13 @@ pub enum Command {
     Reclaim,
     /// Facilitator.
     RenameMember { member: MemberId, name: String },
-    /// Remove a member from the meeting. Facilitator.
+    /// Remove a member from the meeting, or refuse one in the waiting room ("Weigeren"):
+    /// that device may not come back. Facilitator.
     RemoveMember { member: MemberId },
+    /// Let a member in from the waiting room ("Toelaten"). Facilitator.
+    AdmitMember { member: MemberId },
+    /// Switch the waiting room on or off; off lets in everyone waiting. Facilitator.
+    SetWaitingRoom { on: bool },
     /// Add a card of the team's own to the deck. Anyone.
     AddCard { name: String, text: String },
     /// Round 1 of the card activity: your card and why (replaces an earlier pick). Anyone,

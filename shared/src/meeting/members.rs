@@ -1,5 +1,6 @@
-//! Members and roles: who is in the meeting under which name, who was removed, who holds
-//! the facilitator role, and who is calling.
+//! Members and roles: who is in the meeting under which name, who waits in the waiting
+//! room (*wachtkamer*) until the facilitator lets them in, who was removed, who holds the
+//! facilitator role, and who is calling.
 //!
 //! These are methods of [`Meeting`] because the members and the delegate are fields of
 //! the stored meeting, and removing a member reaches into its vote, groups and cards.
@@ -13,13 +14,22 @@ use crate::refusal::{Refusal, Subject, TextRule, MAX_TEXT_CHARS};
 /// A person's name.
 const NAME: TextRule = TextRule::line(MAX_TEXT_CHARS);
 
-/// A person known to the meeting.
+/// A person known to the meeting: one device, by its member key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub name: String,
-    /// Removed by the facilitator: may not come back.
+    /// Let in by the facilitator (or joined while there was no waiting room); kept, so
+    /// the device is let in again when it reconnects. Members stored before the waiting
+    /// room existed had all been let in.
+    #[serde(default = "already_admitted")]
+    pub admitted: bool,
+    /// Removed (or refused at the waiting room) by the facilitator: may not come back.
     #[serde(default)]
     pub removed: bool,
+}
+
+fn already_admitted() -> bool {
+    true
 }
 
 /// Who sends a command, as the server established it.
@@ -40,12 +50,25 @@ impl Meeting {
         }
     }
 
-    /// The members who were not removed.
+    /// The members who were let in and not removed: the people taking part.
     pub(super) fn live_members(&self) -> impl Iterator<Item = &MemberId> {
         self.members
             .iter()
-            .filter(|(_, m)| !m.removed)
+            .filter(|(_, m)| m.takes_part())
             .map(|(id, _)| id)
+    }
+
+    /// Whether `caller` may see and change the meeting: a holder of the facilitator link,
+    /// anyone with the link while there is no waiting room, or a member the facilitator
+    /// let in. Everyone else waits: they see nothing of the board and change nothing.
+    pub fn lets_in(&self, caller: &Caller) -> bool {
+        if caller.facilitator_token {
+            return true;
+        }
+        match caller.member.as_ref().and_then(|m| self.members.get(m)) {
+            Some(member) => member.takes_part(),
+            None => !self.waiting_room,
+        }
     }
 
     /// `member`, if the meeting knows them and they were not removed.
@@ -72,13 +95,14 @@ impl Meeting {
                 ),
             )
         })?;
-        if !self.members.contains_key(&member) {
-            return Err(Refusal::conflict(
+        match self.members.get(&member) {
+            None => Err(Refusal::conflict(
                 format!("introduce yourself (hello) before you {what}"),
-                format!("Om {wat} doet u eerst mee met uw naam."),
-            ));
+                format!("Om {wat} doe je eerst mee met je naam."),
+            )),
+            Some(known) if !known.admitted => Err(not_let_in_yet()),
+            Some(_) => Ok(member),
         }
-        Ok(member)
     }
 
     /// The caller joins under `name`, or changes their name.
@@ -90,13 +114,46 @@ impl Meeting {
             )
         })?;
         let name = NAME.clean(name, ("name", "De naam"))?;
+        // A new device waits if there is a waiting room; a known one keeps its place.
+        let admitted = self.members.get(&member).map_or_else(
+            || caller.facilitator_token || !self.waiting_room,
+            |known| known.admitted,
+        );
         self.members.insert(
             member,
             Member {
                 name,
+                admitted,
                 removed: false,
             },
         );
+        Ok(())
+    }
+
+    /// "Toelaten": the facilitator lets a waiting member in. (Refusing is
+    /// [`Meeting::remove_member`]: the device may not come back.)
+    pub(super) fn admit(&mut self, member: &MemberId) -> Result<(), Refusal> {
+        match self.members.get_mut(member) {
+            Some(found) if !found.removed && !found.admitted => {
+                found.admitted = true;
+                Ok(())
+            }
+            Some(found) if found.takes_part() => Err(Refusal::conflict(
+                "this member takes part already",
+                "Deze deelnemer doet al mee.",
+            )),
+            _ => Err(no_such_member()),
+        }
+    }
+
+    /// Switches the waiting room on or off; off lets in everyone waiting.
+    pub(super) fn set_waiting_room(&mut self, on: bool) -> Result<(), Refusal> {
+        self.waiting_room = on;
+        if !on {
+            for member in self.members.values_mut().filter(|m| !m.removed) {
+                member.admitted = true;
+            }
+        }
         Ok(())
     }
 
@@ -147,6 +204,26 @@ impl Meeting {
         self.cards.forget(member);
         Ok(())
     }
+}
+
+impl Member {
+    /// Let in and not removed.
+    pub fn takes_part(&self) -> bool {
+        self.admitted && !self.removed
+    }
+
+    /// In the waiting room: not let in yet, and not refused.
+    pub fn waits(&self) -> bool {
+        !self.admitted && !self.removed
+    }
+}
+
+/// The refusal for a device in the waiting room.
+pub fn not_let_in_yet() -> Refusal {
+    Refusal::forbidden(
+        "wait until the facilitator lets you in",
+        "Wacht tot de begeleider je binnenlaat.",
+    )
 }
 
 fn no_such_member() -> Refusal {

@@ -36,7 +36,7 @@ pub use agenda::{default_agenda, ActivityKind, Position, Step, MAX_ACTIVITIES};
 pub use cleared::{ClearedText, MAX_CLEARED_CHARS, MAX_CLEARED_TEXTS};
 pub use command::Command;
 pub use groups::{GroupPlan, Groups};
-pub use members::{Caller, Member};
+pub use members::{not_let_in_yet, Caller, Member};
 pub use read_only::{ReadOnlyBecause, ReadOnlyRoot};
 pub use timer::{Timer, MAX_TIMER_SECONDS};
 pub use view::{ActivityView, MeetingView, ParticipantView, StepView, VoteView, YouView};
@@ -71,6 +71,11 @@ pub struct Meeting {
     /// Flagged texts someone said are not personal data, as the server recorded them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleared: Vec<ClearedText>,
+    /// New devices wait until the facilitator lets them in. Set when the board is created
+    /// (on unless asked otherwise); off for boards stored before the waiting room existed,
+    /// as they were then, and so off by default.
+    #[serde(default)]
+    pub waiting_room: bool,
 }
 
 impl Default for Meeting {
@@ -87,6 +92,7 @@ impl Default for Meeting {
             cards: CardGame::default(),
             cases: Cases::new(),
             cleared: Vec::new(),
+            waiting_room: false,
         }
     }
 }
@@ -121,9 +127,12 @@ impl Meeting {
             if self.members.get(member).is_some_and(|m| m.removed) {
                 return Err(Refusal::forbidden(
                     "you were removed from this meeting",
-                    "U bent uit deze bijeenkomst verwijderd.",
+                    "Je bent uit deze bijeenkomst verwijderd.",
                 ));
             }
+        }
+        if !self.lets_in(caller) && !matches!(command, Command::Hello { .. }) {
+            return Err(not_let_in_yet());
         }
         let mut next = self.clone();
         next.run(caller, command, context)?;
@@ -171,6 +180,8 @@ impl Meeting {
             Command::Reclaim => self.reclaim(caller),
             Command::RenameMember { member, name } => self.rename_member(&member, &name),
             Command::RemoveMember { member } => self.remove_member(&member),
+            Command::AdmitMember { member } => self.admit(&member),
+            Command::SetWaitingRoom { on } => self.set_waiting_room(on),
             Command::AddCard { name, text } => self.add_card(caller, &name, &text),
             Command::PickCard { card, motivation } => self.pick_card(caller, &card, &motivation),
             Command::UnpickCard => self.unpick_card(caller),

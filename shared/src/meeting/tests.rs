@@ -28,8 +28,12 @@ fn context(present: &[&str]) -> Context {
     }
 }
 
+/// A meeting with a waiting room, as a new board has, and `people` let in.
 fn meeting_with(people: &[&str]) -> Meeting {
-    let mut meeting = Meeting::default();
+    let mut meeting = Meeting {
+        waiting_room: true,
+        ..Meeting::default()
+    };
     let ctx = context(people);
     meeting
         .apply(
@@ -40,6 +44,7 @@ fn meeting_with(people: &[&str]) -> Meeting {
             &ctx,
         )
         .expect("hello");
+    // Each joins and waits, and the facilitator lets them in.
     for id in people {
         meeting
             .apply(
@@ -50,8 +55,161 @@ fn meeting_with(people: &[&str]) -> Meeting {
                 &ctx,
             )
             .expect("hello");
+        meeting
+            .apply(
+                &facilitator(),
+                Command::AdmitMember {
+                    member: (*id).into(),
+                },
+                &ctx,
+            )
+            .expect("admit");
     }
     meeting
+}
+
+#[test]
+fn a_new_device_waits_sees_nothing_and_acts_only_once_let_in() {
+    let mut meeting = meeting_with(&["a"]);
+    open_vote(&mut meeting);
+    let ctx = context(&["a", "w"]);
+    let waiter = person("w");
+    meeting
+        .apply(&waiter, Command::Hello { name: "Wim".into() }, &ctx)
+        .expect("anyone may say hello");
+    assert!(!meeting.lets_in(&waiter));
+    let refused = meeting
+        .apply(&waiter, Command::CastVote { options: vec![0] }, &ctx)
+        .expect_err("a waiting device cannot vote");
+    assert_eq!(refused, not_let_in_yet());
+    for command in [
+        Command::PickCard {
+            card: "geduld".into(),
+            motivation: "omdat".into(),
+        },
+        Command::ClearFlag {
+            text: "06-12345678".into(),
+        },
+    ] {
+        assert_eq!(meeting.apply(&waiter, command, &ctx), Err(not_let_in_yet()));
+    }
+    assert!(
+        meeting
+            .apply(
+                &facilitator(),
+                Command::HandOver { member: "w".into() },
+                &ctx
+            )
+            .is_err(),
+        "the role cannot go to someone waiting"
+    );
+
+    // Waiting, they see that and nothing else; the facilitator sees who waits.
+    let theirs = meeting.view_for(&waiter, &ctx);
+    assert!(theirs.you.waiting);
+    assert!(theirs.participants.is_empty() && theirs.vote.is_none() && theirs.agenda.is_empty());
+    let hers = meeting.view_for(&facilitator(), &ctx);
+    assert_eq!(
+        hers.waiting
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Wim"]
+    );
+    assert!(hers.participants.iter().all(|p| p.member != "w"));
+    assert!(
+        meeting.view_for(&person("a"), &ctx).waiting.is_empty(),
+        "only she sees it"
+    );
+
+    // Let in, they vote; saying hello again later keeps them in.
+    meeting
+        .apply(
+            &facilitator(),
+            Command::AdmitMember { member: "w".into() },
+            &ctx,
+        )
+        .expect("admit");
+    meeting
+        .apply(&waiter, Command::CastVote { options: vec![0] }, &ctx)
+        .expect("now they vote");
+    meeting
+        .apply(
+            &waiter,
+            Command::Hello {
+                name: "Wim B.".into(),
+            },
+            &ctx,
+        )
+        .expect("hello again");
+    assert!(meeting.lets_in(&waiter));
+    assert!(!meeting.view_for(&waiter, &ctx).you.waiting);
+}
+
+#[test]
+fn refusing_at_the_waiting_room_is_for_good_and_switching_it_off_lets_everyone_in() {
+    let mut meeting = meeting_with(&[]);
+    let ctx = context(&["w", "x"]);
+    for (id, name) in [("w", "Wim"), ("x", "Xandra")] {
+        meeting
+            .apply(&person(id), Command::Hello { name: name.into() }, &ctx)
+            .expect("hello");
+    }
+    meeting
+        .apply(
+            &facilitator(),
+            Command::RemoveMember { member: "x".into() },
+            &ctx,
+        )
+        .expect("refuse");
+    meeting
+        .apply(&facilitator(), Command::SetWaitingRoom { on: false }, &ctx)
+        .expect("switch off");
+    assert!(meeting.lets_in(&person("w")), "waiting, so let in");
+    assert!(!meeting.lets_in(&person("x")), "refused stays refused");
+    // Without a waiting room a newcomer takes part at once, and stays in when it is back on.
+    meeting
+        .apply(
+            &person("n"),
+            Command::Hello {
+                name: "Nina".into(),
+            },
+            &ctx,
+        )
+        .expect("hello");
+    meeting
+        .apply(&facilitator(), Command::SetWaitingRoom { on: true }, &ctx)
+        .expect("switch on");
+    assert!(meeting.lets_in(&person("n")));
+    assert!(
+        !meeting.lets_in(&person("late")),
+        "a new device waits again"
+    );
+    assert!(
+        meeting
+            .apply(&person("w"), Command::SetWaitingRoom { on: false }, &ctx)
+            .is_err(),
+        "only the facilitator switches it"
+    );
+}
+
+#[test]
+fn a_meeting_stored_before_the_waiting_room_keeps_everyone_in() {
+    // Today's meeting as JSON, less the fields the waiting room added.
+    let mut stored = serde_json::to_value(meeting_with(&["a"])).expect("json");
+    let fields = stored.as_object_mut().expect("an object");
+    fields.remove("waiting_room");
+    for member in fields["members"]
+        .as_object_mut()
+        .expect("members")
+        .values_mut()
+    {
+        member.as_object_mut().expect("a member").remove("admitted");
+    }
+    let meeting: Meeting = serde_json::from_value(stored).expect("an old meeting reads");
+    assert!(!meeting.waiting_room);
+    assert!(meeting.lets_in(&person("a")));
+    assert!(meeting.lets_in(&person("new")));
 }
 
 fn open_vote(meeting: &mut Meeting) {

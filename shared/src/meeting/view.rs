@@ -1,11 +1,12 @@
 //! What each person sees of the meeting ([`MeetingView`]): everything but the ballots,
-//! and a vote's counts only once revealed.
+//! and a vote's counts only once revealed; someone in the waiting room sees only that
+//! they wait, and the facilitator sees who waits.
 
 use serde::{Deserialize, Serialize};
 
 use super::members::Caller;
 use super::vote::{RankedOption, Vote, VotePhase, VoteSettings};
-use super::{ActivityKind, Context, Groups, Meeting, Position, Step, Timer};
+use super::{ActivityKind, Context, Groups, Meeting, Member, Position, Step, Timer};
 use crate::card_game::CardGame;
 use crate::case::Cases;
 use crate::ids::MemberId;
@@ -13,19 +14,33 @@ use crate::ids::MemberId;
 impl Meeting {
     /// The meeting as `caller` may see it.
     pub fn view_for(&self, caller: &Caller, context: &Context) -> MeetingView {
+        if !self.lets_in(caller) {
+            return self.waiting_view(caller);
+        }
         let facilitator = self.is_facilitator(caller);
         let you = caller.member.clone();
-        let participants = self
-            .members
-            .iter()
-            .filter(|(_, m)| !m.removed)
-            .map(|(id, m)| ParticipantView {
-                member: id.clone(),
-                name: m.name.clone(),
-                connected: context.present.contains(id),
-                facilitator: self.delegate.as_ref() == Some(id),
-            })
-            .collect();
+        let people = |wanted: fn(&Member) -> bool| {
+            self.members
+                .iter()
+                .filter(|(_, m)| wanted(m))
+                .map(|(id, m)| ParticipantView {
+                    member: id.clone(),
+                    name: m.name.clone(),
+                    connected: context.present.contains(id),
+                    facilitator: self.delegate.as_ref() == Some(id),
+                })
+                .collect::<Vec<_>>()
+        };
+        let participants = people(Member::takes_part);
+        // Only the facilitator sees who waits, and only those here now.
+        let waiting = if facilitator {
+            people(Member::waits)
+                .into_iter()
+                .filter(|p| p.connected)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let your_group = you
             .as_ref()
             .and_then(|me| self.groups.as_ref()?.group_of(me));
@@ -52,11 +67,40 @@ impl Meeting {
             cases: self.cases.clone(),
             cleared: self.cleared.iter().map(|c| c.text.clone()).collect(),
             participants,
+            waiting_room: self.waiting_room,
+            waiting,
             you: YouView {
                 member: you,
                 facilitator,
                 facilitator_token: caller.facilitator_token,
                 group: your_group,
+                waiting: false,
+            },
+        }
+    }
+
+    /// What someone in the waiting room sees: that they wait, and nothing of the meeting.
+    fn waiting_view(&self, caller: &Caller) -> MeetingView {
+        MeetingView {
+            agenda: Vec::new(),
+            position: Position::default(),
+            timer: Timer::Stopped,
+            now_ms: 0,
+            groups: None,
+            vote: None,
+            table_locked: false,
+            cards: CardGame::default(),
+            cases: Cases::new(),
+            cleared: Vec::new(),
+            participants: Vec::new(),
+            waiting_room: true,
+            waiting: Vec::new(),
+            you: YouView {
+                member: caller.member.clone(),
+                facilitator: false,
+                facilitator_token: false,
+                group: None,
+                waiting: true,
             },
         }
     }
@@ -126,6 +170,9 @@ pub struct YouView {
     pub facilitator_token: bool,
     /// The viewer's group, while there are groups.
     pub group: Option<usize>,
+    /// The viewer waits in the waiting room: the rest of the view is empty.
+    #[serde(default)]
+    pub waiting: bool,
 }
 
 /// The meeting as one person may see it.
@@ -146,6 +193,12 @@ pub struct MeetingView {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleared: Vec<String>,
     pub participants: Vec<ParticipantView>,
+    /// New devices wait until the facilitator lets them in.
+    #[serde(default)]
+    pub waiting_room: bool,
+    /// Who waits to be let in (for the facilitator only).
+    #[serde(default)]
+    pub waiting: Vec<ParticipantView>,
     pub you: YouView,
 }
 

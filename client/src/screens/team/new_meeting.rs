@@ -7,6 +7,7 @@ use super::state::{Said, Team};
 use crate::api;
 use crate::browser;
 use crate::components::name_form::NameForm;
+use crate::components::waiting_room::WaitingRoomChoice;
 use crate::i18n::use_language;
 
 /// Starts a meeting of the team and goes into it (facilitator).
@@ -15,6 +16,7 @@ pub(super) fn NewMeeting(team: Team) -> impl IntoView {
     let language = use_language();
     let title = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    let waiting_room = RwSignal::new(true);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if busy.get_untracked() {
@@ -25,7 +27,8 @@ pub(super) fn NewMeeting(team: Team) -> impl IntoView {
         let chosen = title.get_untracked().trim().to_owned();
         let (id, token) = (team.id.get_value(), team.token.get_value());
         spawn_local(async move {
-            match api::create_team_meeting(&id, &token, &chosen).await {
+            let with_waiting_room = waiting_room.get_untracked();
+            match api::create_team_meeting(&id, &token, &chosen, with_waiting_room).await {
                 Ok(created) => browser::navigate(&created.facilitator_url),
                 Err(failure) => {
                     team.say(Some(Said::Refused(failure)));
@@ -45,7 +48,9 @@ pub(super) fn NewMeeting(team: Team) -> impl IntoView {
                 value=title
                 busy=busy
                 on_submit=submit
-            />
+            >
+                <WaitingRoomChoice on=waiting_room/>
+            </NameForm>
         </section>
     }
 }
