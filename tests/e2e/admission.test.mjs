@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sharedServerAndBrowser, newPerson, eventually, screenshot, join, startMeeting, goToStep, flipover,
+  sharedServerAndBrowser, newPerson, eventually, screenshot, join, startMeeting, goToStep, flipover, pressButton,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -16,13 +16,6 @@ async function joinAndWait(page, link, name) {
   await page.getByRole('textbox', { name: 'Uw naam' }).fill(name);
   await page.getByRole('button', { name: 'Meedoen' }).click();
   await page.getByRole('heading', { name: 'Je zit in de wachtkamer' }).waitFor();
-}
-
-/** Presses Enter on the button named `name` after giving it the focus, as a keyboard user would. */
-async function pressButton(page, name) {
-  const button = page.getByRole('button', { name });
-  await button.focus();
-  await page.keyboard.press('Enter');
 }
 
 test('a waiting participant sees nothing until the facilitator lets her in', async () => {

@@ -104,6 +104,13 @@ export async function everyone(people, what, check) {
   await Promise.all(people.map((person) => eventually(`${person.name}: ${what}`, () => check(person.page))));
 }
 
+/** Presses Enter on the button named `name` after giving it the focus, as a keyboard user would. */
+export async function pressButton(page, name) {
+  const button = page.getByRole('button', { name });
+  await button.focus();
+  await page.keyboard.press('Enter');
+}
+
 /** The heading of the current step. */
 export const stepHeading = (page, name) => page.getByRole('heading', { level: 2, name });
 

@@ -6,20 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sharedServerAndBrowser, newPerson, eventually, screenshot, flipover, goToStep, join, startMeeting, startServer,
+  sharedServerAndBrowser, newPerson, eventually, screenshot, flipover, goToStep, join, startMeeting, startServer, pressButton,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
 
 const keysAbout = (page, board) =>
   page.evaluate((id) => Object.keys(localStorage).filter((key) => key.includes(id)), board);
-
-/** Presses Enter on the button named `name` after giving it the focus, as a keyboard user would. */
-async function pressButton(page, name) {
-  const button = page.getByRole('button', { name });
-  await button.focus();
-  await page.keyboard.press('Enter');
-}
 
 /** Waits until the button named `name` has the focus. */
 async function focusOn(page, name) {
