@@ -80,6 +80,8 @@ test('without a waiting room newcomers take part at once', async () => {
   const dina = await newPerson(browser);
   await joinAndWait(dina.page, joinLink, 'Dina');
   await fenna.page.getByText('Dina wacht').waitFor();
+  await screenshot(fenna.page, 'admission-5-switched-on');
+  await screenshot(dina.page, 'admission-6-waiting-after-switch');
   await cor.page.reload();
   await cor.page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
 });

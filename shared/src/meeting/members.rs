@@ -95,14 +95,14 @@ impl Meeting {
                 ),
             )
         })?;
-        match self.members.get(&member) {
-            None => Err(Refusal::conflict(
+        // Whether the waiting room lets them in, `Meeting::apply` checked first.
+        if !self.members.contains_key(&member) {
+            return Err(Refusal::conflict(
                 format!("introduce yourself (hello) before you {what}"),
                 format!("Om {wat} doe je eerst mee met je naam."),
-            )),
-            Some(known) if !known.admitted => Err(not_let_in_yet()),
-            Some(_) => Ok(member),
+            ));
         }
+        Ok(member)
     }
 
     /// The caller joins under `name`, or changes their name.

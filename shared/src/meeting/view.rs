@@ -93,7 +93,7 @@ impl Meeting {
             cases: Cases::new(),
             cleared: Vec::new(),
             participants: Vec::new(),
-            waiting_room: true,
+            waiting_room: self.waiting_room,
             waiting: Vec::new(),
             you: YouView {
                 member: caller.member.clone(),
