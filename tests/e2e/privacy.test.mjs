@@ -105,6 +105,8 @@ test('every screen links to the privacy page in its footer', async () => {
   const requests = recordRequests(facilitator);
 
   await facilitator.page.goto(server.url);
+  // The app draws the page once its code has loaded; a person waits for it too.
+  await footerLink(facilitator.page).waitFor();
   assert.ok(await footerLink(facilitator.page).isVisible(), 'the start page');
   assert.equal(await footerLink(facilitator.page).getAttribute('aria-current'), null);
   await screenshot(facilitator.page, 'privacy-links-start');
