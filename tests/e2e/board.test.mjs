@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sharedServerAndBrowser, newPerson, eventually, everyone, stepHeading, screenshot, flipover, goToStep, join,
-  startMeeting,
+  startMeeting, keptOnDevice,
 } from './harness.mjs';
 
 const shared = sharedServerAndBrowser();
@@ -21,6 +21,7 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
   await join(facilitator.page, facilitator.page.url(), 'Fenna');
   const joinLink = await facilitator.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
   assert.match(joinLink, /\/b\/[A-Za-z0-9_-]{22}#token=[A-Za-z0-9_-]{43}$/);
+  const board = new URL(joinLink).pathname.split('/')[2];
   assert.ok(await facilitator.page.getByRole('img', { name: 'QR-code met de link voor deelnemers' }).isVisible());
   assert.ok(await facilitator.page.getByRole('button', { name: 'Link kopiëren' }).isVisible());
 
@@ -72,6 +73,9 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
   const statusText = await bram.page.getByRole('status').first().textContent();
   assert.match(statusText, /bewaard/, 'the status reassures that changes are kept');
   assert.ok(!(await flipover(facilitator.page).inputValue()).includes('Geduld (offline).'), 'the offline edit has not been sent yet');
+  const kept = await keptOnDevice(bram.page, board);
+  assert.ok(kept.some((key) => key.startsWith('indexeddb:')), `the document is kept in IndexedDB: ${kept}`);
+  assert.ok(!kept.some((key) => key.startsWith('leerkring.doc.')), 'and not in localStorage');
 
   // Meanwhile the others keep working.
   await flipover(facilitator.page).click();
@@ -184,7 +188,7 @@ test('a person has this device forget a meeting; a meeting not opened for 30 day
   await anna.page.keyboard.type('Wat Anna schreef. ');
   await eventually('the edit reached the facilitator', async () =>
     (await flipover(fenna.page).inputValue()).includes('Wat Anna schreef.'));
-  const keysAbout = (page) => page.evaluate((id) => Object.keys(localStorage).filter((key) => key.includes(id)), board);
+  const keysAbout = (page) => keptOnDevice(page, board);
   assert.ok((await keysAbout(anna.page)).length >= 3, 'the phone keeps the board (copy, meeting, token, info)');
 
   // By keyboard: the button, then the confirmation, which gets the focus.
@@ -197,6 +201,7 @@ test('a person has this device forget a meeting; a meeting not opened for 30 day
   await screenshot(anna.page, 'board-forget-confirm-phone');
   await anna.page.keyboard.press('Enter');
   await anna.page.waitForURL((url) => url.pathname === '/');
+  // The app leaves the page only once the copy is gone.
   assert.deepEqual(await keysAbout(anna.page), [], 'nothing of the board is left on the phone');
   // The server kept everything: the facilitator still has Anna's words.
   assert.ok((await flipover(fenna.page).inputValue()).includes('Wat Anna schreef.'));
@@ -207,6 +212,50 @@ test('a person has this device forget a meeting; a meeting not opened for 30 day
     localStorage.setItem(`leerkring.opened.${id}`, String(Date.now() - 31 * 24 * 3600 * 1000)), board);
   await fenna.page.goto(server.url);
   await fenna.page.getByRole('textbox', { name: 'Naam van de bijeenkomst' }).waitFor();
-  assert.deepEqual(await keysAbout(fenna.page), [], 'the month-old meeting is gone from this device');
+  await eventually('the month-old meeting is gone from this device', async () => (await keysAbout(fenna.page)).length === 0);
   for (const person of [fenna, anna]) await person.context.close();
+});
+
+test('a copy kept in localStorage by an older version opens offline and moves to IndexedDB', async () => {
+  const { server, browser } = shared;
+  const fenna = await newPerson(browser, { viewport: { width: 360, height: 740 } });
+  await startMeeting(fenna.page, server.url, 'Verhuizen');
+  await join(fenna.page, fenna.page.url(), 'Fenna');
+  const joinLink = await fenna.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
+  const board = new URL(joinLink).pathname.split('/')[2];
+  await goToStep(fenna.page, 'Inbreng');
+  await flipover(fenna.page).click();
+  // One record per keystroke, merged into one every hundred.
+  await fenna.page.keyboard.type('Van vroeger bewaard. '.repeat(8));
+  const records = async () => Number((await keptOnDevice(fenna.page, board)).find((key) => key.startsWith('indexeddb:'))?.split(':')[1] ?? 0);
+  await eventually('the edits are kept in IndexedDB', async () => (await records()) > 0);
+  const kept = await records();
+  assert.ok(kept < 100, `168 keystrokes are kept in ${kept} records`);
+  await fenna.page.evaluate(() => navigator.serviceWorker.ready);
+  await fenna.context.setOffline(true);
+
+  // Offline, so only the device can bring the text back: the records move to where an
+  // older version kept them (base64 lines in localStorage) and leave IndexedDB.
+  await fenna.page.evaluate(async (id) => {
+    const database = await new Promise((resolve) => { indexedDB.open('leerkring').onsuccess = (e) => resolve(e.target.result); });
+    const index = database.transaction('updates', 'readwrite').objectStore('updates').index('board');
+    const records = await new Promise((resolve) => { index.getAll(id).onsuccess = (e) => resolve(e.target.result); });
+    const keys = await new Promise((resolve) => { index.getAllKeys(id).onsuccess = (e) => resolve(e.target.result); });
+    const lines = records.map((record) => btoa(String.fromCharCode(...record.update)));
+    localStorage.setItem(`leerkring.doc.${id}`, lines.join('\n'));
+    const store = database.transaction('updates', 'readwrite').objectStore('updates');
+    await Promise.all(keys.map((key) => new Promise((resolve) => { store.delete(key).onsuccess = resolve; })));
+    database.close();
+  }, board);
+  assert.deepEqual((await keptOnDevice(fenna.page, board)).filter((key) => key.startsWith('indexeddb:') || key.startsWith('leerkring.doc.')),
+    [`leerkring.doc.${board}`], 'the copy is where an older version kept it');
+
+  await fenna.page.reload();
+  await eventually('the old copy is back on the board, offline', async () =>
+    (await flipover(fenna.page).inputValue()).includes('Van vroeger bewaard.'));
+  await eventually('and moved to IndexedDB', async () => {
+    const kept = await keptOnDevice(fenna.page, board);
+    return kept.some((key) => key.startsWith('indexeddb:')) && !kept.includes(`leerkring.doc.${board}`);
+  });
+  await fenna.context.close();
 });

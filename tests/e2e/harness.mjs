@@ -111,6 +111,25 @@ export async function pressButton(page, name) {
   await page.keyboard.press('Enter');
 }
 
+/** What `page`'s device keeps of `board`: its localStorage keys, and `indexeddb:<n>`
+ * when the document copy holds n records for it. */
+export async function keptOnDevice(page, board) {
+  return page.evaluate(async (id) => {
+    const kept = Object.keys(localStorage).filter((key) => key.includes(id));
+    const records = await new Promise((resolve) => {
+      const opening = indexedDB.open('leerkring');
+      // No database yet: do not create one the app would then find empty.
+      opening.onupgradeneeded = () => opening.transaction.abort();
+      opening.onerror = () => resolve(0);
+      opening.onsuccess = () => {
+        const count = opening.result.transaction('updates').objectStore('updates').index('board').count(id);
+        count.onsuccess = () => { opening.result.close(); resolve(count.result); };
+      };
+    });
+    return records > 0 ? [...kept, `indexeddb:${records}`] : kept;
+  }, board);
+}
+
 /** The heading of the current step. */
 export const stepHeading = (page, name) => page.getByRole('heading', { level: 2, name });
 

@@ -16,8 +16,12 @@ pub fn ForgetBoard(provider: Provider) -> impl IntoView {
     let status = provider.status();
     let connected = move || status.get() == Status::Connected;
     let forget = Callback::new(move |()| {
-        provider.forget_on_this_device();
-        browser::navigate("/");
+        // Leave only once the copy is gone: leaving the page could cut its removal short.
+        let provider = provider.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            provider.forget_on_this_device().await;
+            browser::navigate("/");
+        });
     });
     view! {
         <section class="card" aria-labelledby="forget-board-heading">

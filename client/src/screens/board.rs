@@ -39,7 +39,7 @@ async fn load_board(board: String, token: String) -> Loading<BoardInfo> {
         }) => Loading::Invalid,
         Err(ApiFailure::Refused { status: 410, .. }) => {
             // Deleted: nothing of it stays on this device either.
-            sync::forget_board(&board);
+            sync::forget_board(&board).await;
             Loading::Gone
         }
         Err(_) => {

@@ -30,7 +30,7 @@ use local_store::LocalStore;
 
 /// Origin of changes that came from the server (not sent back).
 const FROM_SERVER: &str = "server";
-/// Origin of changes restored from local storage (sent by the sync handshake instead).
+/// Origin of changes restored from the device's copy (sent by the sync handshake instead).
 const FROM_DEVICE: &str = "device";
 /// Longest wait between reconnection attempts, in milliseconds.
 const MAX_BACKOFF_MS: u64 = 10_000;
@@ -121,11 +121,11 @@ fn meeting_key(board: &str) -> String {
 }
 
 /// Removes everything this device keeps of `board`: the document and meeting copies,
-/// and (through `device`) its token and info.
-pub fn forget_board(board: &str) {
-    LocalStore::for_board(board).remove();
+/// and (through `device`) its token and info; done once the document copy is gone.
+pub async fn forget_board(board: &str) {
     browser::remove(&meeting_key(board));
     device::forget_board(board);
+    LocalStore::remove(board).await;
 }
 
 /// Removes what this device keeps of the boards it has not opened for
@@ -133,7 +133,7 @@ pub fn forget_board(board: &str) {
 /// around for longer than the meeting needs it.
 pub fn forget_stale_boards() {
     for board in device::boards_not_opened_within(device::KEEP_UNOPENED_MS) {
-        forget_board(&board);
+        wasm_bindgen_futures::spawn_local(async move { forget_board(&board).await });
     }
 }
 
@@ -146,13 +146,6 @@ impl Provider {
             offset_kind: OffsetKind::Utf16,
             ..Options::default()
         });
-        let store = LocalStore::for_board(board);
-        if let Some(saved) = store
-            .load()
-            .and_then(|bytes| DocUpdate::decode_v1(&bytes).ok())
-        {
-            let _ = doc.transact_mut_with(FROM_DEVICE).apply_update(saved);
-        }
         let meeting_key = meeting_key(board);
         let last_meeting = browser::load(&meeting_key)
             .and_then(|json| serde_json::from_str::<MeetingView>(&json).ok());
@@ -185,23 +178,36 @@ impl Provider {
         };
         provider.refresh_peers();
 
+        // Connect once the device's copy is back in the document, so that the sync
+        // handshake sends the server what was typed here while offline.
+        let restoring = provider.clone();
+        let store = SendWrapper::new(LocalStore::open(board, move |saved| {
+            {
+                let mut txn = restoring.inner.doc.transact_mut_with(FROM_DEVICE);
+                for update in saved {
+                    if let Ok(update) = DocUpdate::decode_v1(&update) {
+                        let _ = txn.apply_update(update);
+                    }
+                }
+            }
+            restoring.connect();
+            restoring.watch_network();
+        }));
         let observer = provider.clone();
         let _ = doc.observe_update_v1("leerkring-provider", move |txn, event| {
+            let origin = txn.origin();
+            let is = |name: &str| origin.is_some_and(|o| *o == name.into());
             // Store first: the local copy must hold every change before anything else
-            // (unless the person had this device forget the board).
-            if !observer.inner.forgotten.get() && !store.append(&event.update) {
-                leptos::logging::warn!("could not store a change on this device");
+            // (unless the person had this device forget the board). What came from
+            // the copy is in it already.
+            if !observer.inner.forgotten.get() && !is(FROM_DEVICE) {
+                store.append(&event.update);
             }
-            let from_elsewhere = txn
-                .origin()
-                .is_some_and(|o| *o == FROM_SERVER.into() || *o == FROM_DEVICE.into());
-            if !from_elsewhere {
+            if !is(FROM_SERVER) && !is(FROM_DEVICE) {
                 observer.send_frame(&update_frame(&event.update));
             }
         });
 
-        provider.connect();
-        provider.watch_network();
         provider.renew_presence();
         provider
     }
@@ -230,10 +236,10 @@ impl Provider {
     }
 
     /// Removes this board's copy, token and info from this device and stores nothing of
-    /// it from now on ("Vergeet deze bijeenkomst op dit apparaat").
-    pub fn forget_on_this_device(&self) {
+    /// it from now on ("Vergeet deze bijeenkomst op dit apparaat"); done once all is gone.
+    pub async fn forget_on_this_device(&self) {
         self.inner.forgotten.set(true);
-        forget_board(&self.inner.board);
+        forget_board(&self.inner.board).await;
     }
 
     /// The server's clock now, as best this device can tell (milliseconds since the epoch).
@@ -323,7 +329,10 @@ impl Provider {
                         // Someone removed from the meeting keeps nothing of it here, nor
                         // does anyone of a deleted meeting.
                         if matches!(ending, Ending::Removed | Ending::Deleted) {
-                            provider.forget_on_this_device();
+                            let forgetting = provider.clone();
+                            wasm_bindgen_futures::spawn_local(async move {
+                                forgetting.forget_on_this_device().await;
+                            });
                         }
                         provider.inner.status.set(Status::Ended(ending));
                     }
