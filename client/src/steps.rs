@@ -23,7 +23,7 @@ pub fn activity_name(lang: Lang, kind: ActivityKind) -> &'static str {
 pub fn step_text(lang: Lang, step: Step) -> (&'static str, &'static str) {
     let (nl, en) = match step {
         Step::ExerciseNameInPairs => (
-            ("Deugden noemen in tweetallen", "Bespreek in tweetallen welke deugden u belangrijk vindt in uw werk."),
+            ("Deugden noemen in tweetallen", "Bespreek in tweetallen welke deugden je belangrijk vindt in je werk."),
             ("Name virtues in pairs", "In pairs, discuss which virtues matter in your work."),
         ),
         Step::ExerciseCollect => (
@@ -35,11 +35,11 @@ pub fn step_text(lang: Lang, step: Step) -> (&'static str, &'static str) {
             ("Fill in too little and too much", "For each virtue, describe what happens with too little and too much of it."),
         ),
         Step::ExerciseReview => (
-            ("De tabel samen bekijken", "Kloppen de beschrijvingen? Wilt u iets toevoegen?"),
+            ("De tabel samen bekijken", "Kloppen de beschrijvingen? Wil je iets toevoegen?"),
             ("Review the table together", "Are the descriptions right? Anything to add?"),
         ),
         Step::ExercisePracticeInPairs => (
-            ("Koppelen aan de praktijk", "Kies in tweetallen een recente situatie. Handelde u vanuit het midden, te veel of te weinig?"),
+            ("Koppelen aan de praktijk", "Kies in tweetallen een recente situatie. Handelde je vanuit het midden, te veel of te weinig?"),
             ("Relate to practice", "In pairs, pick a recent situation. Did you act from the middle, too much or too little?"),
         ),
         Step::ExerciseShareStories => (
@@ -51,11 +51,11 @@ pub fn step_text(lang: Lang, step: Step) -> (&'static str, &'static str) {
             ("Debrief", "What did this exercise yield? What is usable in your practice?"),
         ),
         Step::CardsRound1 => (
-            ("Ronde 1: een kaart kiezen", "Kies één deugdkaart, lees de tekst voor en vertel kort waarom u hem kiest."),
+            ("Ronde 1: een kaart kiezen", "Kies één deugdkaart, lees de tekst voor en vertel kort waarom je hem kiest."),
             ("Round 1: pick a card", "Pick one virtue card, read its text aloud and say briefly why you chose it."),
         ),
         Step::CardsRound2Groups => (
-            ("Ronde 2: top drie per groep", "Maak in uw groep een top drie van de gekozen kaarten en schrijf op waarom."),
+            ("Ronde 2: top drie per groep", "Maak in je groep een top drie van de gekozen kaarten en schrijf op waarom."),
             ("Round 2: a top three per group", "In your group, make a top three of the chosen cards and write down why."),
         ),
         Step::CardsRound2Plenary => (
@@ -79,15 +79,15 @@ pub fn step_text(lang: Lang, step: Step) -> (&'static str, &'static str) {
             ("Intake", "The contributor gives the case a title, briefly tells what is going on and asks a learning question."),
         ),
         Step::CaseExplore => (
-            ("Fase 1: verkennen", "Wat is gaande in de omgang tussen u en de cliënt? Wat is waarneming en wat interpretatie?"),
+            ("Fase 1: verkennen", "Wat is gaande in de omgang tussen jou en de cliënt? Wat is waarneming en wat interpretatie?"),
             ("Phase 1: explore", "What is going on between you and the client? What is observation and what is interpretation?"),
         ),
         Step::CaseInvestigate => (
-            ("Fase 2: onderzoeken", "Welke opties zijn er? Wat ziet u vanuit het perspectief van de cliënt?"),
+            ("Fase 2: onderzoeken", "Welke opties zijn er? Wat zie je vanuit het perspectief van de cliënt?"),
             ("Phase 2: investigate", "What options are there? What do you see from the client's perspective?"),
         ),
         Step::CaseDecide => (
-            ("Fase 3: besluiten", "Wat is het vervolg? Hoe verschilt dat van uw eerste impuls, en waarom deze keuze?"),
+            ("Fase 3: besluiten", "Wat is het vervolg? Hoe verschilt dat van je eerste impuls, en waarom deze keuze?"),
             ("Phase 3: decide", "What comes next? How does it differ from your first impulse, and why this choice?"),
         ),
         Step::CaseLearn => (

@@ -1,7 +1,7 @@
 //! Activity B, the virtue cards in three rounds (`METHOD.md`): the cards the team added to
 //! the shipped deck, the card each person picked in round 1 and why, the card being read
-//! out, each group's top three in round 2, the team's top three in round 3, and who
-//! adopted which virtue.
+//! out, each group's top three in round 2, the team's top three in round 3 and whether
+//! everyone can agree with it (the check round), and who adopted which virtue.
 //!
 //! The rules live here and run on the server through [`crate::meeting::Meeting::apply`]:
 //! one card per person, a card can be held by one person only, cards are picked in round 1
@@ -43,6 +43,16 @@ pub struct Pick {
     pub motivation: String,
 }
 
+/// One person's answer in round 3's check round, about the team's top three as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum Agreement {
+    /// "Ik kan me hierin vinden."
+    Agree,
+    /// "Nog niet", and why.
+    NotYet { reason: String },
+}
+
 /// The state of the card activity. Nothing in it is secret: everyone sees all of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardGame {
@@ -63,6 +73,14 @@ pub struct CardGame {
     /// Who adopted which virtue of the team's top three.
     #[serde(default)]
     pub adoptions: BTreeMap<String, Vec<MemberId>>,
+    /// The check round: each person's answer to the team's top three as it is now (a
+    /// new top three asks again).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agreement: BTreeMap<MemberId, Agreement>,
+    /// Why the team went on to adopting virtues although not everyone could agree yet,
+    /// as the facilitator recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_on_because: Option<String>,
 }
 
 impl CardGame {
@@ -140,7 +158,7 @@ impl CardGame {
         let pick = self.picks.remove(member).ok_or_else(|| {
             Refusal::conflict(
                 "you have not picked a card",
-                "U hebt nog geen kaart gekozen.",
+                "Je hebt nog geen kaart gekozen.",
             )
         })?;
         if self.reading.as_ref() == Some(&pick.card) {
@@ -251,10 +269,63 @@ impl CardGame {
                 "De top drie van het team heeft minstens één kaart nodig.",
             ));
         }
-        // Adoptions of virtues that left the top three go with them.
+        // Adoptions of virtues that left the top three go with them; a different top
+        // three is asked about afresh.
         self.adoptions.retain(|virtue, _| top.contains(virtue));
+        if top != self.team_top {
+            self.agreement.clear();
+            self.moved_on_because = None;
+        }
         self.team_top = top;
         Ok(())
+    }
+
+    fn require_team_top(&self) -> Result<(), Refusal> {
+        if self.team_top.is_empty() {
+            return Err(Refusal::conflict(
+                "the team's top three is not settled yet",
+                "De top drie van het team is nog niet vastgesteld.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `member`'s answer in the check round: agreeing, or not yet and why.
+    pub(crate) fn answer(
+        &mut self,
+        member: MemberId,
+        agree: bool,
+        reason: &str,
+    ) -> Result<(), Refusal> {
+        self.require_team_top()?;
+        let answer = if agree {
+            Agreement::Agree
+        } else {
+            let reason = CARD_TEXT
+                .required()
+                .clean(reason, ("the reason", "De reden"))?;
+            Agreement::NotYet { reason }
+        };
+        self.agreement.insert(member, answer);
+        Ok(())
+    }
+
+    /// The facilitator records why the team goes on without everyone agreeing.
+    pub(crate) fn move_on_without_agreement(&mut self, reason: &str) -> Result<(), Refusal> {
+        self.require_team_top()?;
+        let reason = CARD_TEXT
+            .required()
+            .clean(reason, ("the reason", "De reden"))?;
+        self.moved_on_because = Some(reason);
+        Ok(())
+    }
+
+    /// Whether the team may go on to adopting: a top three that everyone `asked` agrees
+    /// with, or the facilitator's reason for going on anyway.
+    pub fn settled_with<'a>(&self, mut asked: impl Iterator<Item = &'a MemberId>) -> bool {
+        !self.team_top.is_empty()
+            && (self.moved_on_because.is_some()
+                || asked.all(|member| self.agreement.get(member) == Some(&Agreement::Agree)))
     }
 
     fn top_virtue(&self, virtue: &str) -> Result<String, Refusal> {
@@ -303,6 +374,7 @@ impl CardGame {
     /// Forgets everything about a member who was removed from the meeting, except
     /// their round 1 card: what was picked stays in play.
     pub(crate) fn forget(&mut self, member: &MemberId) {
+        self.agreement.remove(member);
         for adopters in self.adoptions.values_mut() {
             adopters.retain(|m| m != member);
         }

@@ -13,7 +13,7 @@ const shared = sharedServerAndBrowser();
 /** Opens the participants' link and says hello as `name`; resolves in the waiting room. */
 async function joinAndWait(page, link, name) {
   await page.goto(link);
-  await page.getByRole('textbox', { name: 'Uw naam' }).fill(name);
+  await page.getByRole('textbox', { name: 'Je naam' }).fill(name);
   await page.getByRole('button', { name: 'Meedoen' }).click();
   await page.getByRole('heading', { name: 'Je zit in de wachtkamer' }).waitFor();
 }

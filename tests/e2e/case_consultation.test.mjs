@@ -157,7 +157,7 @@ test('a case consultation: intake with the privacy guard, four phases on the tim
 
   // Phase 3: the first impulse, the decision, and why they differ.
   shoot = await phase('Fase 3: besluiten', 10, 'decide');
-  await typeInto(anna.page, 'De eerste impuls: wat wilde u eerst doen?', 'De zaak overdragen aan een collega.');
+  await typeInto(anna.page, 'De eerste impuls: wat wilde je eerst doen?', 'De zaak overdragen aan een collega.');
   await typeInto(cor.page, 'Het besluit: wat gaan we doen?', 'Anna gaat volgende week met de buurvrouw langs.');
   await typeInto(anna.page, 'Hoe verschilt het besluit van de eerste impuls, en waarom deze keuze?', 'We blijven, maar sluiten aan bij wie hij vertrouwt.');
   await everyoneReads(all, 'Het besluit: wat gaan we doen?', 'met de buurvrouw langs');

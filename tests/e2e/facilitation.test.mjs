@@ -100,7 +100,7 @@ test('the facilitator leads: agenda, timer, two groups, a vote revealed and rank
   for (const person of all) {
     assert.equal(await person.page.getByRole('heading', { name: 'Uitslag' }).count(), 0, 'secret before the reveal');
   }
-  const annaLeft = await participants[0].page.getByText('U hebt nog 1 stem.').isVisible();
+  const annaLeft = await participants[0].page.getByText('Je hebt nog 1 stem.').isVisible();
   assert.ok(annaLeft, 'Anna sees her remaining vote');
   await screenshot(participants[0].page, 'participant-vote');
   await screenshot(participants[1].page, 'participant-vote-phone');

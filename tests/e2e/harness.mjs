@@ -178,7 +178,7 @@ export const flipover = (page) => page.getByRole('textbox', { name: 'Gezamenlijk
 /** Opens a board link and joins under `name`; resolves once the board is up. */
 export async function join(page, url, name) {
   await page.goto(url);
-  await page.getByRole('textbox', { name: 'Uw naam' }).fill(name);
+  await page.getByRole('textbox', { name: 'Je naam' }).fill(name);
   await page.getByRole('button', { name: 'Meedoen' }).click();
   await page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
 }
@@ -218,7 +218,7 @@ export async function startMeeting(page, serverUrl, title, { waitingRoom = false
   assert.ok(await waitingRoomChoice(page).isChecked(), 'a new meeting has a waiting room by default');
   if (!waitingRoom) await waitingRoomChoice(page).uncheck();
   await page.getByRole('button', { name: 'Bijeenkomst starten' }).click();
-  await page.getByRole('textbox', { name: 'Uw naam' }).waitFor();
+  await page.getByRole('textbox', { name: 'Je naam' }).waitFor();
 }
 
 /**

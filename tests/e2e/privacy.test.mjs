@@ -114,7 +114,7 @@ test('every screen links to the privacy page in its footer', async () => {
   // The join form of a new meeting, then the board itself.
   await startMeeting(facilitator.page, server.url, 'Leerkring wijkteam Noord');
   assert.ok(await footerLink(facilitator.page).isVisible(), 'the join form');
-  await facilitator.page.getByRole('textbox', { name: 'Uw naam' }).fill('Fenna');
+  await facilitator.page.getByRole('textbox', { name: 'Je naam' }).fill('Fenna');
   await facilitator.page.getByRole('button', { name: 'Meedoen' }).click();
   await facilitator.page.getByRole('heading', { name: 'Aanwezig' }).waitFor();
   assert.ok(await footerLink(facilitator.page).isVisible(), 'the board');

@@ -60,7 +60,7 @@ async function meeting(browser, fenna, teamUrl, title, participantName) {
   // The new board's link carries its token; the app keeps it and takes it out of the address bar.
   await fenna.waitForURL(/\/b\/[^/#]+$/);
   // The device remembers Fenna's name after the first meeting.
-  const name = fenna.getByRole('textbox', { name: 'Uw naam' });
+  const name = fenna.getByRole('textbox', { name: 'Je naam' });
   await name.or(fenna.getByRole('heading', { name: 'Aanwezig' })).waitFor();
   if (await name.isVisible()) await join(fenna, fenna.url(), 'Fenna');
   const link = await fenna.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
@@ -148,7 +148,7 @@ test('a team across two meetings: compass, history, development points and the a
   const cases = section(fenna, 'Casussen');
   await cases.getByRole('heading', { level: 3, name: 'De voordeur blijft dicht' }).waitFor();
   await cases.getByText('Hoe sluit ik aan bij wat meneer zelf wil?').waitFor();
-  const pack = section(fenna, 'Bezoekpakket');
+  const pack = section(fenna, 'Teamreflectie');
   await pack.getByText('We weten wat we van elkaar mogen verwachten.').waitFor();
 
   // A lesson becomes a development point, and one is added by hand.
@@ -188,13 +188,13 @@ test('a team across two meetings: compass, history, development points and the a
   }
   await pack.getByText(/^Periode: .+ tot en met .+\.$/).waitFor();
   await pack.getByText('Over 2 bijeenkomsten:').waitFor();
-  await pack.getByText('Het pakket is nog niet goedgekeurd.').waitFor();
-  const zip = pack.getByRole('button', { name: 'Alles als zip downloaden' });
-  for (const name of ['PDF downloaden', 'Word downloaden', 'Markdown downloaden', 'CSV downloaden', 'JSON downloaden']) {
+  await pack.getByText('De teamreflectie is nog niet goedgekeurd.').waitFor();
+  const zip = pack.getByRole('button', { name: 'Alles in één zip-bestand' });
+  for (const name of ['PDF downloaden', 'Word-document downloaden', 'Markdown downloaden', 'CSV downloaden', 'JSON downloaden']) {
     assert.equal(await pack.getByRole('button', { name }).isDisabled(), true, `${name} waits for approval`);
   }
   assert.equal(await zip.isDisabled(), true);
-  await pack.getByText('Downloaden kan zodra de begeleider het pakket heeft goedgekeurd.').waitFor();
+  await pack.getByText('Downloaden kan zodra de begeleider de teamreflectie heeft goedgekeurd.').waitFor();
   await shoot(fenna, 'team-facilitator-desktop-draft');
 
   // A member opens the team link: sees the page and the points, cannot approve; a point

@@ -41,7 +41,7 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   for (const [person, card] of picks) {
     await person.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill(card.slice(0, 4));
     await person.page.getByRole('button', { name: `Kiezen: ${card}`, exact: true }).click();
-    await person.page.getByRole('textbox', { name: 'Waarom kiest u deze kaart?' }).fill(`${card} helpt ons bij cliënten die vastlopen.`);
+    await person.page.getByRole('textbox', { name: 'Waarom kies je deze kaart?' }).fill(`${card} helpt ons bij cliënten die vastlopen.`);
     await person.page.getByRole('button', { name: 'Motivatie opslaan' }).click();
     await eventually(`${person.name}'s motivation is saved`, () =>
       person.page.getByRole('button', { name: 'Opgeslagen' }).isVisible());
@@ -70,8 +70,9 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   await everyone(all, 'round 2', (page) => stepHeading(page, 'Ronde 2: top drie per groep').isVisible());
   const inPlay = await cor.page.getByRole('region', { name: 'Deugden in het spel' }).textContent();
   assert.ok(!inPlay.includes('Betrokkenheid'), 'cards nobody picked left the game');
-  await facilitator.page.getByRole('radio', { name: 'Aantal groepen' }).check();
-  await facilitator.page.getByRole('spinbutton', { name: 'Aantal groepen' }).fill('3');
+  // Round 2 works in three groups: that is what the form offers first.
+  assert.ok(await facilitator.page.getByRole('radio', { name: 'Aantal groepen' }).isChecked(), 'groups, not pairs');
+  assert.equal(await facilitator.page.getByRole('spinbutton', { name: 'Aantal groepen' }).inputValue(), '3');
   await facilitator.page.getByRole('button', { name: 'Groepen maken' }).click();
   const groupOf = (person) => eventually(`${person.name} is in a group`, async () => {
     for (const n of [1, 2, 3]) {
@@ -142,6 +143,23 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   await everyone(all, 'the team top three', async (page) =>
     JSON.stringify(await teamTop(page).getByRole('heading', { level: 3 }).allTextContents())
       === JSON.stringify(['Geduld', 'Respect', 'Lef/moed']));
+
+  // The vote was an aid: now the check round. Anna, Bram and Cor can live with it; Dina,
+  // by keyboard, not yet: "Nog niet" takes her to the reason field.
+  const checkRound = (page) => page.getByRole('region', { name: 'Kan iedereen zich hierin vinden?' });
+  for (const person of [anna, bram, cor]) {
+    await checkRound(person.page).getByRole('button', { name: 'Ik kan me hierin vinden' }).click();
+  }
+  await checkRound(dina.page).getByRole('button', { name: 'Nog niet' }).focus();
+  await dina.page.keyboard.press('Enter');
+  await focused(dina.page, 'Waarom nog niet? Wat is er nodig?');
+  await dina.page.keyboard.type('Eerlijkheid mist; die speelt bij ons elke dag.');
+  await dina.page.keyboard.press('Tab');
+  await dina.page.keyboard.press('Enter');
+  await everyone(all, "three of four agree, and Dina's reason", async (page) => {
+    const text = (await checkRound(page).textContent()).replace(/\s+/g, ' ');
+    return text.includes('3 van de 4 kunnen zich erin vinden.') && text.includes('Dina – nog niet: Eerlijkheid mist');
+  });
   await screenshot(facilitator.page, 'cards-round3-vote-desktop');
   await screenshot(bram.page, 'cards-round3-vote-phone');
 
@@ -169,6 +187,15 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   });
   await screenshot(facilitator.page, 'cards-round3-columns-desktop');
   await screenshot(bram.page, 'cards-table-phone-360');
+
+  // Not everyone can live with the top three yet: the server does not start adopting.
+  await next();
+  await facilitator.page.getByRole('alert').getByText(/Nog niet iedereen kan zich vinden in de top drie/).waitFor();
+  assert.ok(await stepHeading(facilitator.page, 'Ronde 3: te weinig en te veel').isVisible(), 'still in round 3');
+  await checkRound(dina.page).getByRole('button', { name: 'Ik kan me hierin vinden' }).click();
+  await everyone(all, 'everyone agrees', (page) =>
+    checkRound(page).getByText('Iedereen kan zich erin vinden.', { exact: false }).isVisible());
+  await screenshot(dina.page, 'cards-check-round-agreed');
 
   // Adopting a virtue: Anna adopts Geduld herself; the facilitator notes Bram for Respect.
   await next();

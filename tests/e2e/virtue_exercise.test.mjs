@@ -88,7 +88,7 @@ test('Activity A: an earlier table copied in, practice stories in pairs, shared,
     for (const writer of Object.values(writers)) {
       if (!texts.some((t) => t.startsWith(`Verhaal van ${writer.name}`))) return false;
     }
-    const stances = page.getByRole('group', { name: 'Handelde u vanuit…' });
+    const stances = page.getByRole('group', { name: 'Handelde je vanuit…' });
     const checked = await stances.getByRole('radio', { checked: true }).evaluateAll((radios) =>
       radios.map((r) => r.closest('label').textContent.trim()));
     const wanted = Object.values(writers).map((w) => stanceOf[w.name]).sort();

@@ -184,7 +184,10 @@ fn facilitator_commands(meeting: &Meeting) -> Vec<Value> {
         json!({"type": "remove_member", "member": fenna}),
         json!({"type": "remove_member", "member": bram}),
         json!({"type": "set_team_top", "cards": ["Geduld"]}),
+        json!({"type": "move_on_without_agreement", "reason": "Cas wil door"}),
         json!({"type": "name_contributor", "activity": 1, "member": cheat}),
+        json!({"type": "admit_member", "member": cheat}),
+        json!({"type": "set_waiting_room", "on": false}),
     ]
 }
 
@@ -1262,6 +1265,88 @@ async fn the_card_rounds_refuse_a_cheat_over_websocket_and_http() {
         view["cards"]["team_top"],
         json!(["Geduld", "Respect", "Lef/moed"])
     );
+
+    // The check round: in round 3 only; the cheat's "not yet" holds the team back from
+    // adopting, however the facilitator moves, until the cheat, too, can agree.
+    let yes = json!({"type": "answer_team_top", "agree": true});
+    let not_yet =
+        json!({"type": "answer_team_top", "agree": false, "reason": "Cas is het er niet mee eens"});
+    assert_eq!(
+        meeting.cheat.command(yes.clone()).await,
+        Err((409, "the check round is held in round 3".into()))
+    );
+    meeting.lead(json!({"type": "next_step"})).await;
+    meeting.lead(json!({"type": "next_step"})).await;
+    assert_eq!(
+        refusal(meeting.participant_http(None, &yes).await),
+        (
+            422,
+            "a member key is needed to answer the check round".into()
+        ),
+        "no member, no answer"
+    );
+    assert_eq!(
+        meeting
+            .cheat
+            .command(json!({"type": "answer_team_top", "agree": false}))
+            .await,
+        Err((422, "the reason must not be empty".into()))
+    );
+    meeting
+        .anna
+        .command(yes.clone())
+        .await
+        .expect("anna agrees");
+    meeting
+        .bram
+        .command(yes.clone())
+        .await
+        .expect("bram agrees");
+    meeting
+        .cheat
+        .command(not_yet)
+        .await
+        .expect("the cheat: not yet");
+    let view = meeting
+        .anna
+        .wait_view("the cheat's answer is seen", |view| {
+            view["cards"]["agreement"][&cheat]["answer"] == "not_yet"
+        })
+        .await;
+    let asked: Vec<&str> = view["asked_to_agree"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        asked.len(),
+        3,
+        "the three participants, not the facilitator: {asked:?}"
+    );
+    let not_together = "not everyone agrees with the team's top three yet; ask again, or record why the team goes on";
+    let to_adopt = json!({"type": "go_to_step", "activity": 0, "step": 5});
+    assert_eq!(
+        meeting.facilitator.command(to_adopt.clone()).await,
+        Err((409, not_together.into()))
+    );
+    meeting.lead(json!({"type": "next_step"})).await;
+    assert_eq!(
+        meeting
+            .facilitator
+            .command(json!({"type": "next_step"}))
+            .await,
+        Err((409, not_together.into())),
+        "from the columns step neither"
+    );
+    meeting
+        .cheat
+        .command(yes)
+        .await
+        .expect("the cheat agrees after all");
+    meeting.lead(json!({"type": "next_step"})).await;
+    meeting
+        .anna
+        .wait_view("on to adopting", |view| view["position"]["step"] == 5)
+        .await;
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use leerkring_tests::workspace_root;
+use leerkring_tests::{rust_files, workspace_root};
 
 /// Longest a source file may be, counting the lines before its `#[cfg(test)]` module.
 const MAX_LINES: usize = 700;
@@ -40,17 +40,6 @@ struct SourceFile {
     path: PathBuf,
     module: Vec<String>,
     imports: BTreeSet<Vec<String>>,
-}
-
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read source dir") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            rust_files(&path, found);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            found.push(path);
-        }
-    }
 }
 
 fn module_of(src: &Path, file: &Path) -> Vec<String> {

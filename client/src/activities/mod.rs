@@ -4,6 +4,7 @@
 //! ...). Each activity has its own module.
 
 pub mod case_consultation;
+pub mod check_round;
 pub mod debrief;
 pub mod virtue_cards;
 pub mod virtue_exercise;
@@ -20,6 +21,7 @@ use crate::components::vote::VotePanel;
 use crate::i18n::use_language;
 use crate::sync::Provider;
 use case_consultation::CaseConsultation;
+use check_round::CheckRound;
 use debrief::Debrief;
 use virtue_cards::{AdoptPanel, CardRound1, CardVote, ChosenCards, TeamTop};
 
@@ -154,12 +156,13 @@ fn card_step(p: Provider, _activity: usize, step: Step) -> AnyView {
         Step::CardsRound1 => view! { <CardRound1 provider=p/> }.into_any(),
         Step::CardsRound2Groups | Step::CardsRound2Plenary => view! {
             <ChosenCards provider=p.clone() compact=true/>
-            <GroupsPanel provider=p extra=virtue_cards::group_top_three/>
+            <GroupsPanel provider=p extra=virtue_cards::group_top_three groups_first=3/>
         }
         .into_any(),
         Step::CardsRound3Vote => view! { <CardVote provider=p/> }.into_any(),
         Step::CardsRound3Columns => view! {
             <TeamTop provider=p.clone() to_table=true/>
+            <CheckRound provider=p.clone()/>
             <VirtueTable provider=p/>
         }
         .into_any(),

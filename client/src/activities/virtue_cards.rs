@@ -10,6 +10,7 @@ use leerkring_shared::document::Row;
 use leerkring_shared::meeting::{Command, MeetingView, Step, VotePhase};
 use leptos::prelude::*;
 
+use crate::activities::check_round::CheckRound;
 use crate::components::groups::GroupSlot;
 use crate::components::vote::VotePanel;
 use crate::doc_list::add_missing_rows;
@@ -421,7 +422,8 @@ pub fn CardVote(provider: Provider) -> impl IntoView {
         <Show when=move || leader.get() && phase() == Some(VotePhase::Revealed)>
             <SettleTeamTop provider=settle.get_value()/>
         </Show>
-        <TeamTop provider=provider to_table=false/>
+        <TeamTop provider=provider.clone() to_table=false/>
+        <CheckRound provider=provider/>
     }
 }
 

@@ -46,12 +46,20 @@ enum Mode {
 pub fn GroupsPanel(
     provider: Provider,
     #[prop(optional)] extra: Option<GroupExtra>,
+    /// Offer this many groups first, rather than pairs (the card activity's round 2
+    /// works in three groups).
+    #[prop(optional)]
+    groups_first: Option<usize>,
 ) -> impl IntoView {
     let language = use_language();
     let meeting = provider.meeting();
     let leads = provider.leads();
-    let mode = RwSignal::new(Mode::Pairs);
-    let count = RwSignal::new(3usize);
+    let mode = RwSignal::new(if groups_first.is_some() {
+        Mode::Count
+    } else {
+        Mode::Pairs
+    });
+    let count = RwSignal::new(groups_first.unwrap_or(3));
     // Group number (1-based) per member for "by hand".
     let by_hand: RwSignal<Vec<(String, String, usize)>> = RwSignal::new(Vec::new());
     let people_for_hand = move || {

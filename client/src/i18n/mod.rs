@@ -265,7 +265,27 @@ pub struct Texts {
     pub team: TeamTexts,
     pub lifecycle: LifecycleTexts,
     pub waiting: WaitingTexts,
+    pub check_round: CheckRoundTexts,
     pub privacy_page: PrivacyTexts,
+}
+
+/// The texts of round 3's check round: can everyone live with the team's top three?
+pub struct CheckRoundTexts {
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub agree: &'static str,
+    pub not_yet: &'static str,
+    pub reason_label: &'static str,
+    pub send_reason: &'static str,
+    /// `(agreeing, asked)`.
+    pub count: fn(usize, usize) -> String,
+    pub answered_agree: &'static str,
+    pub answered_not_yet: &'static str,
+    pub no_answer: &'static str,
+    pub all_agree: &'static str,
+    pub move_on_label: &'static str,
+    pub move_on_button: &'static str,
+    pub moved_on: &'static str,
 }
 
 /// The texts of the waiting room (*wachtkamer*).

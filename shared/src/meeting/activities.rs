@@ -3,7 +3,7 @@
 //! in [`crate::card_game`] and [`crate::case`].
 
 use super::members::Caller;
-use super::{ActivityKind, Groups, Meeting, Step};
+use super::{ActivityKind, Context, Groups, Meeting, Position, Step};
 use crate::case::{self, FollowUp};
 use crate::ids::MemberId;
 use crate::refusal::Refusal;
@@ -42,7 +42,7 @@ impl Meeting {
         self.require_step(
             Step::CardsRound1,
             "cards are picked",
-            "Kaarten kiest u in ronde 1.",
+            "Kaarten kies je in ronde 1.",
         )?;
         self.cards.pick(&member, card, motivation)
     }
@@ -89,11 +89,11 @@ impl Meeting {
             (Some(_), false) => {
                 return Err(Refusal::forbidden(
                     "you may only set your own group's top three",
-                    "U kiest alleen de top drie van uw eigen groep.",
+                    "Je kiest alleen de top drie van je eigen groep.",
                 ))
             }
             (None, _) => own.ok_or_else(|| {
-                Refusal::forbidden("you are not in a group", "U zit niet in een groep.")
+                Refusal::forbidden("you are not in a group", "Je zit niet in een groep.")
             })?,
         };
         if group >= groups.members.len() {
@@ -103,6 +103,56 @@ impl Meeting {
             ));
         }
         self.cards.set_group_place(group, place, card)
+    }
+
+    /// Round 3's check round: the caller's answer to the team's top three.
+    pub(super) fn answer_team_top(
+        &mut self,
+        caller: &Caller,
+        agree: bool,
+        reason: &str,
+    ) -> Result<(), Refusal> {
+        let member = self.known_member(caller, ("answer the check round", "te antwoorden"))?;
+        if !matches!(
+            self.current_step(),
+            Some(Step::CardsRound3Vote | Step::CardsRound3Columns)
+        ) {
+            return Err(Refusal::conflict(
+                "the check round is held in round 3",
+                "Of je je kunt vinden in de top drie, zeg je in ronde 3.",
+            ));
+        }
+        self.cards.answer(member, agree, reason)
+    }
+
+    /// Who the check round asks: everyone taking part who is here, but whoever leads.
+    pub fn asked_to_agree(&self, context: &Context) -> Vec<MemberId> {
+        self.live_members()
+            .filter(|member| context.present.contains(member) && !self.leads(member, context))
+            .cloned()
+            .collect()
+    }
+
+    /// Adopting virtues starts only from a top three the team reached together: everyone
+    /// asked agrees, or the facilitator recorded why the team goes on anyway.
+    pub(super) fn may_enter(&self, position: Position, context: &Context) -> Result<(), Refusal> {
+        if position.step_on(&self.agenda).map(|(step, _)| step) != Some(Step::CardsAdopt) {
+            return Ok(());
+        }
+        if self.cards.team_top.is_empty() {
+            return Err(Refusal::conflict(
+                "settle the team's top three before adopting",
+                "Stel eerst de top drie van het team vast.",
+            ));
+        }
+        let asked = self.asked_to_agree(context);
+        if !self.cards.settled_with(asked.iter()) {
+            return Err(Refusal::conflict(
+                "not everyone agrees with the team's top three yet; ask again, or record why the team goes on",
+                "Nog niet iedereen kan zich vinden in de top drie. Vraag wat er nodig is, of leg vast waarom jullie toch verdergaan.",
+            ));
+        }
+        Ok(())
     }
 
     /// Whom an adoption is for: the caller, or anyone when the facilitator asks.

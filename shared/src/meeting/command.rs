@@ -84,6 +84,14 @@ pub enum Command {
     },
     /// Round 3: settle the team's top three of the cards in play. Facilitator.
     SetTeamTop { cards: Vec<String> },
+    /// Round 3's check round: "Ik kan me hierin vinden" (`agree`) or "Nog niet" and why.
+    AnswerTeamTop {
+        agree: bool,
+        #[serde(default)]
+        reason: String,
+    },
+    /// The facilitator records why the team goes on to adopting without everyone agreeing.
+    MoveOnWithoutAgreement { reason: String },
     /// Adopt a virtue of the team's top three: yourself (`member` empty), or anyone when
     /// the facilitator does it.
     Adopt {
@@ -125,6 +133,7 @@ impl Command {
                 | Command::UnpickCard
                 | Command::ReadOut { .. }
                 | Command::SetGroupTop { .. }
+                | Command::AnswerTeamTop { .. }
                 | Command::Adopt { .. }
                 | Command::Unadopt { .. }
                 | Command::SetFollowUp { .. }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Meeting;
+use super::{Context, Meeting};
 use crate::ids::MemberId;
 use crate::refusal::{Refusal, Subject, TextRule, MAX_TEXT_CHARS};
 
@@ -47,6 +47,15 @@ impl Meeting {
         match &self.delegate {
             Some(delegate) => caller.member.as_ref() == Some(delegate),
             None => caller.facilitator_token,
+        }
+    }
+
+    /// Whether `member` leads the meeting now: holds the handed-over role, or (when it
+    /// was not handed over) is here with the facilitator token.
+    pub(super) fn leads(&self, member: &MemberId, context: &Context) -> bool {
+        match &self.delegate {
+            Some(delegate) => delegate == member,
+            None => context.token_holders.contains(member),
         }
     }
 

@@ -147,10 +147,10 @@ impl Meeting {
         match command {
             Command::Hello { name } => self.hello(caller, &name),
             Command::SetAgenda { activities } => self.set_agenda(activities),
-            Command::NextStep => self.go_to(self.position.next(&self.agenda)?),
-            Command::PreviousStep => self.go_to(self.position.previous(&self.agenda)?),
+            Command::NextStep => self.go_to(self.position.next(&self.agenda)?, context),
+            Command::PreviousStep => self.go_to(self.position.previous(&self.agenda)?, context),
             Command::GoToStep { activity, step } => {
-                self.go_to(Position::on_agenda(&self.agenda, activity, step)?)
+                self.go_to(Position::on_agenda(&self.agenda, activity, step)?, context)
             }
             Command::StartTimer { seconds } => self.start_timer(seconds, now_ms),
             Command::PauseTimer => self.timer.pause(now_ms),
@@ -190,6 +190,12 @@ impl Meeting {
                 self.set_group_top(caller, group, place, card.as_deref())
             }
             Command::SetTeamTop { cards } => self.cards.set_team_top(&cards),
+            Command::AnswerTeamTop { agree, reason } => {
+                self.answer_team_top(caller, agree, &reason)
+            }
+            Command::MoveOnWithoutAgreement { reason } => {
+                self.cards.move_on_without_agreement(&reason)
+            }
             Command::Adopt { virtue, member } => self.adopt(caller, &virtue, member),
             Command::Unadopt { virtue, member } => self.unadopt(caller, &virtue, member),
             Command::NameContributor { activity, member } => {
@@ -228,8 +234,9 @@ impl Meeting {
     }
 
     /// Moves to `position`; a new step starts without a timer.
-    fn go_to(&mut self, position: Position) -> Result<(), Refusal> {
+    fn go_to(&mut self, position: Position, context: &Context) -> Result<(), Refusal> {
         if position != self.position {
+            self.may_enter(position, context)?;
             self.position = position;
             self.timer = Timer::Stopped;
         }
@@ -245,10 +252,7 @@ impl Meeting {
     /// Splits the people present into groups; a new grouping starts its top threes afresh.
     fn form_groups(&mut self, plan: GroupPlan, context: &Context) -> Result<(), Refusal> {
         // Everyone present but whoever leads: the facilitator moves between groups.
-        let leads = |member: &MemberId| match &self.delegate {
-            Some(delegate) => delegate == member,
-            None => context.token_holders.contains(member),
-        };
+        let leads = |member: &MemberId| self.leads(member, context);
         let members = plan.draw(&Candidates {
             live: self.live_members().collect(),
             present: &context.present,

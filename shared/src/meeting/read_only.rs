@@ -29,11 +29,11 @@ impl ReadOnlyBecause {
         match self {
             ReadOnlyBecause::TableLocked => Refusal::forbidden(
                 "the table is locked by the facilitator; your edit was not saved",
-                "De begeleider heeft de tabel vergrendeld; uw wijziging is niet bewaard.",
+                "De begeleider heeft de tabel vergrendeld; je wijziging is niet bewaard.",
             ),
             ReadOnlyBecause::CaseIntake => Refusal::forbidden(
                 "only the contributor writes the case's intake; your edit was not saved",
-                "Alleen de inbrenger schrijft de inbreng van de casus; uw wijziging is niet bewaard.",
+                "Alleen de inbrenger schrijft de inbreng van de casus; je wijziging is niet bewaard.",
             ),
         }
     }

@@ -2,6 +2,7 @@
 //! to the card rounds and the case consultation.
 
 use super::*;
+use crate::card_game::Agreement;
 use crate::case::FollowUp;
 use crate::model::{case_part, case_root, LOCKABLE};
 
@@ -272,7 +273,15 @@ fn participants_may_not_run_facilitator_commands_and_nothing_changes() {
 fn the_agenda_moves_forward_and_back_across_activities() {
     let mut meeting = meeting_with(&[]);
     let ctx = context(&[]);
-    let steps = ActivityKind::VirtueCards.steps().len();
+    let agenda = vec![ActivityKind::VirtueExercise, ActivityKind::VirtueCards];
+    meeting
+        .apply(
+            &facilitator(),
+            Command::SetAgenda { activities: agenda },
+            &ctx,
+        )
+        .expect("agenda");
+    let steps = ActivityKind::VirtueExercise.steps().len();
     for _ in 0..steps {
         meeting
             .apply(&facilitator(), Command::NextStep, &ctx)
@@ -738,6 +747,144 @@ fn the_card_rounds_follow_the_method_and_refuse_cheats() {
         view.cards.team_top,
         vec!["Lef/moed", "Geduld", "Eerlijkheid"]
     );
+}
+
+/// The card activity's round 3 settled by the facilitator (people `a`, `b`, `c`), at
+/// the step `step`.
+fn team_top_settled(step: Step) -> Meeting {
+    let people = ["a", "b", "c"];
+    let mut meeting = meeting_with(&people);
+    let ctx = context(&people);
+    for (who, card) in [("a", "Geduld"), ("b", "Respect"), ("c", "Lef/moed")] {
+        let pick = Command::PickCard {
+            card: card.into(),
+            motivation: String::new(),
+        };
+        meeting.apply(&person(who), pick, &ctx).expect("pick");
+    }
+    while meeting.current_step() != Some(step) {
+        meeting
+            .apply(&facilitator(), Command::NextStep, &ctx)
+            .expect("next");
+    }
+    let top = Command::SetTeamTop {
+        cards: vec!["Geduld".into(), "Respect".into(), "Lef/moed".into()],
+    };
+    meeting.apply(&facilitator(), top, &ctx).expect("top");
+    meeting
+}
+
+#[test]
+fn round_three_is_reached_together_through_the_check_round() {
+    let mut meeting = team_top_settled(Step::CardsRound3Columns);
+    let ctx = context(&["a", "b", "c"]);
+    let run = |m: &mut Meeting, who: &Caller, command: Command| {
+        m.apply(who, command, &ctx).map_err(|r| r.status)
+    };
+    let answer = |agree: bool, reason: &str| Command::AnswerTeamTop {
+        agree,
+        reason: reason.into(),
+    };
+    // Who is asked: everyone here taking part, but not whoever leads.
+    assert_eq!(meeting.asked_to_agree(&ctx), vec!["a", "b", "c"]);
+    assert_eq!(run(&mut meeting, &person("a"), answer(true, "")), Ok(()));
+    assert_eq!(
+        run(&mut meeting, &person("b"), answer(false, " ")),
+        Err(422),
+        "not yet needs a reason"
+    );
+    let reason = "Eerlijkheid mist, die speelt bij ons elke dag.";
+    assert_eq!(
+        run(&mut meeting, &person("b"), answer(false, reason)),
+        Ok(())
+    );
+    assert_eq!(
+        meeting.cards.agreement["b"],
+        Agreement::NotYet {
+            reason: reason.into()
+        }
+    );
+    // Not everyone can agree: adopting does not start, by any way of moving.
+    let refused = meeting.apply(&facilitator(), Command::NextStep, &ctx);
+    assert_eq!(refused.as_ref().map_err(|r| r.status), Err(409));
+    let nl = refused.err().and_then(|r| r.reason_nl).unwrap_or_default();
+    assert!(nl.starts_with("Nog niet iedereen kan zich vinden"), "{nl}");
+    let adopt_step = ActivityKind::VirtueCards
+        .steps()
+        .iter()
+        .position(|(step, _)| *step == Step::CardsAdopt)
+        .expect("adopt step");
+    let jump = Command::GoToStep {
+        activity: 0,
+        step: adopt_step,
+    };
+    assert_eq!(run(&mut meeting, &facilitator(), jump.clone()), Err(409));
+    assert_eq!(meeting.current_step(), Some(Step::CardsRound3Columns));
+    // Everyone agrees (b changed their mind): on to adopting.
+    assert_eq!(run(&mut meeting, &person("b"), answer(true, "")), Ok(()));
+    assert_eq!(
+        run(&mut meeting, &facilitator(), jump.clone()),
+        Err(409),
+        "c has not answered"
+    );
+    assert_eq!(run(&mut meeting, &person("c"), answer(true, "")), Ok(()));
+    assert_eq!(run(&mut meeting, &facilitator(), Command::NextStep), Ok(()));
+    assert_eq!(meeting.current_step(), Some(Step::CardsAdopt));
+    // Answers are given in round 3 only.
+    assert_eq!(run(&mut meeting, &person("a"), answer(true, "")), Err(409));
+}
+
+#[test]
+fn without_agreement_the_facilitator_records_why_and_a_new_top_three_asks_again() {
+    let mut meeting = team_top_settled(Step::CardsRound3Vote);
+    let ctx = context(&["a", "b", "c"]);
+    let run = |m: &mut Meeting, who: &Caller, command: Command| {
+        m.apply(who, command, &ctx).map_err(|r| r.status)
+    };
+    let no = Command::AnswerTeamTop {
+        agree: false,
+        reason: "Te snel gekozen.".into(),
+    };
+    assert_eq!(run(&mut meeting, &person("a"), no), Ok(()));
+    let why = Command::MoveOnWithoutAgreement {
+        reason: "De tijd is om; we komen er volgende keer op terug.".into(),
+    };
+    assert_eq!(
+        run(&mut meeting, &person("b"), why.clone()),
+        Err(403),
+        "the facilitator's call"
+    );
+    assert_eq!(run(&mut meeting, &facilitator(), why), Ok(()));
+    assert_eq!(run(&mut meeting, &facilitator(), Command::NextStep), Ok(()));
+    assert_eq!(run(&mut meeting, &facilitator(), Command::NextStep), Ok(()));
+    assert_eq!(meeting.current_step(), Some(Step::CardsAdopt));
+
+    // A different top three is asked about afresh; the same one keeps its answers.
+    let mut meeting = team_top_settled(Step::CardsRound3Vote);
+    let yes = Command::AnswerTeamTop {
+        agree: true,
+        reason: String::new(),
+    };
+    assert_eq!(run(&mut meeting, &person("a"), yes), Ok(()));
+    let same = Command::SetTeamTop {
+        cards: vec!["Geduld".into(), "Respect".into(), "Lef/moed".into()],
+    };
+    assert_eq!(run(&mut meeting, &facilitator(), same), Ok(()));
+    assert_eq!(meeting.cards.agreement.len(), 1);
+    let other = Command::SetTeamTop {
+        cards: vec!["Respect".into(), "Geduld".into()],
+    };
+    assert_eq!(run(&mut meeting, &facilitator(), other), Ok(()));
+    assert!(meeting.cards.agreement.is_empty());
+    // A removed member's answer goes with them.
+    let yes = Command::AnswerTeamTop {
+        agree: true,
+        reason: String::new(),
+    };
+    assert_eq!(run(&mut meeting, &person("c"), yes), Ok(()));
+    let remove = Command::RemoveMember { member: "c".into() };
+    assert_eq!(run(&mut meeting, &facilitator(), remove), Ok(()));
+    assert!(meeting.cards.agreement.is_empty());
 }
 
 #[test]

@@ -67,6 +67,7 @@ impl Meeting {
             cases: self.cases.clone(),
             cleared: self.cleared.iter().map(|c| c.text.clone()).collect(),
             participants,
+            asked_to_agree: self.asked_to_agree(context),
             waiting_room: self.waiting_room,
             waiting,
             you: YouView {
@@ -93,6 +94,7 @@ impl Meeting {
             cases: Cases::new(),
             cleared: Vec::new(),
             participants: Vec::new(),
+            asked_to_agree: Vec::new(),
             waiting_room: self.waiting_room,
             waiting: Vec::new(),
             you: YouView {
@@ -193,6 +195,9 @@ pub struct MeetingView {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleared: Vec<String>,
     pub participants: Vec<ParticipantView>,
+    /// Whom round 3's check round asks now (see [`Meeting::asked_to_agree`]).
+    #[serde(default)]
+    pub asked_to_agree: Vec<MemberId>,
     /// New devices wait until the facilitator lets them in.
     #[serde(default)]
     pub waiting_room: bool,

@@ -139,7 +139,7 @@ impl Vote {
         if options.len() > settings.votes_per_person as usize {
             return Err(Refusal::invalid(
                 format!("you have {} votes", settings.votes_per_person),
-                format!("U hebt {} stemmen.", settings.votes_per_person),
+                format!("Je hebt {} stemmen.", settings.votes_per_person),
             ));
         }
         if let Some(bad) = options.iter().find(|&&o| o >= settings.options.len()) {
