@@ -111,6 +111,9 @@ pub struct MeetingSummary {
     /// nothing else of it is in the pack. Missing in packs approved before this existed.
     #[serde(default)]
     pub unreadable: bool,
+    /// The facilitator closed the meeting ("Bijeenkomst afronden").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub finished: bool,
 }
 
 /// What the pack says of a meeting whose state could not be read, in Dutch.
@@ -267,6 +270,7 @@ pub fn build(team: &str, meetings: &[MeetingSource], points: &[DevelopmentPoint]
                 activities: Vec::new(),
                 debrief: Vec::new(),
                 unreadable: true,
+                finished: false,
             });
             continue;
         };
@@ -417,6 +421,7 @@ impl<T: ReadTxn> Reader<'_, T> {
             title: self.title.clone(),
             date: date.to_owned(),
             present: meeting.members.values().filter(|m| m.takes_part()).count(),
+            finished: meeting.finished_at_ms.is_some(),
             activities,
             debrief,
             unreadable: false,

@@ -169,3 +169,40 @@ test('someone the facilitator removes is told so on their phone and stops reconn
   assert.equal(await told.count(), 1, 'still told, not "reconnecting"');
   await screenshot(eva.page, 'participant-removed-phone');
 });
+
+test('the last step offers "Bijeenkomst afronden": everyone sees what the meeting did; the facilitator may reopen it', async () => {
+  const { server, browser } = shared;
+  const facilitator = await newPerson(browser);
+  facilitator.name = 'Fenna';
+  await startMeeting(facilitator.page, server.url, 'Afronden');
+  await join(facilitator.page, facilitator.page.url(), 'Fenna');
+  const link = await facilitator.page.getByRole('textbox', { name: 'Link voor deelnemers' }).inputValue();
+  const participants = await joinAll(browser, link, [['Anna', { viewport: { width: 360, height: 740 } }]]);
+  const all = [facilitator, ...participants];
+  const [anna] = participants;
+
+  // Up to the last step: "Volgende stap" gives way to "Bijeenkomst afronden".
+  await facilitator.page.getByText('Hele programma').click();
+  await facilitator.page.getByRole('button', { name: 'Nabespreken', exact: true }).last().click();
+  const finish = facilitator.page.getByRole('button', { name: 'Bijeenkomst afronden' });
+  await finish.waitFor();
+  assert.equal(await facilitator.page.getByRole('button', { name: 'Volgende stap' }).count(), 0, 'no next step at the end');
+
+  // By keyboard.
+  await finish.focus();
+  await facilitator.page.keyboard.press('Enter');
+  await everyone(all, 'the meeting is finished', (page) =>
+    page.getByRole('heading', { level: 2, name: 'De bijeenkomst is afgerond' }).isVisible());
+  await eventually('the focus is on the news', async () =>
+    await anna.page.evaluate(() => document.activeElement?.id === 'closing-heading'));
+  const summary = await anna.page.getByRole('region', { name: 'De bijeenkomst is afgerond' }).textContent();
+  for (const activity of ['Deugdenkaarten', 'Omgangsoverleg', 'Evaluatie']) assert.ok(summary.includes(activity), `${activity} in ${summary}`);
+  assert.ok(!summary.includes('teampagina'), 'a meeting without a team has no team page to point to');
+  assert.equal(await anna.page.getByRole('button', { name: 'Bijeenkomst heropenen' }).count(), 0, 'only the facilitator reopens');
+  await screenshot(anna.page, 'meeting-finished-phone');
+  await screenshot(facilitator.page, 'meeting-finished');
+
+  await facilitator.page.getByRole('button', { name: 'Bijeenkomst heropenen' }).click();
+  await everyone(all, 'back at the last step', (page) => stepHeading(page, 'Nabespreken').isVisible());
+  for (const person of all) await person.context.close();
+});

@@ -188,6 +188,8 @@ fn facilitator_commands(meeting: &Meeting) -> Vec<Value> {
         json!({"type": "name_contributor", "activity": 1, "member": cheat}),
         json!({"type": "admit_member", "member": cheat}),
         json!({"type": "set_waiting_room", "on": false}),
+        json!({"type": "finish_meeting"}),
+        json!({"type": "reopen_meeting"}),
     ]
 }
 

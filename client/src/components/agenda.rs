@@ -44,6 +44,17 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
             .map(|(_, n, m)| (language.texts().step_counter)(n, m))
             .unwrap_or_default()
     };
+    // At the very last step the meeting ends rather than moves on.
+    let at_the_end = move || {
+        meeting.with(|m| {
+            m.as_ref().is_some_and(|m| {
+                m.position.activity + 1 == m.agenda.len()
+                    && m.agenda
+                        .last()
+                        .is_some_and(|a| m.position.step + 1 == a.steps.len())
+            })
+        })
+    };
     let command = provider.sender();
     view! {
         <section class="card agenda" aria-labelledby="step-title">
@@ -55,9 +66,19 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
                     <button type="button" on:click=move |_| command(Command::PreviousStep)>
                         {move || language.texts().previous_step}
                     </button>
-                    <button type="button" class="primary" on:click=move |_| command(Command::NextStep)>
-                        {move || language.texts().next_step}
-                    </button>
+                    {move || if at_the_end() {
+                        view! {
+                            <button type="button" class="primary" on:click=move |_| command(Command::FinishMeeting)>
+                                {move || language.texts().closing.finish_button}
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="primary" on:click=move |_| command(Command::NextStep)>
+                                {move || language.texts().next_step}
+                            </button>
+                        }.into_any()
+                    }}
                 </div>
             </Show>
             <details class="whole-agenda">

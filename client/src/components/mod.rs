@@ -1,6 +1,7 @@
 //! Parts of screens, one module each.
 
 pub mod agenda;
+pub mod closing;
 pub mod confirm;
 pub mod connection_status;
 pub mod copy_table;

@@ -1,8 +1,8 @@
 //! The English catalogue: every interface text in English.
 
 use super::{
-    CaseTexts, CheckRoundTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts,
-    WaitingTexts,
+    CaseTexts, CheckRoundTexts, ClosingTexts, LifecycleTexts, PrivacySection, PrivacyTexts,
+    TeamTexts, Texts, WaitingTexts,
 };
 
 pub static EN: Texts = Texts {
@@ -383,6 +383,16 @@ pub static EN: Texts = Texts {
         move_on_label: "Cannot agree? Write down why the team goes on anyway.",
         move_on_button: "Record",
         moved_on: "The team goes on although not everyone can live with it yet. The reason:",
+    },
+    closing: ClosingTexts {
+        finish_button: "Finish the meeting",
+        heading: "The meeting is finished",
+        intro: "Thank you for taking part. This is what you did:",
+        virtues_heading: "The team's virtues",
+        cases: |n| if n == 1 { "1 case discussed".to_owned() } else { format!("{n} cases discussed") },
+        team_page_note: "The team page shows what you did, and when you come back to a case.",
+        reopen_button: "Reopen the meeting",
+        finished_marker: "finished",
     },
     lifecycle: LifecycleTexts {
         delete_heading: "Delete meeting",

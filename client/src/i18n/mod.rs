@@ -266,7 +266,22 @@ pub struct Texts {
     pub lifecycle: LifecycleTexts,
     pub waiting: WaitingTexts,
     pub check_round: CheckRoundTexts,
+    pub closing: ClosingTexts,
     pub privacy_page: PrivacyTexts,
+}
+
+/// The texts of the meeting's end ("Bijeenkomst afronden").
+pub struct ClosingTexts {
+    pub finish_button: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub virtues_heading: &'static str,
+    /// `(n)`: the case consultations held.
+    pub cases: fn(usize) -> String,
+    pub team_page_note: &'static str,
+    pub reopen_button: &'static str,
+    /// Beside a finished meeting on the team page.
+    pub finished_marker: &'static str,
 }
 
 /// The texts of round 3's check round: can everyone live with the team's top three?

@@ -1,8 +1,8 @@
 //! The Dutch catalogue: every interface text in Dutch, the default language.
 
 use super::{
-    CaseTexts, CheckRoundTexts, LifecycleTexts, PrivacySection, PrivacyTexts, TeamTexts, Texts,
-    WaitingTexts,
+    CaseTexts, CheckRoundTexts, ClosingTexts, LifecycleTexts, PrivacySection, PrivacyTexts,
+    TeamTexts, Texts, WaitingTexts,
 };
 
 pub static NL: Texts = Texts {
@@ -383,6 +383,16 @@ pub static NL: Texts = Texts {
         move_on_label: "Lukt het niet om het eens te worden? Schrijf op waarom jullie toch verdergaan.",
         move_on_button: "Vastleggen",
         moved_on: "Jullie gaan verder, ook al kan nog niet iedereen zich erin vinden. De reden:",
+    },
+    closing: ClosingTexts {
+        finish_button: "Bijeenkomst afronden",
+        heading: "De bijeenkomst is afgerond",
+        intro: "Dank je wel voor je inbreng. Dit hebben jullie gedaan:",
+        virtues_heading: "De deugden van het team",
+        cases: |n| if n == 1 { "1 casus besproken".to_owned() } else { format!("{n} casussen besproken") },
+        team_page_note: "Op de teampagina staat wat jullie deden, en wanneer jullie op een casus terugkomen.",
+        reopen_button: "Bijeenkomst heropenen",
+        finished_marker: "afgerond",
     },
     lifecycle: LifecycleTexts {
         delete_heading: "Bijeenkomst verwijderen",

@@ -12,6 +12,7 @@ use crate::activities::StepWorkspace;
 use crate::api::{self, ApiFailure};
 use crate::browser;
 use crate::components::agenda::AgendaPanel;
+use crate::components::closing::ClosingSummary;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::delete_board::DeleteBoard;
 use crate::components::forget_board::ForgetBoard;
@@ -118,6 +119,8 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
     // The server closed every connection: the meeting was deleted (here or elsewhere).
     let deleted = move || status.get() == Status::Ended(Ending::Deleted);
     let waiting = move || meeting.with(|m| m.as_ref().is_some_and(|m| m.you.waiting));
+    let in_team = info.team_id.is_some();
+    let finished = Memo::new(move |_| meeting.with(|m| m.as_ref().is_some_and(|m| m.finished)));
     let board_id = info.board_id.to_string();
     let refusal = provider.refusal();
     // Back to the team page, for whoever opened it on this device (it holds their token).
@@ -154,11 +157,20 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                         format!("{} {reason}", language.texts().refused)
                     })}
                 </p>
-                <div class="step-row">
-                    <AgendaPanel provider=provider.clone()/>
-                    <TimerPanel provider=provider.clone()/>
-                </div>
-                <StepWorkspace provider=provider.clone()/>
+                {
+                    let provider = provider.clone();
+                    move || if finished.get() {
+                        view! { <ClosingSummary provider=provider.clone() in_team=in_team/> }.into_any()
+                    } else {
+                        view! {
+                            <div class="step-row">
+                                <AgendaPanel provider=provider.clone()/>
+                                <TimerPanel provider=provider.clone()/>
+                            </div>
+                            <StepWorkspace provider=provider.clone()/>
+                        }.into_any()
+                    }
+                }
             </div>
             <aside class="board-side">
                 {invite.map(|(url, qr)| view! {

@@ -122,6 +122,7 @@ fn fixture() -> Pack {
                 ),
             ],
             unreadable: false,
+            finished: false,
         },
         MeetingSummary {
             title: s("Omgangsoverleg"),
@@ -133,6 +134,7 @@ fn fixture() -> Pack {
             ],
             debrief: vec![answer("Evaluatie", usable_q, "Eerst vragen, dan pas doen.")],
             unreadable: false,
+            finished: false,
         },
     ];
     pack.cases = vec![CaseLesson {
@@ -433,6 +435,7 @@ fn a_full_pack_renders_whole() {
                 .map(|_| answer("Deugdenkaarten", "Wat is bruikbaar?", &sentence.repeat(4)))
                 .collect(),
             unreadable: false,
+            finished: false,
         })
         .collect();
     pack.development_points = (0..200)
@@ -623,6 +626,7 @@ fn an_unreadable_meeting_is_named_by_its_date_in_every_format_and_fits_the_schem
         activities: Vec::new(),
         debrief: Vec::new(),
         unreadable: true,
+        finished: false,
     });
     let json = render(&pack, Format::Json).expect("json").bytes;
     let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");

@@ -12,17 +12,26 @@ use crate::ids::MemberId;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Introduce yourself (or change your name). Anyone.
-    Hello { name: String },
+    Hello {
+        name: String,
+    },
     /// Replace the agenda; the meeting goes to its first step. Facilitator.
-    SetAgenda { activities: Vec<ActivityKind> },
+    SetAgenda {
+        activities: Vec<ActivityKind>,
+    },
     /// Facilitator.
     NextStep,
     /// Facilitator.
     PreviousStep,
     /// Facilitator.
-    GoToStep { activity: usize, step: usize },
+    GoToStep {
+        activity: usize,
+        step: usize,
+    },
     /// Start the countdown; `seconds` defaults to the step's suggested length. Facilitator.
-    StartTimer { seconds: Option<u32> },
+    StartTimer {
+        seconds: Option<u32>,
+    },
     /// Facilitator.
     PauseTimer,
     /// Facilitator.
@@ -30,7 +39,9 @@ pub enum Command {
     /// Facilitator.
     StopTimer,
     /// Split the people present into groups. Facilitator.
-    FormGroups { plan: GroupPlan },
+    FormGroups {
+        plan: GroupPlan,
+    },
     /// Back to plenary; the groups' work stays visible. Facilitator.
     EndGroups,
     /// Open a vote. Facilitator.
@@ -42,7 +53,9 @@ pub enum Command {
         facilitator_votes: Option<bool>,
     },
     /// Your whole ballot: the option indices you vote for (replaces an earlier ballot).
-    CastVote { options: Vec<usize> },
+    CastVote {
+        options: Vec<usize>,
+    },
     /// No more ballots. Facilitator.
     CloseVote,
     /// Show the results (closes the vote if still open). Facilitator.
@@ -52,28 +65,47 @@ pub enum Command {
     /// Facilitator.
     UnlockTable,
     /// Hand the facilitator role to a member. Facilitator.
-    HandOver { member: MemberId },
+    HandOver {
+        member: MemberId,
+    },
     /// Take the role back. Only a holder of the board's facilitator token.
     Reclaim,
     /// Facilitator.
-    RenameMember { member: MemberId, name: String },
+    RenameMember {
+        member: MemberId,
+        name: String,
+    },
     /// Remove a member from the meeting, or refuse one in the waiting room ("Weigeren"):
     /// that device may not come back. Facilitator.
-    RemoveMember { member: MemberId },
+    RemoveMember {
+        member: MemberId,
+    },
     /// Let a member in from the waiting room ("Toelaten"). Facilitator.
-    AdmitMember { member: MemberId },
+    AdmitMember {
+        member: MemberId,
+    },
     /// Switch the waiting room on or off; off lets in everyone waiting. Facilitator.
-    SetWaitingRoom { on: bool },
+    SetWaitingRoom {
+        on: bool,
+    },
     /// Add a card of the team's own to the deck. Anyone.
-    AddCard { name: String, text: String },
+    AddCard {
+        name: String,
+        text: String,
+    },
     /// Round 1 of the card activity: your card and why (replaces an earlier pick). Anyone,
     /// during round 1 only.
-    PickCard { card: String, motivation: String },
+    PickCard {
+        card: String,
+        motivation: String,
+    },
     /// Put your card back. During round 1 only.
     UnpickCard,
     /// Show a picked card large to everyone while it is read out (`None`: stop showing).
     /// The facilitator, or the card's holder for their own card.
-    ReadOut { card: Option<String> },
+    ReadOut {
+        card: Option<String>,
+    },
     /// Round 2: put a card in play at `place` (0, 1 or 2) of a group's top three, or
     /// empty the place (`card` empty). A member of the group for their own group (`group`
     /// empty), the facilitator for any group.
@@ -83,7 +115,9 @@ pub enum Command {
         card: Option<String>,
     },
     /// Round 3: settle the team's top three of the cards in play. Facilitator.
-    SetTeamTop { cards: Vec<String> },
+    SetTeamTop {
+        cards: Vec<String>,
+    },
     /// Round 3's check round: "Ik kan me hierin vinden" (`agree`) or "Nog niet" and why.
     AnswerTeamTop {
         agree: bool,
@@ -91,7 +125,9 @@ pub enum Command {
         reason: String,
     },
     /// The facilitator records why the team goes on to adopting without everyone agreeing.
-    MoveOnWithoutAgreement { reason: String },
+    MoveOnWithoutAgreement {
+        reason: String,
+    },
     /// Adopt a virtue of the team's top three: yourself (`member` empty), or anyone when
     /// the facilitator does it.
     Adopt {
@@ -117,7 +153,12 @@ pub enum Command {
     },
     /// "Geen persoonsgegeven": the flagged `text` is not personal data, for the whole
     /// meeting and its export. Any member; recorded with who and when.
-    ClearFlag { text: String },
+    ClearFlag {
+        text: String,
+    },
+    /// "Bijeenkomst afronden".
+    FinishMeeting,
+    ReopenMeeting,
 }
 
 impl Command {

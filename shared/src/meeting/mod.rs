@@ -76,6 +76,10 @@ pub struct Meeting {
     /// as they were then, and so off by default.
     #[serde(default)]
     pub waiting_room: bool,
+    /// When the facilitator closed the meeting ("Bijeenkomst afronden"), on the server's
+    /// clock; `None` while it runs (or again after it was reopened).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at_ms: Option<u64>,
 }
 
 impl Default for Meeting {
@@ -93,6 +97,7 @@ impl Default for Meeting {
             cases: Cases::new(),
             cleared: Vec::new(),
             waiting_room: false,
+            finished_at_ms: None,
         }
     }
 }
@@ -206,6 +211,8 @@ impl Meeting {
                 follow_up,
             } => self.set_follow_up(caller, activity, follow_up),
             Command::ClearFlag { text } => self.clear_flag(caller, &text, now_ms),
+            Command::FinishMeeting => self.finish(now_ms),
+            Command::ReopenMeeting => self.reopen(),
         }
     }
 
@@ -280,7 +287,10 @@ impl Meeting {
             max_per_option,
             facilitator_votes,
         )?;
-        self.vote = Some(vote);
+        self.vote = Some(Vote {
+            opened_in: Some(self.position.activity),
+            ..vote
+        });
         Ok(())
     }
 
@@ -288,6 +298,33 @@ impl Meeting {
         let facilitator = self.is_facilitator(caller);
         let member = self.known_member(caller, ("vote", "te stemmen"))?;
         Vote::existing(self.vote.as_mut())?.cast(member, options, facilitator)
+    }
+
+    /// "Bijeenkomst afronden": the meeting ends, its timer stops and groups come back.
+    fn finish(&mut self, now_ms: u64) -> Result<(), Refusal> {
+        if self.finished_at_ms.is_some() {
+            return Err(Refusal::conflict(
+                "the meeting is already finished",
+                "De bijeenkomst is al afgerond.",
+            ));
+        }
+        self.finished_at_ms = Some(now_ms);
+        self.timer = Timer::Stopped;
+        if let Some(groups) = self.groups.as_mut() {
+            groups.working = false;
+        }
+        Ok(())
+    }
+
+    /// Reopens a finished meeting, where it was.
+    fn reopen(&mut self) -> Result<(), Refusal> {
+        if self.finished_at_ms.take().is_none() {
+            return Err(Refusal::conflict(
+                "the meeting is not finished",
+                "De bijeenkomst is niet afgerond.",
+            ));
+        }
+        Ok(())
     }
 
     /// Makes the shared table read-only for participants (`locked`), or writable again.

@@ -888,6 +888,78 @@ fn without_agreement_the_facilitator_records_why_and_a_new_top_three_asks_again(
 }
 
 #[test]
+fn a_closed_vote_stays_in_the_activity_it_was_held_in() {
+    let mut meeting = meeting_with(&["a"]);
+    let ctx = context(&["a"]);
+    open_vote(&mut meeting);
+    let run = |m: &mut Meeting, command: Command| m.apply(&facilitator(), command, &ctx);
+    let to = |activity: usize| Command::GoToStep { activity, step: 0 };
+    run(&mut meeting, to(1)).expect("to the case consultation");
+    assert!(
+        meeting.view_for(&person("a"), &ctx).vote.is_some(),
+        "an open vote goes along"
+    );
+    run(&mut meeting, Command::RevealVote).expect("reveal");
+    run(&mut meeting, to(0)).expect("back");
+    assert!(meeting.view_for(&person("a"), &ctx).vote.is_some());
+    run(&mut meeting, to(1)).expect("on to the case consultation");
+    assert!(
+        meeting.view_for(&person("a"), &ctx).vote.is_none(),
+        "the revealed vote stays behind"
+    );
+}
+
+#[test]
+fn the_facilitator_finishes_the_meeting_and_may_reopen_it() {
+    let mut meeting = meeting_with(&["a"]);
+    let ctx = context(&["a"]);
+    let run = |m: &mut Meeting, who: &Caller, command: Command| {
+        m.apply(who, command, &ctx).map_err(|r| r.status)
+    };
+    run(
+        &mut meeting,
+        &facilitator(),
+        Command::StartTimer { seconds: None },
+    )
+    .expect("timer");
+    assert_eq!(
+        run(&mut meeting, &person("a"), Command::FinishMeeting),
+        Err(403)
+    );
+    assert_eq!(
+        run(&mut meeting, &facilitator(), Command::FinishMeeting),
+        Ok(())
+    );
+    assert_eq!(meeting.finished_at_ms, Some(ctx.now_ms));
+    assert_eq!(
+        meeting.timer,
+        Timer::Stopped,
+        "the clock stops with the meeting"
+    );
+    assert!(
+        meeting.view_for(&person("a"), &ctx).finished,
+        "everyone sees it"
+    );
+    assert_eq!(
+        run(&mut meeting, &facilitator(), Command::FinishMeeting),
+        Err(409)
+    );
+    assert_eq!(
+        run(&mut meeting, &person("a"), Command::ReopenMeeting),
+        Err(403)
+    );
+    assert_eq!(
+        run(&mut meeting, &facilitator(), Command::ReopenMeeting),
+        Ok(())
+    );
+    assert!(!meeting.view_for(&person("a"), &ctx).finished);
+    assert_eq!(
+        run(&mut meeting, &facilitator(), Command::ReopenMeeting),
+        Err(409)
+    );
+}
+
+#[test]
 fn the_facilitator_names_the_contributor_who_alone_writes_the_intake() {
     let people = ["a", "b"];
     let mut meeting = meeting_with(&people);

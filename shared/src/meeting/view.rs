@@ -61,13 +61,23 @@ impl Meeting {
             timer: self.timer,
             now_ms: context.now_ms,
             groups: self.groups.clone(),
-            vote: self.vote.as_ref().map(|v| v.view_for(you.as_deref())),
+            // An open vote is everyone's business; a closed one belongs to its activity
+            // (the card vote does not follow the team into the case consultation).
+            vote: self
+                .vote
+                .as_ref()
+                .filter(|v| {
+                    v.phase == VotePhase::Open
+                        || v.opened_in.is_none_or(|at| at == self.position.activity)
+                })
+                .map(|v| v.view_for(you.as_deref())),
             table_locked: self.table_locked,
             cards: self.cards.clone(),
             cases: self.cases.clone(),
             cleared: self.cleared.iter().map(|c| c.text.clone()).collect(),
             participants,
             asked_to_agree: self.asked_to_agree(context),
+            finished: self.finished_at_ms.is_some(),
             waiting_room: self.waiting_room,
             waiting,
             you: YouView {
@@ -95,6 +105,7 @@ impl Meeting {
             cleared: Vec::new(),
             participants: Vec::new(),
             asked_to_agree: Vec::new(),
+            finished: false,
             waiting_room: self.waiting_room,
             waiting: Vec::new(),
             you: YouView {
@@ -198,6 +209,9 @@ pub struct MeetingView {
     /// Whom round 3's check round asks now (see [`Meeting::asked_to_agree`]).
     #[serde(default)]
     pub asked_to_agree: Vec<MemberId>,
+    /// The facilitator closed the meeting ("Bijeenkomst afronden").
+    #[serde(default)]
+    pub finished: bool,
     /// New devices wait until the facilitator lets them in.
     #[serde(default)]
     pub waiting_room: bool,

@@ -44,6 +44,10 @@ pub struct Vote {
     pub phase: VotePhase,
     /// Each voter's chosen option indices.
     pub ballots: BTreeMap<MemberId, Vec<usize>>,
+    /// The agenda position of the activity the vote was opened in; a closed vote stays
+    /// there (`None` for votes stored before this existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened_in: Option<usize>,
 }
 
 /// An option's place in the results.
@@ -108,6 +112,7 @@ impl Vote {
             },
             phase: VotePhase::Open,
             ballots: BTreeMap::new(),
+            opened_in: None,
         })
     }
 

@@ -66,6 +66,7 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
                                     .as_ref()
                                     .map(|s| s.debrief.clone())
                                     .unwrap_or_default();
+                                let finished = summary.as_ref().is_some_and(|s| s.finished);
                                 let activities = summary.map(|s| s.activities).unwrap_or_default();
                                 view! {
                                     <li>
@@ -88,6 +89,10 @@ pub(super) fn MeetingsSection(team: Team) -> impl IntoView {
                                                         <span>{move || (t().present)(n)}</span>
                                                     }
                                                 })}
+                                            {finished.then(|| view! {
+                                                " · "
+                                                <span class="finished">{move || language.texts().closing.finished_marker}</span>
+                                            })}
                                         </p>
                                         {if let Some(agenda) = expired {
                                             view! { <Expired agenda=agenda/> }.into_any()
