@@ -32,6 +32,8 @@ test('a meeting: start, join by link, live typing, offline edits across a reload
   bram.name = 'Bram';
   await join(anna.page, joinLink, 'Anna');
   await join(bram.page, joinLink, 'Bram');
+  await eventually('after joining, the focus is on the board', async () =>
+    await bram.page.evaluate(() => document.activeElement?.id === 'board-title'));
   for (const person of [facilitator, anna, bram]) {
     await eventually('everyone sees three people present', async () =>
       (await presence(person.page).getByRole('listitem').count()) === 3);

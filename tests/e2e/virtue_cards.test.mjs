@@ -41,6 +41,7 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
   for (const [person, card] of picks) {
     await person.page.getByRole('searchbox', { name: 'Zoek een deugd' }).fill(card.slice(0, 4));
     await person.page.getByRole('button', { name: `Kiezen: ${card}`, exact: true }).click();
+    await focused(person.page, 'Waarom kies je deze kaart?');
     await person.page.getByRole('textbox', { name: 'Waarom kies je deze kaart?' }).fill(`${card} helpt ons bij cliënten die vastlopen.`);
     await person.page.getByRole('button', { name: 'Motivatie opslaan' }).click();
     await eventually(`${person.name}'s motivation is saved`, () =>

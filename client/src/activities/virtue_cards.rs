@@ -11,6 +11,7 @@ use leerkring_shared::meeting::{Command, MeetingView, Step, VotePhase};
 use leptos::prelude::*;
 
 use crate::activities::check_round::CheckRound;
+use crate::browser;
 use crate::components::groups::GroupSlot;
 use crate::components::vote::VotePanel;
 use crate::doc_list::add_missing_rows;
@@ -51,13 +52,21 @@ pub fn CardRound1(provider: Provider) -> impl IntoView {
             .and_then(|me| game.with(|g| g.picks.get(&me).cloned()))
     });
     let command = provider.sender();
+    // Set by "Kiezen" on this device: the motivation field is the next step.
+    let just_picked = RwSignal::new(false);
     view! {
         <ReadingSpotlight provider=provider.clone()/>
         <section class="card my-card" aria-labelledby="my-card-heading">
             <h2 id="my-card-heading">{move || language.texts().my_card_heading}</h2>
             {move || match my_pick.get() {
-                Some(pick) => view! { <MyCard pick=pick game=game command=command/> }.into_any(),
-                None => view! { <DeckPicker game=game meeting=meeting command=command/> }.into_any(),
+                Some(pick) => {
+                    if just_picked.get_untracked() {
+                        just_picked.set(false);
+                        browser::focus_soon("motivation".to_owned());
+                    }
+                    view! { <MyCard pick=pick game=game command=command/> }.into_any()
+                }
+                None => view! { <DeckPicker game=game meeting=meeting command=command just_picked=just_picked/> }.into_any(),
             }}
         </section>
         <ChosenCards provider=provider compact=false/>
@@ -163,6 +172,7 @@ fn DeckPicker(
     game: Memo<CardGame>,
     meeting: ReadSignal<Option<MeetingView>>,
     command: impl Fn(Command) + Copy + Send + Sync + 'static,
+    just_picked: RwSignal<bool>,
 ) -> impl IntoView {
     let language = use_language();
     let filter = RwSignal::new(String::new());
@@ -199,9 +209,13 @@ fn DeckPicker(
                         {match taken {
                             Some(taken) => view! { <p class="muted">{taken}</p> }.into_any(),
                             None => view! {
-                                <button type="button" class="primary" aria-label=label
-                                    on:click=move |_| command(Command::PickCard { card: card.clone(), motivation: String::new() })>
-                                    {move || language.texts().pick}
+                                // The visible text is the whole name: "Kiezen: Geduld".
+                                <button type="button" class="primary"
+                                    on:click=move |_| {
+                                        just_picked.set(true);
+                                        command(Command::PickCard { card: card.clone(), motivation: String::new() });
+                                    }>
+                                    {label}
                                 </button>
                             }.into_any(),
                         }}

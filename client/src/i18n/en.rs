@@ -137,7 +137,6 @@ pub static EN: Texts = Texts {
     pick_intro: "Pick the virtue that speaks to you most in your work. Each card can be picked by one person only.",
     deck_filter: "Search for a virtue",
     deck_label: "Virtue cards",
-    pick: "Pick",
     motivation_label: "Why do you pick this card?",
     motivation_hint: "Briefly, in a few sentences. Everyone sees it on the flip-over. Do not name clients.",
     save_motivation: "Save motivation",

@@ -187,7 +187,6 @@ pub struct Texts {
     pub pick_intro: &'static str,
     pub deck_filter: &'static str,
     pub deck_label: &'static str,
-    pub pick: &'static str,
     pub motivation_label: &'static str,
     pub motivation_hint: &'static str,
     pub save_motivation: &'static str,

@@ -137,7 +137,6 @@ pub static NL: Texts = Texts {
     pick_intro: "Kies de deugd die je het meest aanspreekt in je werk. Elke kaart kan maar door één persoon gekozen worden.",
     deck_filter: "Zoek een deugd",
     deck_label: "Deugdkaarten",
-    pick: "Kiezen",
     motivation_label: "Waarom kies je deze kaart?",
     motivation_hint: "Kort, in een paar zinnen. Iedereen ziet het op de flip-over. Noem geen namen van cliënten.",
     save_motivation: "Motivatie opslaan",

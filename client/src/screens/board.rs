@@ -142,7 +142,7 @@ fn BoardView(info: BoardInfo, token: String, name: String) -> impl IntoView {
                     <a class="back-to-team" href=href>{move || language.texts().team.back_to_team}</a>
                 })}
                 <div class="board-heading">
-                    <h1 id="board-title">{info.title.clone()}</h1>
+                    <h1 id="board-title" tabindex="-1">{info.title.clone()}</h1>
                     <span class="role-badge">
                         {move || if leads() { language.texts().role_facilitator } else { language.texts().role_participant }}
                     </span>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::browser;
 use crate::device;
 use crate::i18n::use_language;
 
@@ -29,6 +30,8 @@ pub fn JoinForm(name: RwSignal<Option<String>>, title: String) -> impl IntoView 
         }
         device::remember_name(&chosen);
         name.set(Some(chosen));
+        // The person's next step is the board itself: its heading gets the focus.
+        browser::focus_soon("board-title".to_owned());
     };
     view! {
         <section class="card narrow" aria-labelledby="join-heading">
