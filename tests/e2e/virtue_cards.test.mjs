@@ -98,6 +98,11 @@ test('Activity B with four participants: picks, group top threes, vote, columns,
     }
   }
   assert.deepEqual(Object.keys(chosenBy).sort(), ['1', '2', '3'], 'three groups');
+  // On the phone, Bram's own group comes first, saying so; the cards in play below it.
+  const bramsGroup = bram.page.getByRole('heading', { level: 3, name: `Je zit in groep ${await groupOf(bram)}`, exact: true });
+  const inPlayHeading = bram.page.getByRole('heading', { level: 2, name: 'Deugden in het spel' });
+  const [groupBox, cardsBox] = [await bramsGroup.boundingBox(), await inPlayHeading.boundingBox()];
+  assert.ok(groupBox && cardsBox && groupBox.y < cardsBox.y, 'the group before the cards');
   await screenshot(facilitator.page, 'cards-round2-groups-desktop');
   await screenshot(bram.page, 'cards-round2-groups-phone');
   await facilitator.page.getByRole('button', { name: 'Terug naar plenair' }).click();

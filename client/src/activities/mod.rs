@@ -154,9 +154,10 @@ fn case_screens() -> Result<StepScreens, SplitLoaderError> {
 fn card_step(p: Provider, _activity: usize, step: Step) -> AnyView {
     match step {
         Step::CardsRound1 => view! { <CardRound1 provider=p/> }.into_any(),
+        // The group's task first; the cards in play below, to choose from.
         Step::CardsRound2Groups | Step::CardsRound2Plenary => view! {
-            <ChosenCards provider=p.clone() compact=true/>
-            <GroupsPanel provider=p extra=virtue_cards::group_top_three groups_first=3/>
+            <GroupsPanel provider=p.clone() extra=virtue_cards::group_top_three groups_first=3/>
+            <ChosenCards provider=p compact=true/>
         }
         .into_any(),
         Step::CardsRound3Vote => view! { <CardVote provider=p/> }.into_any(),

@@ -196,7 +196,12 @@ pub fn GroupsPanel(
                             <div class="group-grid">
                                 {visible.into_iter().map(|(index, mine, members)| {
                                     let slot = GroupSlot { formation, index, working, mine };
-                                    let title = move || (language.texts().group_name)(index + 1);
+                                    // Your own group, while it works, says so first.
+                                    let title = move || if mine && working {
+                                        (language.texts().in_group)(index + 1)
+                                    } else {
+                                        (language.texts().group_name)(index + 1)
+                                    };
                                     view! {
                                         <div class="group-card">
                                             <h3>{title}</h3>

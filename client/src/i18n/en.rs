@@ -198,6 +198,7 @@ pub static EN: Texts = Texts {
     rows_added: |n| match n { 0 => "The table already had these virtues.".to_owned(), 1 => "1 virtue put in the table.".to_owned(), n => format!("{n} virtues put in the table.") },
     timer_start: |m| format!("Start timer ({m} min)"),
     group_name: |n| format!("Group {n}"),
+    in_group: |n| format!("You are in group {n}"),
     votes_left: |n| if n == 1 { "You have 1 vote left.".to_owned() } else { format!("You have {n} votes left.") },
     voters_count: |n| if n == 1 { "1 person has voted.".to_owned() } else { format!("{n} people have voted.") },
     votes_count: |n| if n == 1 { "1 vote".to_owned() } else { format!("{n} votes") },

@@ -248,6 +248,8 @@ pub struct Texts {
     pub rows_added: fn(usize) -> String,
     pub timer_start: fn(u32) -> String,
     pub group_name: fn(usize) -> String,
+    /// `(n)`: the heading of one's own group while groups work.
+    pub in_group: fn(usize) -> String,
     pub votes_left: fn(u32) -> String,
     pub voters_count: fn(usize) -> String,
     pub votes_count: fn(u32) -> String,

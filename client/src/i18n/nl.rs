@@ -198,6 +198,7 @@ pub static NL: Texts = Texts {
     rows_added: |n| match n { 0 => "De tabel had deze deugden al.".to_owned(), 1 => "1 deugd in de tabel gezet.".to_owned(), n => format!("{n} deugden in de tabel gezet.") },
     timer_start: |m| format!("Timer starten ({m} min)"),
     group_name: |n| format!("Groep {n}"),
+    in_group: |n| format!("Je zit in groep {n}"),
     votes_left: |n| if n == 1 { "Je hebt nog 1 stem.".to_owned() } else { format!("Je hebt nog {n} stemmen.") },
     voters_count: |n| if n == 1 { "1 persoon heeft gestemd.".to_owned() } else { format!("{n} personen hebben gestemd.") },
     votes_count: |n| if n == 1 { "1 stem".to_owned() } else { format!("{n} stemmen") },
