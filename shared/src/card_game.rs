@@ -320,12 +320,11 @@ impl CardGame {
         Ok(())
     }
 
-    /// Whether the team may go on to adopting: a top three that everyone `asked` agrees
-    /// with, or the facilitator's reason for going on anyway.
+    /// Whether the team may go on to adopting from its top three: everyone `asked` agrees
+    /// with it, or the facilitator recorded a reason for going on anyway.
     pub fn settled_with<'a>(&self, mut asked: impl Iterator<Item = &'a MemberId>) -> bool {
-        !self.team_top.is_empty()
-            && (self.moved_on_because.is_some()
-                || asked.all(|member| self.agreement.get(member) == Some(&Agreement::Agree)))
+        self.moved_on_because.is_some()
+            || asked.all(|member| self.agreement.get(member) == Some(&Agreement::Agree))
     }
 
     fn top_virtue(&self, virtue: &str) -> Result<String, Refusal> {

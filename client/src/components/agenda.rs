@@ -44,14 +44,13 @@ pub fn AgendaPanel(provider: Provider) -> impl IntoView {
             .map(|(_, n, m)| (language.texts().step_counter)(n, m))
             .unwrap_or_default()
     };
-    // At the very last step the meeting ends rather than moves on.
+    // At the very last step (where the server has no next one) the meeting ends rather
+    // than moves on.
     let at_the_end = move || {
         meeting.with(|m| {
             m.as_ref().is_some_and(|m| {
-                m.position.activity + 1 == m.agenda.len()
-                    && m.agenda
-                        .last()
-                        .is_some_and(|a| m.position.step + 1 == a.steps.len())
+                let kinds: Vec<ActivityKind> = m.agenda.iter().map(|a| a.kind).collect();
+                m.position.next(&kinds).is_err()
             })
         })
     };

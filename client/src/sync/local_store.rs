@@ -110,18 +110,24 @@ impl LocalStore {
         // Copies kept before the move to IndexedDB.
         browser::remove(&old_key(board));
         let removed = async {
+            // A connection of its own, closed when done (the board's may be long gone).
             let database = open_database().await?;
-            let transaction = database.transaction(&[UPDATES], TransactionMode::ReadWrite)?;
-            let store = transaction.object_store(UPDATES)?;
-            let keys = store
-                .index(BY_BOARD)?
-                .get_all_keys(Some(JsValue::from(board).into()), None)?
-                .await?;
-            for key in keys {
-                store.delete(key)?;
-            }
-            transaction.await?;
-            Ok::<_, idb::Error>(())
+            let removing = async {
+                let transaction = database.transaction(&[UPDATES], TransactionMode::ReadWrite)?;
+                let store = transaction.object_store(UPDATES)?;
+                let keys = store
+                    .index(BY_BOARD)?
+                    .get_all_keys(Some(JsValue::from(board).into()), None)?
+                    .await?;
+                for key in keys {
+                    store.delete(key)?;
+                }
+                transaction.await?;
+                Ok::<_, idb::Error>(())
+            };
+            let removed = removing.await;
+            database.close();
+            removed
         };
         if let Err(error) = removed.await {
             leptos::logging::warn!("could not remove the board from this device: {error}");
@@ -184,12 +190,16 @@ async fn merge_records(database: &Database, board: &str) -> Result<Vec<Vec<u8>>,
     let old_copy = browser::load(&old_key(board));
     let old_updates = old_copy.iter().flat_map(|text| text.lines());
     updates.extend(old_updates.filter_map(|line| STANDARD.decode(line).ok()));
-    // What cannot be read cannot be restored either.
-    updates.retain(|update| DocUpdate::decode_v1(update).is_ok());
     if keys.len() <= 1 && old_copy.is_none() {
         return Ok(updates);
     }
-    let Ok(merged) = yrs::merge_updates_v1(&updates) else {
+    // Each update is checked only if merging fails: what cannot be read cannot be
+    // restored either, and must not keep the rest from being merged.
+    let merged = yrs::merge_updates_v1(&updates).or_else(|_| {
+        updates.retain(|update| DocUpdate::decode_v1(update).is_ok());
+        yrs::merge_updates_v1(&updates)
+    });
+    let Ok(merged) = merged else {
         return Ok(updates); // kept as they are, to be merged another time
     };
     for key in keys {

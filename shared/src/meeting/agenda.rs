@@ -213,8 +213,9 @@ impl Position {
         agenda.get(self.activity)?.steps().get(self.step).copied()
     }
 
-    /// The next step: on in this activity, else the next activity's first.
-    pub(super) fn next(self, agenda: &[ActivityKind]) -> Result<Position, Refusal> {
+    /// The next step: on in this activity, else the next activity's first; a refusal at
+    /// the agenda's last step (where the interface offers to finish the meeting).
+    pub fn next(self, agenda: &[ActivityKind]) -> Result<Position, Refusal> {
         let Position { activity, step } = self;
         if step + 1 < step_count(agenda, activity) {
             Ok(Position {
