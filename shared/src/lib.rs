@@ -12,6 +12,7 @@
 //! - [`team`]: a team (*leerkring*) across meetings: its rules for development points, pack approval.
 //! - [`development`]: a team's development points (what they are, how they went).
 //! - [`pack`]: the visitation pack, put together from a team's meetings.
+//! - [`theme`]: a meeting's theme (the guide's four, or the team's own) and the cards it suggests.
 //! - [`privacy`]: the privacy guard (personal data in case texts, and placeholders for it).
 //! - [`deck`]: the virtue cards Leerkring ships (our own Dutch texts, with te weinig / te veel hints).
 
@@ -29,3 +30,4 @@ pub mod privacy;
 pub mod protocol;
 pub mod refusal;
 pub mod team;
+pub mod theme;
